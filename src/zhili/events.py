@@ -1,0 +1,398 @@
+"""Event types of SCENARIOS.md as frozen dataclasses, and their parsing.
+
+Events are facts with a time. Parsing is strict: an unknown type or field is an error, never
+ignored, and every error names the field and what was expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar
+
+from .errors import EventError, InputError
+from .timekit import DEFAULT_ZONE, parse_instant
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: str
+    at: dt.datetime
+    subject: str | None
+    type: ClassVar[str] = ""
+    # Ties at one instant fold in this order, so that the result never depends on input order:
+    # facts about money and links first, then violations, then what reacts to them.
+    rank: ClassVar[int] = 50
+
+    def sort_key(self) -> tuple[dt.datetime, int, str]:
+        return (self.at, self.rank, self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Violation(Event):
+    code: str = ""
+    item: str | None = None
+    amount: Decimal | None = None
+    flags: tuple[str, ...] = ()
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    score: str | None = None
+    type: ClassVar[str] = "violation"
+    rank: ClassVar[int] = 40
+
+
+@dataclass(frozen=True, slots=True)
+class LiveSession(Event):
+    minutes: float = 0.0
+    transactions: int = 0
+    type: ClassVar[str] = "live_session"
+    rank: ClassVar[int] = 30
+
+
+@dataclass(frozen=True, slots=True)
+class ContentPublished(Event):
+    channel: str = ""
+    text: str = ""
+    category: str | None = None
+    item: str | None = None
+    type: ClassVar[str] = "content_published"
+    rank: ClassVar[int] = 40
+
+
+@dataclass(frozen=True, slots=True)
+class DepositPaid(Event):
+    amount: Decimal = Decimal(0)
+    type: ClassVar[str] = "deposit_paid"
+    rank: ClassVar[int] = 10
+
+
+@dataclass(frozen=True, slots=True)
+class AppealFiled(Event):
+    violation: str = ""
+    complex: bool = False
+    materials: tuple[str, ...] = ()
+    type: ClassVar[str] = "appeal_filed"
+    rank: ClassVar[int] = 60
+
+
+@dataclass(frozen=True, slots=True)
+class MaterialRequested(Event):
+    appeal: str = ""
+    type: ClassVar[str] = "material_requested"
+    rank: ClassVar[int] = 61
+
+
+@dataclass(frozen=True, slots=True)
+class MaterialSubmitted(Event):
+    appeal: str = ""
+    type: ClassVar[str] = "material_submitted"
+    rank: ClassVar[int] = 62
+
+
+@dataclass(frozen=True, slots=True)
+class AppealDecided(Event):
+    appeal: str = ""
+    outcome: str = ""
+    type: ClassVar[str] = "appeal_decided"
+    rank: ClassVar[int] = 63
+
+
+@dataclass(frozen=True, slots=True)
+class RectificationCompleted(Event):
+    violation: str | None = None
+    type: ClassVar[str] = "rectification_completed"
+    rank: ClassVar[int] = 55
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSubmitted(Event):
+    doc_type: str = ""
+    valid_until: dt.datetime | None = None
+    doc_id: str | None = None
+    item: str | None = None
+    batch: str | None = None
+    type: ClassVar[str] = "document_submitted"
+    rank: ClassVar[int] = 20
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentReviewed(Event):
+    doc_id: str = ""
+    result: str = ""
+    type: ClassVar[str] = "document_reviewed"
+    rank: ClassVar[int] = 21
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentDeadline(Event):
+    doc_type: str = ""
+    due: dt.datetime | None = None
+    type: ClassVar[str] = "document_deadline"
+    rank: ClassVar[int] = 22
+
+
+@dataclass(frozen=True, slots=True)
+class InspectionEnabled(Event):
+    type: ClassVar[str] = "inspection_enabled"
+    rank: ClassVar[int] = 20
+
+
+@dataclass(frozen=True, slots=True)
+class InspectionResult(Event):
+    order: str = ""
+    appearance: str = ""
+    material: str = ""
+    type: ClassVar[str] = "inspection_result"
+    rank: ClassVar[int] = 35
+
+
+@dataclass(frozen=True, slots=True)
+class SpotCheckResult(Event):
+    item: str = ""
+    result: str = ""
+    supplier: str | None = None
+    type: ClassVar[str] = "spot_check_result"
+    rank: ClassVar[int] = 35
+
+
+@dataclass(frozen=True, slots=True)
+class DropShippingDetermined(Event):
+    items: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    type: ClassVar[str] = "drop_shipping_determined"
+    rank: ClassVar[int] = 40
+
+
+@dataclass(frozen=True, slots=True)
+class FraudDetermined(Event):
+    reason: str = ""
+    type: ClassVar[str] = "fraud_determined"
+    rank: ClassVar[int] = 40
+
+
+@dataclass(frozen=True, slots=True)
+class ExemptionDeclared(Event):
+    scope: str = "all"
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    reason: str = ""
+    type: ClassVar[str] = "exemption_declared"
+    rank: ClassVar[int] = 5
+
+
+@dataclass(frozen=True, slots=True)
+class LinkObserved(Event):
+    other: str = ""
+    via: str = ""
+    type: ClassVar[str] = "link_observed"
+    rank: ClassVar[int] = 8
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.type: cls
+    for cls in (
+        Violation, LiveSession, ContentPublished, DepositPaid, AppealFiled, MaterialRequested,
+        MaterialSubmitted, AppealDecided, RectificationCompleted, DocumentSubmitted,
+        DocumentReviewed, DocumentDeadline, InspectionEnabled, InspectionResult,
+        SpotCheckResult, DropShippingDetermined, FraudDetermined, ExemptionDeclared, LinkObserved,
+    )
+}
+
+# Fields a type must have, and the closed vocabularies some fields take.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "violation": ("code",),
+    "live_session": ("minutes",),
+    "content_published": ("channel", "text"),
+    "deposit_paid": ("amount",),
+    "appeal_filed": ("violation",),
+    "material_requested": ("appeal",),
+    "material_submitted": ("appeal",),
+    "appeal_decided": ("appeal", "outcome"),
+    "document_submitted": ("doc_type", "valid_until"),
+    "document_reviewed": ("doc_id", "result"),
+    "document_deadline": ("doc_type", "due"),
+    "inspection_result": ("order", "appearance", "material"),
+    "spot_check_result": ("item", "result"),
+    "fraud_determined": ("reason",),
+    "exemption_declared": ("start", "end"),
+    "link_observed": ("other", "via"),
+}
+CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("content_published", "channel"): ("title", "detail", "live", "chat", "video"),
+    ("appeal_decided", "outcome"): ("granted", "denied"),
+    ("document_reviewed", "result"): ("accepted", "noncompliant", "falsified"),
+    ("inspection_result", "appearance"): ("pass", "fail"),
+    ("inspection_result", "material"): ("pass", "fail"),
+    ("spot_check_result", "result"): ("pass", "fail"),
+    ("fraud_determined", "reason"): ("illegal_profit", "abnormal_price", "fake_delivery"),
+    ("link_observed", "via"): ("licence", "legal_rep", "device", "ip"),
+}
+SUBJECTLESS = frozenset({"exemption_declared"})
+
+
+def _money(value: object) -> Decimal:
+    if isinstance(value, bool):
+        raise InputError(f"expected an amount in CNY, got {value!r}")
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise InputError(f"expected an amount in CNY, got {value!r}") from None
+    if not amount.is_finite() or amount < 0:
+        raise InputError(f"expected a non-negative amount in CNY, got {value!r}")
+    return amount
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise InputError(f"expected text, got {value!r}")
+    return str(value)
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list | tuple):
+        raise InputError(f"expected a list, got {value!r}")
+    return tuple(_text(v) for v in value)
+
+
+def _number(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(f"expected a number, got {value!r}")
+    if value < 0:
+        raise InputError(f"expected a non-negative number, got {value!r}")
+    return float(value)
+
+
+def _count(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InputError(f"expected a whole number ≥ 0, got {value!r}")
+    return value
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise InputError(f"expected true or false, got {value!r}")
+    return value
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise InputError(f"expected a mapping, got {value!r}")
+    return dict(value)
+
+
+def _converter(name: str, annotation: str, tz: str) -> Callable[[object], Any]:
+    if name in ("amount",):
+        return _money
+    if name in ("flags", "materials", "items"):
+        return _texts
+    if name == "minutes":
+        return _number
+    if name == "transactions":
+        return _count
+    if name == "complex":
+        return _flag
+    if name == "evidence":
+        return _mapping
+    if "datetime" in annotation:
+        return lambda v: parse_instant(v, tz)
+    return _text
+
+
+def _auto_id(kind: str, raw: Mapping[str, Any]) -> str:
+    """A deterministic id for an event given without one, from its content."""
+    canonical = json.dumps({k: raw[k] for k in sorted(raw)}, default=str, ensure_ascii=False)
+    digest = hashlib.sha1(canonical.encode()).hexdigest()[:12]
+    return f"{kind}:{raw.get('subject', '-')}:{digest}"
+
+
+def parse_event(raw: object, tz: str = DEFAULT_ZONE) -> Event:
+    """One event from a mapping, as written in scenario files, JSONL or the API."""
+    if not isinstance(raw, Mapping):
+        raise EventError(f"expected an event mapping, got {raw!r}")
+    kind = raw.get("type")
+    if kind not in EVENT_TYPES:
+        known = ", ".join(sorted(EVENT_TYPES))
+        raise EventError(f"unknown event type {kind!r}; expected one of: {known}", path="type")
+    cls = EVENT_TYPES[kind]
+    spec = {f.name: f for f in fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key == "type":
+            continue
+        if key not in spec:
+            allowed = ", ".join(sorted(set(spec) | {"type"}))
+            raise EventError(f"unknown field for a {kind} event; allowed: {allowed}", path=key)
+        if value is None and key not in ("at", "subject", "id"):
+            continue
+        try:
+            if key == "at":
+                values[key] = parse_instant(value, tz)
+            elif key in ("id", "subject"):
+                values[key] = _text(value)
+            else:
+                converted = _converter(key, str(spec[key].type), tz)(value)
+                allowed_values = CHOICES.get((kind, key))
+                if allowed_values and converted not in allowed_values:
+                    raise InputError(f"expected one of {', '.join(allowed_values)}, got {value!r}")
+                values[key] = converted
+        except InputError as err:
+            raise EventError(err.message, path=key) from None
+    if "at" not in values:
+        raise EventError("missing: every event needs `at`", path="at")
+    if kind not in SUBJECTLESS and not values.get("subject"):
+        raise EventError(f"missing: a {kind} event needs `subject`", path="subject")
+    if kind in SUBJECTLESS:
+        values.setdefault("subject", None)
+    for name in REQUIRED.get(kind, ()):
+        if name not in values:
+            raise EventError(f"missing: a {kind} event needs `{name}`", path=name)
+    if not values.get("id"):
+        values["id"] = _auto_id(kind, raw)
+    return cls(**values)
+
+
+def parse_events(raws: Iterable[object], tz: str = DEFAULT_ZONE, *, file: str | None = None,
+                 path: str = "events") -> list[Event]:
+    out = []
+    for i, raw in enumerate(raws):
+        try:
+            out.append(parse_event(raw, tz))
+        except InputError as err:
+            raise err.within(file=file, path=f"{path}[{i}]") from None
+    return out
+
+
+def event_to_dict(event: Event) -> dict[str, Any]:
+    """The wire form of an event: the mapping ``parse_event`` reads back to the same event."""
+    out: dict[str, Any] = {"id": event.id, "type": event.type, "at": event.at.isoformat()}
+    if event.subject is not None:
+        out["subject"] = event.subject
+    for f in fields(event):
+        if f.name in ("id", "at", "subject"):
+            continue
+        value = getattr(event, f.name)
+        if value is None or value == () or value == {} or (f.name == "complex" and not value):
+            continue
+        if isinstance(value, dt.datetime):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = int(value) if value == value.to_integral_value() else float(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        elif isinstance(value, Mapping):
+            value = dict(value)
+        out[f.name] = value
+    return out
+
+
+def in_time_order(events: Iterable[Event]) -> list[Event]:
+    """Events deduplicated by id (the first one given wins) and sorted for the fold."""
+    seen: dict[str, Event] = {}
+    for event in events:
+        seen.setdefault(event.id, event)
+    return sorted(seen.values(), key=Event.sort_key)

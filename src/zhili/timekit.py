@@ -1,0 +1,130 @@
+"""Instants, natural years, cycles and Chinese working days.
+
+Nothing here reads the clock: every function takes the instant it reasons about.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from .errors import InputError
+
+UTC = dt.UTC
+DEFAULT_ZONE = "Asia/Shanghai"
+
+_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
+
+
+@lru_cache(maxsize=None)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def parse_instant(value: object, tz: str = DEFAULT_ZONE) -> dt.datetime:
+    """An aware instant from a datetime, a date (its local midnight) or a string.
+
+    Strings are ``YYYY-MM-DD HH:MM[:SS]`` or ISO 8601; without an offset they are local to ``tz``.
+    """
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=zone(tz))
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=zone(tz))
+    if not isinstance(value, str):
+        raise InputError(f"expected a date-time such as 2026-03-02 10:00, got {value!r}")
+    text = value.strip()
+    parsed: dt.datetime | None = None
+    for fmt in _FORMATS:
+        try:
+            parsed = dt.datetime.strptime(text, fmt)
+            break
+        except ValueError:
+            continue
+    if parsed is None:
+        try:
+            parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise InputError(
+                f"expected a date-time such as 2026-03-02 10:00 or ISO 8601, got {value!r}"
+            ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone(tz))
+
+
+def is_date_only(value: object) -> bool:
+    """True for a bare date (``2026-10-13``), which in expectations matches a whole local day."""
+    if isinstance(value, dt.datetime):
+        return False
+    if isinstance(value, dt.date):
+        return True
+    if isinstance(value, str):
+        try:
+            dt.date.fromisoformat(value.strip())
+            return len(value.strip()) == 10
+        except ValueError:
+            return False
+    return False
+
+
+def local_date(t: dt.datetime, tz: str = DEFAULT_ZONE) -> dt.date:
+    return t.astimezone(zone(tz)).date()
+
+
+def natural_year(t: dt.datetime, tz: str = DEFAULT_ZONE) -> int:
+    """The natural year (1 Jan 00:00 to 31 Dec 24:00 local time) that ``t`` falls in."""
+    return t.astimezone(zone(tz)).year
+
+
+def year_start(year: int, tz: str = DEFAULT_ZONE) -> dt.datetime:
+    return dt.datetime(year, 1, 1, tzinfo=zone(tz))
+
+
+def day_start(day: dt.date, tz: str = DEFAULT_ZONE) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=zone(tz))
+
+
+def is_working_day(day: dt.date) -> tuple[bool, bool]:
+    """(is a Chinese statutory working day, whether this was assumed Monday-Friday).
+
+    ``chinese-calendar`` knows only the years whose holiday arrangements are published;
+    for any other year we fall back to Monday-Friday and say so.
+    """
+    return _is_working_day(day)
+
+
+@lru_cache(maxsize=4096)
+def _is_working_day(day: dt.date) -> tuple[bool, bool]:
+    import chinese_calendar
+
+    try:
+        return bool(chinese_calendar.is_workday(day)), False
+    except NotImplementedError:
+        return day.weekday() < 5, True
+
+
+def add_working_days(t: dt.datetime, n: int, tz: str = DEFAULT_ZONE) -> tuple[dt.datetime, bool]:
+    """The same time of day on the n-th working day after ``t``'s local date.
+
+    ``t``'s own date does not count. Returns the instant and whether any day on the way was
+    outside the calendar's data (and so assumed Monday-Friday).
+    """
+    local = t.astimezone(zone(tz))
+    day = local.date()
+    assumed = False
+    counted = 0
+    while counted < n:
+        day += dt.timedelta(days=1)
+        working, guessed = is_working_day(day)
+        assumed = assumed or guessed
+        if working:
+            counted += 1
+    result = dt.datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=zone(tz))
+    return result, assumed
+
+
+def fmt(t: dt.datetime | None, tz: str = DEFAULT_ZONE) -> str:
+    """A local instant for people: ``2026-03-02 10:00`` (seconds only when present)."""
+    if t is None:
+        return "permanent"
+    local = t.astimezone(zone(tz))
+    return local.strftime("%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M")
