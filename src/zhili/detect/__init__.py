@@ -1,0 +1,1 @@
+"""Detectors: pure functions from facts (content, orders, documents, purchases) to findings."""

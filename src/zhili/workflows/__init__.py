@@ -1,0 +1,1 @@
+"""Workflows with their own state machines: warehouse inspection, spot-check programmes."""
