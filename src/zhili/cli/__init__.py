@@ -24,6 +24,7 @@ app = typer.Typer(
 # Command modules, in the order their commands appear in --help. Each has register(app).
 COMMAND_MODULES: tuple[str, ...] = (
     "core",
+    "db",
 )
 
 for _name in COMMAND_MODULES:

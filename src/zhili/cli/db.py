@@ -1,0 +1,45 @@
+"""`zhili db`: the store's database schema."""
+
+from __future__ import annotations
+
+import typer
+from sqlalchemy.engine import make_url
+
+from ..errors import ZhiliError
+
+DB_HELP = "Database URL (sqlite:///PATH or postgresql://...); default $ZHILI_DB or a SQLite file."
+
+
+def register(app: typer.Typer) -> None:
+    db_app = typer.Typer(help="Manage the event store's database.", no_args_is_help=True)
+
+    @db_app.command("upgrade")
+    def upgrade(
+        db: str | None = typer.Option(None, "--db", help=DB_HELP),
+        revision: str = typer.Option("head", help="Target schema revision."),
+    ) -> None:
+        """Create the schema, or upgrade it to the newest revision (safe to run again)."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from ..store import default_url, make_engine
+        from ..store.migrate import upgrade as run_upgrade
+
+        url = db or default_url()
+        if url.strip().lower().startswith("memory:"):
+            raise ZhiliError("memory:// keeps no schema; give a sqlite:// or postgresql:// URL")
+        engine = make_engine(url)
+        shown = make_url(engine.url).render_as_string(hide_password=True)
+        try:
+            before, after = run_upgrade(engine, revision)
+        except SQLAlchemyError as err:
+            cause = getattr(err, "orig", None) or err  # the driver's own message, if any
+            first = str(cause).strip().splitlines()[0]
+            raise ZhiliError(f"cannot upgrade {shown}: {first}") from None
+        finally:
+            engine.dispose()
+        if before == after:
+            typer.echo(f"{shown}: schema already at revision {after}")
+        else:
+            typer.echo(f"{shown}: schema upgraded from {before or 'nothing'} to {after}")
+
+    app.add_typer(db_app, name="db")

@@ -1,0 +1,47 @@
+"""Persistence: an append-only event and decision store behind one small interface.
+
+    store = open_store("sqlite:///zhili.db")      # or memory://, postgresql://USER@HOST/DB
+    result = store.append(events, pack="wechat_channels")
+    state = StateService(store).state("c1", as_of)
+
+Backends: ``memory://`` (tests), SQLite in WAL mode (the embedded default) and PostgreSQL.
+See ``docs/storage.md``.
+"""
+
+from __future__ import annotations
+
+from .base import ROLES, AppendResult, EventStore, StoredKey
+from .engines import default_url, make_engine
+from .memory import MemoryStore
+from .sql import SqlStore
+
+__all__ = [
+    "ROLES", "AppendResult", "EventStore", "MemoryStore", "SqlStore", "StateService",
+    "StoredKey", "default_url", "open_store",
+]
+
+
+def open_store(url: str | None = None, *, migrate: bool = True) -> EventStore:
+    """The store at ``url`` (None: ``$ZHILI_DB`` or the user's SQLite file).
+
+    With ``migrate`` (the default) the schema is created or upgraded first, so a new SQLite
+    file just works; pass ``migrate=False`` where a deployment runs ``zhili db upgrade`` itself.
+    """
+    target = url or default_url()
+    if target.strip().lower() in ("memory://", "memory:"):
+        return MemoryStore()
+    engine = make_engine(target)
+    if migrate:
+        from .migrate import upgrade
+
+        upgrade(engine)
+    return SqlStore(engine)
+
+
+def __getattr__(name: str) -> object:
+    # StateService needs the engine; importing it lazily keeps the store usable without it.
+    if name == "StateService":
+        from .state import StateService
+
+        return StateService
+    raise AttributeError(name)

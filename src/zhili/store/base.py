@@ -1,0 +1,149 @@
+"""The storage contract: what every backend (memory, SQLite, PostgreSQL) must do.
+
+The store is an append-only log of events and decisions, plus the few mutable things a service
+needs around it: the subject registry, fold snapshots and API keys. Backends differ only in
+where the bytes live; ``tests/store`` runs one contract suite against all of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from ..errors import InputError
+from ..events import Event
+
+ROLES = ("admin", "reviewer", "merchant")
+
+
+@dataclass(frozen=True, slots=True)
+class AppendResult:
+    """Ids of a batch that were newly stored, and those already present (skipped)."""
+
+    stored: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredKey:
+    """An API key as stored: never the key itself, only who it speaks for."""
+
+    id: str
+    role: str
+    subject: str | None
+
+
+@runtime_checkable
+class EventStore(Protocol):
+    def append(self, events: Sequence[Event], *, pack: str) -> AppendResult:
+        """Store one batch atomically; events whose id is already stored are skipped."""
+        ...
+
+    def events(self, *, pack: str, subjects: Collection[str] | None = None,
+               after: dt.datetime | None = None,
+               until: dt.datetime | None = None) -> list[Event]:
+        """The pack's events with ``after < at <= until``, in fold order (``Event.sort_key``)."""
+        ...
+
+    def count_events(self, *, pack: str, until: dt.datetime | None = None) -> int:
+        """How many of the pack's events have ``at <= until`` (all of them without ``until``)."""
+        ...
+
+    def pack_of(self, subject: str) -> str | None:
+        """The pack a subject belongs to, or None for a subject never seen."""
+        ...
+
+    def put_subject(self, pack: str, subject: Any) -> None:
+        """Register or update a subject's attributes (a ``zhili.engine.Subject`` or mapping)."""
+        ...
+
+    def subjects(self, pack: str | None = None) -> dict[str, tuple[str, Any]]:
+        """id -> (pack, subject); subject is None for one known only from its events."""
+        ...
+
+    def append_decisions(self, pack: str, decisions: Sequence[Mapping[str, Any]]) -> None:
+        """Append to the decision audit log; a decision id already logged is skipped."""
+        ...
+
+    def decisions(self, *, pack: str | None = None,
+                  subject: str | None = None) -> list[dict[str, Any]]:
+        """The decision audit log, in time order then append order."""
+        ...
+
+    def put_snapshot(self, key: str, horizon: dt.datetime, data: bytes) -> None: ...
+
+    def get_snapshot(self, key: str) -> tuple[dt.datetime, bytes] | None: ...
+
+    def create_key(self, role: str, subject: str | None, key_hash: str) -> str:
+        """Store a key's hash for a role (merchant keys carry a subject); returns the key id."""
+        ...
+
+    def find_key(self, key_hash: str) -> StoredKey | None: ...
+
+    def close(self) -> None: ...
+
+
+def check_pack(pack: object) -> str:
+    if not isinstance(pack, str) or not pack.strip():
+        raise InputError(f"expected a pack code such as wechat_channels, got {pack!r}",
+                         path="pack")
+    return pack
+
+
+def check_key(role: str, subject: str | None, key_hash: str) -> None:
+    """The rules every backend applies before storing an API key."""
+    if role not in ROLES:
+        raise InputError(f"expected a role among {', '.join(ROLES)}, got {role!r}", path="role")
+    if role == "merchant" and not subject:
+        raise InputError("a merchant key needs the subject it speaks for", path="subject")
+    if role != "merchant" and subject:
+        raise InputError(f"an {role} key covers every subject; give no subject", path="subject")
+    if not key_hash:
+        raise InputError("expected the key's hash, got nothing", path="key_hash")
+
+
+def new_key_id() -> str:
+    """A key's public id: safe to log and show, unlike the key."""
+    return f"key_{secrets.token_hex(6)}"
+
+
+def unique_in_batch(events: Iterable[Event]) -> tuple[list[Event], list[str]]:
+    """The batch without repeated ids (the first wins), and the ids repeated inside it."""
+    seen: dict[str, Event] = {}
+    repeated: list[str] = []
+    for event in events:
+        if not isinstance(event, Event):
+            raise InputError(f"expected an event, got {type(event).__name__}")
+        if event.id in seen:
+            repeated.append(event.id)
+        else:
+            seen[event.id] = event
+    return list(seen.values()), repeated
+
+
+def subject_packs(events: Iterable[Event], pack: str) -> dict[str, str]:
+    """Each subject named in a batch, with the pack the batch puts it in."""
+    return {e.subject: pack for e in events if e.subject is not None}
+
+
+def pack_conflict(subject: str, known: str, wanted: str) -> InputError:
+    return InputError(f"subject {subject!r} belongs to pack {known!r}, not {wanted!r}",
+                      path="pack")
+
+
+def decision_fields(decision: Mapping[str, Any]) -> tuple[str, dt.datetime, str | None, str]:
+    """The indexed fields of a decision mapping: id, at, subject, kind."""
+    from ..timekit import parse_instant
+
+    did = decision.get("id")
+    if not did:
+        raise InputError("a decision needs an `id`", path="id")
+    if "at" not in decision:
+        raise InputError(f"decision {did!r} needs an `at`", path="at")
+    at = parse_instant(decision["at"])
+    subject = decision.get("subject")
+    return str(did), at, (str(subject) if subject is not None else None), \
+        str(decision.get("kind", ""))

@@ -1,0 +1,83 @@
+"""Database URLs and SQLAlchemy engines, with the settings each backend needs to be safe.
+
+SQLite runs in WAL mode so readers never block the writer, with ``synchronous=FULL`` so an
+acknowledged batch survives a crash of the machine, not only of the process, and a busy timeout
+so concurrent writers queue instead of failing. Writes start with ``BEGIN IMMEDIATE``: taking
+the write lock up front avoids the deadlock two deferred transactions hit when both upgrade a
+read lock to a write lock.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from ..errors import InputError
+
+WRITE = "zhili_write"  # execution option marking a connection that is about to write
+BUSY_TIMEOUT_MS = 30_000
+_EXPECTED = "expected memory://, sqlite:///PATH or postgresql://USER@HOST:PORT/DB"
+
+
+def default_url() -> str:
+    """``$ZHILI_DB``, else a SQLite file in the user's data directory."""
+    from_env = os.environ.get("ZHILI_DB", "").strip()
+    if from_env:
+        return from_env
+    folder = Path(platformdirs.user_data_dir("zhili"))
+    return f"sqlite:///{folder / 'zhili.db'}"
+
+
+def sqlalchemy_url(url: str) -> str:
+    """The URL SQLAlchemy should open: PostgreSQL always through psycopg 3."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise InputError(f"not a database URL: {url!r}; {_EXPECTED}", path="db") from None
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend in ("postgresql", "postgres"):
+        if driver not in ("", "psycopg"):
+            raise InputError(f"PostgreSQL is reached through psycopg 3, not {driver!r}",
+                             path="db")
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    if backend == "sqlite" and driver in ("", "pysqlite"):
+        if not parsed.database or parsed.database == ":memory:":
+            raise InputError("a SQLite URL needs a file path (sqlite:///PATH); "
+                             "use memory:// for a throwaway store", path="db")
+        return url
+    raise InputError(f"unsupported database URL {url!r}; {_EXPECTED}", path="db")
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event, not the driver, decide when a transaction starts.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    write = conn.get_execution_options().get(WRITE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    target = sqlalchemy_url(url)
+    if target.startswith("sqlite"):
+        path = make_url(target).database
+        if path:
+            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(target)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(target, pool_pre_ping=True)

@@ -1,0 +1,141 @@
+"""The in-memory store: the reference backend, for tests and throwaway runs.
+
+It keeps the encoded forms, not the objects it was given, so that it behaves exactly like the
+databases: what comes back is what was stored, never an alias of the caller's data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import InputError
+from ..events import Event
+from . import base
+from .base import AppendResult, StoredKey
+from .codec import decode_event, decode_subject, dumps, encode_event, encode_subject, subject_id
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    id: str
+    pack: str
+    subject: str | None
+    at: dt.datetime
+    body: str
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._events: dict[str, _Row] = {}
+        self._packs: dict[str, str] = {}  # subject -> pack
+        self._subjects: dict[str, str] = {}  # subject -> encoded attributes
+        self._decisions: list[tuple[dt.datetime, int, str | None, str, str]] = []
+        self._decision_ids: set[str] = set()
+        self._snapshots: dict[str, tuple[dt.datetime, bytes]] = {}
+        self._keys: dict[str, StoredKey] = {}  # hash -> key
+
+    def append(self, events: Sequence[Event], *, pack: str) -> AppendResult:
+        base.check_pack(pack)
+        batch, repeated = base.unique_in_batch(events)
+        rows = [_Row(e.id, pack, e.subject, e.at, encode_event(e)) for e in batch]
+        with self._lock:
+            wanted = base.subject_packs(batch, pack)
+            for sid, want in wanted.items():
+                known = self._packs.get(sid)
+                if known is not None and known != want:
+                    raise base.pack_conflict(sid, known, want)
+            # Checks are done: from here on nothing can fail, so the batch is all or nothing.
+            stored, duplicates = [], list(repeated)
+            for row in rows:
+                if row.id in self._events:
+                    duplicates.append(row.id)
+                    continue
+                self._events[row.id] = row
+                stored.append(row.id)
+            for sid, want in wanted.items():
+                self._packs.setdefault(sid, want)
+        return AppendResult(stored=stored, duplicates=duplicates)
+
+    def _rows(self, pack: str, until: dt.datetime | None) -> list[_Row]:
+        with self._lock:
+            rows = list(self._events.values())
+        return [r for r in rows if r.pack == pack and (until is None or r.at <= until)]
+
+    def events(self, *, pack: str, subjects: Collection[str] | None = None,
+               after: dt.datetime | None = None,
+               until: dt.datetime | None = None) -> list[Event]:
+        wanted = set(subjects) if subjects is not None else None
+        rows = [r for r in self._rows(pack, until)
+                if (after is None or r.at > after)
+                and (wanted is None or r.subject in wanted)]
+        return sorted((decode_event(r.body) for r in rows), key=Event.sort_key)
+
+    def count_events(self, *, pack: str, until: dt.datetime | None = None) -> int:
+        return len(self._rows(pack, until))
+
+    def pack_of(self, subject: str) -> str | None:
+        with self._lock:
+            return self._packs.get(subject)
+
+    def put_subject(self, pack: str, subject: Any) -> None:
+        base.check_pack(pack)
+        sid, text = subject_id(subject), encode_subject(subject)
+        with self._lock:
+            known = self._packs.get(sid)
+            if known is not None and known != pack:
+                raise base.pack_conflict(sid, known, pack)
+            self._packs[sid] = pack
+            self._subjects[sid] = text
+
+    def subjects(self, pack: str | None = None) -> dict[str, tuple[str, Any]]:
+        with self._lock:
+            packs, texts = dict(self._packs), dict(self._subjects)
+        return {sid: (p, decode_subject(sid, texts.get(sid)))
+                for sid, p in sorted(packs.items()) if pack is None or p == pack}
+
+    def append_decisions(self, pack: str, decisions: Sequence[Mapping[str, Any]]) -> None:
+        base.check_pack(pack)
+        rows = [(*base.decision_fields(d), dumps(dict(d))) for d in decisions]
+        with self._lock:
+            for did, at, subject, _kind, body in rows:
+                if did in self._decision_ids:
+                    continue
+                self._decision_ids.add(did)
+                self._decisions.append((at, len(self._decisions), subject, pack, body))
+
+    def decisions(self, *, pack: str | None = None,
+                  subject: str | None = None) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = sorted(self._decisions, key=lambda r: (r[0], r[1]))
+        return [json.loads(body) for _at, _seq, s, p, body in rows
+                if (pack is None or p == pack) and (subject is None or s == subject)]
+
+    def put_snapshot(self, key: str, horizon: dt.datetime, data: bytes) -> None:
+        with self._lock:
+            self._snapshots[key] = (horizon, bytes(data))
+
+    def get_snapshot(self, key: str) -> tuple[dt.datetime, bytes] | None:
+        with self._lock:
+            return self._snapshots.get(key)
+
+    def create_key(self, role: str, subject: str | None, key_hash: str) -> str:
+        base.check_key(role, subject, key_hash)
+        key = StoredKey(id=base.new_key_id(), role=role, subject=subject)
+        with self._lock:
+            if key_hash in self._keys:
+                raise InputError("this key is already stored", path="key_hash")
+            self._keys[key_hash] = key
+        return key.id
+
+    def find_key(self, key_hash: str) -> StoredKey | None:
+        with self._lock:
+            return self._keys.get(key_hash)
+
+    def close(self) -> None:
+        """Nothing to release: the data lives and dies with the object."""

@@ -1,0 +1,176 @@
+"""The SQL store: SQLite (WAL, the embedded default) and PostgreSQL, through SQLAlchemy Core.
+
+One implementation serves both: the only dialect-specific pieces are the upsert constructs and
+how a write transaction begins (see ``engines``). Every write is one transaction, so a batch is
+stored whole or not at all, and ``INSERT .. ON CONFLICT DO NOTHING`` makes ingestion idempotent
+by event id even when two writers race on the same batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from ..errors import InputError
+from ..events import Event
+from . import base
+from .base import AppendResult, StoredKey
+from .codec import decode_event, decode_subject, dumps, encode_event, encode_subject, subject_id
+from .engines import WRITE
+from .schema import api_keys, decisions, events, snapshots, subjects
+
+UTC = dt.UTC
+_CHUNK = 500  # parameters per IN (...) list, well under SQLite's limit
+
+
+class SqlStore:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            conn.execution_options(**{WRITE: True})
+            with conn.begin():
+                yield conn
+
+    def _claim_subjects(self, conn: Connection, wanted: Mapping[str, str]) -> None:
+        """Record the pack of each new subject; refuse one that already belongs to another."""
+        ids = sorted(wanted)
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i:i + _CHUNK]
+            conn.execute(
+                self._insert(subjects).on_conflict_do_nothing(index_elements=["id"]),
+                [{"id": sid, "pack": wanted[sid], "attributes": None} for sid in chunk],
+            )
+            rows = conn.execute(select(subjects.c.id, subjects.c.pack)
+                                .where(subjects.c.id.in_(chunk)))
+            for sid, known in rows:
+                if known != wanted[sid]:
+                    raise base.pack_conflict(sid, known, wanted[sid])
+
+    def append(self, batch: Sequence[Event], *, pack: str) -> AppendResult:
+        base.check_pack(pack)
+        unique, repeated = base.unique_in_batch(batch)
+        rows = [{"id": e.id, "pack": pack, "subject": e.subject, "type": e.type, "at": e.at,
+                 "body": encode_event(e)} for e in unique]
+        if not rows:
+            return AppendResult(stored=[], duplicates=repeated)
+        with self._write() as conn:
+            self._claim_subjects(conn, base.subject_packs(unique, pack))
+            stmt = (self._insert(events).on_conflict_do_nothing(index_elements=["id"])
+                    .returning(events.c.id))
+            new = set(conn.execute(stmt, rows).scalars())
+        stored = [e.id for e in unique if e.id in new]
+        duplicates = [e.id for e in unique if e.id not in new] + repeated
+        return AppendResult(stored=stored, duplicates=duplicates)
+
+    def events(self, *, pack: str, subjects: Collection[str] | None = None,
+               after: dt.datetime | None = None,
+               until: dt.datetime | None = None) -> list[Event]:
+        query = select(events.c.body).where(events.c.pack == pack)
+        if subjects is not None:
+            query = query.where(events.c.subject.in_(list(subjects)))
+        if after is not None:
+            query = query.where(events.c.at > after)
+        if until is not None:
+            query = query.where(events.c.at <= until)
+        with self.engine.connect() as conn:
+            bodies = conn.execute(query.order_by(events.c.at, events.c.seq)).scalars().all()
+        return sorted((decode_event(b) for b in bodies), key=Event.sort_key)
+
+    def count_events(self, *, pack: str, until: dt.datetime | None = None) -> int:
+        query = select(func.count()).select_from(events).where(events.c.pack == pack)
+        if until is not None:
+            query = query.where(events.c.at <= until)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def pack_of(self, subject: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(subjects.c.pack)
+                                .where(subjects.c.id == subject)).scalar_one_or_none()
+
+    def put_subject(self, pack: str, subject: Any) -> None:
+        base.check_pack(pack)
+        sid, text = subject_id(subject), encode_subject(subject)
+        with self._write() as conn:
+            self._claim_subjects(conn, {sid: pack})
+            conn.execute(subjects.update().where(subjects.c.id == sid)
+                         .values(attributes=text))
+
+    def subjects(self, pack: str | None = None) -> dict[str, tuple[str, Any]]:
+        query = select(subjects.c.id, subjects.c.pack, subjects.c.attributes)
+        if pack is not None:
+            query = query.where(subjects.c.pack == pack)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(subjects.c.id)).all()
+        return {sid: (p, decode_subject(sid, text)) for sid, p, text in rows}
+
+    def append_decisions(self, pack: str, batch: Sequence[Mapping[str, Any]]) -> None:
+        base.check_pack(pack)
+        rows = []
+        for decision in batch:
+            did, at, subject, kind = base.decision_fields(decision)
+            rows.append({"id": did, "pack": pack, "subject": subject, "kind": kind, "at": at,
+                         "body": dumps(dict(decision))})
+        if not rows:
+            return
+        with self._write() as conn:
+            conn.execute(self._insert(decisions).on_conflict_do_nothing(index_elements=["id"]),
+                         rows)
+
+    def decisions(self, *, pack: str | None = None,
+                  subject: str | None = None) -> list[dict[str, Any]]:
+        query = select(decisions.c.body)
+        if pack is not None:
+            query = query.where(decisions.c.pack == pack)
+        if subject is not None:
+            query = query.where(decisions.c.subject == subject)
+        with self.engine.connect() as conn:
+            bodies = conn.execute(query.order_by(decisions.c.at, decisions.c.seq)).scalars()
+            return [json.loads(b) for b in bodies]
+
+    def put_snapshot(self, key: str, horizon: dt.datetime, data: bytes) -> None:
+        stmt = self._insert(snapshots).values(key=key, horizon=horizon, data=bytes(data))
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["key"],
+            set_={"horizon": stmt.excluded.horizon, "data": stmt.excluded.data})
+        with self._write() as conn:
+            conn.execute(stmt)
+
+    def get_snapshot(self, key: str) -> tuple[dt.datetime, bytes] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(snapshots.c.horizon, snapshots.c.data)
+                               .where(snapshots.c.key == key)).first()
+        return None if row is None else (row.horizon, bytes(row.data))
+
+    def create_key(self, role: str, subject: str | None, key_hash: str) -> str:
+        base.check_key(role, subject, key_hash)
+        kid = base.new_key_id()
+        with self._write() as conn:
+            taken = conn.execute(select(api_keys.c.id)
+                                 .where(api_keys.c.key_hash == key_hash)).first()
+            if taken is not None:
+                raise InputError("this key is already stored", path="key_hash")
+            conn.execute(api_keys.insert().values(id=kid, role=role, subject=subject,
+                                                  key_hash=key_hash,
+                                                  created_at=dt.datetime.now(UTC)))
+        return kid
+
+    def find_key(self, key_hash: str) -> StoredKey | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(api_keys.c.id, api_keys.c.role, api_keys.c.subject)
+                               .where(api_keys.c.key_hash == key_hash)).first()
+        return None if row is None else StoredKey(id=row.id, role=row.role, subject=row.subject)
+
+    def close(self) -> None:
+        self.engine.dispose()
