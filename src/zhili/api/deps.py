@@ -1,0 +1,53 @@
+"""Request plumbing shared by the routes: the caller, the service, times, errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from ..errors import InputError
+from ..timekit import parse_instant
+from .auth import Principal, authenticate
+from .service import Governance
+
+bearer = HTTPBearer(auto_error=False, description="an API key from `zhili keys create`")
+
+
+def governance(request: Request) -> Governance:
+    return request.app.state.governance
+
+
+def caller(request: Request,
+           creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
+    gov = governance(request)
+    who = authenticate(gov.store, creds.credentials if creds else None)
+    if who is None:
+        raise HTTPException(status_code=401, detail="a valid API key is required",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return who
+
+
+Caller = Annotated[Principal, Depends(caller)]
+Gov = Annotated[Governance, Depends(governance)]
+
+
+def invalid(where: str, path: str | None, message: str) -> RequestValidationError:
+    """A 422 in FastAPI's own shape: ``{"detail": [{"loc": [...], "msg": ..., ...}]}``."""
+    loc: list[Any] = [where]
+    for part in re.findall(r"\[(\d+)\]|([^.\[\]]+)", path or ""):
+        loc.append(int(part[0]) if part[0] else part[1])
+    return RequestValidationError([{"loc": tuple(loc), "msg": message, "type": "value_error"}])
+
+
+def instant_param(value: str | None, name: str, where: str = "query") -> dt.datetime | None:
+    if value is None or value == "":
+        return None
+    try:
+        return parse_instant(value)
+    except InputError as err:
+        raise invalid(where, name, err.message) from None

@@ -1,0 +1,185 @@
+"""Wire models: the JSON the API reads and writes, kept apart from the domain types.
+
+The domain may grow fields; the wire changes only on purpose. Converters from domain objects
+live in ``wire.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..events import EVENT_TYPES
+
+EventType = Literal[tuple(sorted(EVENT_TYPES))]  # type: ignore[valid-type]
+Role = Literal["admin", "reviewer", "merchant"]
+Money = float  # CNY; amounts in the rules are whole yuan or cents, exact in a double
+
+
+class EventIn(BaseModel):
+    """One event as in SCENARIOS.md; type-specific fields sit beside these."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={
+        "examples": [{"id": "v1", "type": "violation", "at": "2026-03-02 10:00",
+                      "subject": "c1", "code": "false_health_claim", "item": "sku-9"}]})
+    type: EventType
+    at: str = Field(description="local to the pack's zone unless it carries an offset")
+    subject: str | None = None
+    id: str | None = Field(None, description="deterministic from the content when omitted")
+
+
+class IngestOut(BaseModel):
+    stored: list[str]
+    duplicates: list[str]
+
+
+class SubjectIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    pack: str
+    kind: Literal["creator", "store"] | None = None
+    deposit: Money | None = Field(None, ge=0)
+    base_deposit: Money | None = Field(None, ge=0)
+    main: bool = False
+    licence: str | None = None
+    legal_rep: str | None = None
+    devices: list[str] = []
+    ips: list[str] = []
+    registered_warehouses: list[str] = []
+    categories: list[str] = []
+
+
+class SubjectOut(BaseModel):
+    id: str
+    pack: str
+    kind: str
+
+
+class SanctionOut(BaseModel):
+    name: str
+    kind: str
+    scope: str | None
+    start: str
+    end: str | None = Field(description="null: permanent, or band-bound and not yet lifted")
+    band_bound: bool
+    rule: str
+    cause: str
+
+
+class HoldOut(BaseModel):
+    account: str
+    amount: Money | None = Field(description="null: the whole account")
+    start: str
+    end: str | None
+    until: str | None = Field(description="a condition that releases the hold")
+    rule: str
+    cause: str
+
+
+class ViolationOut(BaseModel):
+    id: str
+    code: str
+    at: str
+    item: str | None = None
+    scope: str | None = None
+
+
+class NoticeOut(BaseModel):
+    kind: str
+    at: str
+    rule: str | None = None
+    cause: str | None = None
+
+
+class AppealOut(BaseModel):
+    id: str
+    subject: str
+    violation: str
+    status: Literal["open", "awaiting_material", "granted", "denied", "lapsed", "rejected_late"]
+    filed_at: str
+    due: str | None
+    due_assumed_weekdays: bool = Field(
+        description="the deadline passes days the working-day calendar has no data for")
+
+
+class StateOut(BaseModel):
+    subject: str
+    pack: str
+    version: str
+    as_of: str
+    scores: dict[str, float]
+    band: str | None
+    fees: Money
+    held: dict[str, Money | bool]
+    holds: list[HoldOut]
+    sanctions: list[SanctionOut]
+    violations: list[ViolationOut]
+    notices: list[NoticeOut]
+    appeals: list[AppealOut]
+
+
+class ExplanationOut(BaseModel):
+    rule: str
+    source: str | None
+    assumption: str | None
+    inputs: dict[str, Any]
+    text: str
+
+
+class DecisionOut(BaseModel):
+    id: str
+    at: str
+    subject: str
+    kind: str
+    rule: str
+    pack: str
+    version: str
+    cause: str | None
+    detail: dict[str, Any]
+    explanation: ExplanationOut
+
+
+class AppealIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    subject: str
+    violation: str = Field(description="the id of the appealed violation or determination")
+    complex: bool = Field(False, description="a legal dispute: 15 working days, not 5")
+    materials: list[str] = []
+    at: str | None = Field(None, description="when it was filed; the server's clock if omitted")
+
+
+class AppealStepIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    at: str | None = None
+
+
+class AppealDecisionIn(AppealStepIn):
+    outcome: Literal["granted", "denied"]
+
+
+class ScanIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(max_length=200_000)
+    pack: str | None = None
+    category: str | None = None
+    channel: Literal["title", "detail", "live", "chat", "video"] | None = None
+
+
+class FindingOut(BaseModel):
+    finding: str
+    start: int
+    end: int
+    text: str
+    term: str
+    rule: str | None
+    provenance: Any = None
+
+
+class ScanOut(BaseModel):
+    findings: list[FindingOut]
+
+
+class KeyOut(BaseModel):
+    id: str
+    role: Role
+    subject: str | None

@@ -1,0 +1,220 @@
+"""What the REST API and the console do, over one store, with access control applied.
+
+Both edges (JSON and HTML) translate to and from this class; neither talks to the store
+directly, so a merchant key sees exactly the same subjects in the console as in the API.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from ..errors import InputError
+from ..events import Event, event_to_dict, parse_events
+from .auth import Principal
+
+# Determinations are the platform's to make: a merchant may state facts about its own
+# conduct (an appeal, material, a document) but never a violation or a verdict.
+MERCHANT_EVENT_TYPES = frozenset(
+    {"appeal_filed", "material_submitted", "document_submitted", "rectification_completed"}
+)
+OPEN_APPEAL = ("open", "awaiting_material")
+
+
+class NotFound(Exception):
+    """The thing does not exist, or the caller may not know that it does."""
+
+
+class Forbidden(Exception):
+    """The caller is known and may see the subject, but its role may not do this."""
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def new_event_id(kind: str, subject: str) -> str:
+    return f"{kind}:{subject}:{uuid.uuid4().hex[:12]}"
+
+
+class Governance:
+    """The store and the engine over it, as the callers of the API may use them."""
+
+    def __init__(self, store, states, clock: Callable[[], dt.datetime] = utc_now):
+        self.store = store
+        self.states = states
+        self.clock = clock
+
+    # -- subjects ---------------------------------------------------------------------------
+
+    def subjects(self, who: Principal) -> dict[str, tuple[str, Any]]:
+        every = self.store.subjects()
+        return {sid: entry for sid, entry in sorted(every.items()) if who.may_see(sid)}
+
+    def pack_of(self, who: Principal, subject: str) -> str:
+        """The subject's pack; unknown subjects and other merchants' ones are both 404."""
+        pack = self.store.pack_of(subject) if who.may_see(subject) else None
+        if pack is None:
+            raise NotFound(subject)
+        return pack
+
+    def register_subject(self, who: Principal, pack: str, subject_id: str,
+                         attributes: Mapping[str, Any]) -> Any:
+        if not who.is_admin:
+            raise Forbidden("only an admin key registers subjects")
+        known = self.store.pack_of(subject_id)
+        if known is not None and known != pack:
+            raise InputError(f"subject {subject_id!r} belongs to pack {known!r}, not {pack!r}",
+                             path="pack")
+        subject = _subject_from(pack, subject_id, attributes)
+        self.store.put_subject(pack, subject)
+        return subject
+
+    # -- events -----------------------------------------------------------------------------
+
+    def ingest(self, who: Principal, raws: Sequence[Mapping[str, Any]], pack: str | None):
+        """Parse every event first, so that one bad event stores nothing of the batch."""
+        events = parse_events(raws, path="")
+        if not events:
+            raise InputError("expected at least one event")
+        self._check_may_post(who, events)
+        # Subjects new to the store join the batch's pack as they are appended.
+        return self.states.ingest(events, pack=self._batch_pack(events, pack))
+
+    def _check_may_post(self, who: Principal, events: Iterable[Event]) -> None:
+        if who.role == "reviewer":
+            raise Forbidden("a reviewer key reads and decides appeals; it does not post events")
+        if who.role != "merchant":
+            return
+        for event in events:
+            if event.subject is None or not who.may_see(event.subject):
+                raise NotFound(event.subject or "-")
+            if event.type not in MERCHANT_EVENT_TYPES:
+                allowed = ", ".join(sorted(MERCHANT_EVENT_TYPES))
+                raise Forbidden(f"a merchant key may post only: {allowed}; not {event.type}")
+
+    def _batch_pack(self, events: Sequence[Event], pack: str | None) -> str:
+        subjects = {e.subject for e in events if e.subject}
+        packs = {p for p in map(self.store.pack_of, subjects) if p is not None}
+        if pack is not None:
+            _check_pack(pack)
+            packs.add(pack)
+        if len(packs) > 1:
+            raise InputError(f"a batch belongs to one pack; these events span {sorted(packs)}",
+                             path="pack")
+        if not packs:
+            raise InputError("these subjects are new: say which pack they belong to (?pack=)",
+                             path="pack")
+        return packs.pop()
+
+    # -- state and decisions ----------------------------------------------------------------
+
+    def state(self, who: Principal, subject: str, as_of: dt.datetime | None = None):
+        self.pack_of(who, subject)
+        return self.states.state(subject, as_of or self.clock())
+
+    def decisions(self, who: Principal, subject: str, as_of: dt.datetime | None = None):
+        self.pack_of(who, subject)
+        return self.states.decisions(subject, as_of)
+
+    # -- appeals ----------------------------------------------------------------------------
+
+    def appeals(self, who: Principal, statuses: Sequence[str] = (),
+                as_of: dt.datetime | None = None) -> list[tuple[str, Any]]:
+        """Every appeal the caller may see, as ``(subject, AppealState)``, soonest due first."""
+        at = as_of or self.clock()
+        found = []
+        for subject in self.subjects(who):
+            for appeal in self.states.state(subject, at).appeals:
+                if not statuses or appeal.status in statuses:
+                    found.append((subject, appeal))
+        far = dt.datetime.max.replace(tzinfo=dt.UTC)
+        return sorted(found, key=lambda pair: (pair[1].due or far, pair[1].id))
+
+    def find_appeal(self, who: Principal, appeal_id: str,
+                    as_of: dt.datetime | None = None) -> tuple[str, Any]:
+        for subject, appeal in self.appeals(who, as_of=as_of):
+            if appeal.id == appeal_id:
+                return subject, appeal
+        raise NotFound(appeal_id)
+
+    def file_appeal(self, who: Principal, subject: str, violation: str, *, complex: bool = False,
+                    materials: Sequence[str] = (), at: dt.datetime | None = None):
+        if who.role == "reviewer":
+            raise Forbidden("a reviewer key decides appeals; the merchant or an admin files them")
+        self.pack_of(who, subject)
+        raw: dict[str, Any] = {"id": new_event_id("appeal", subject), "type": "appeal_filed",
+                               "at": (at or self.clock()).isoformat(), "subject": subject,
+                               "violation": violation, "complex": complex,
+                               "materials": list(materials)}
+        return self._appeal_step(who, raw)
+
+    def request_material(self, who: Principal, appeal_id: str, at: dt.datetime | None = None):
+        if who.role == "merchant":
+            raise Forbidden("a merchant key cannot request material from itself")
+        return self._follow_up(who, appeal_id, "material_requested", {}, at)
+
+    def submit_material(self, who: Principal, appeal_id: str, at: dt.datetime | None = None):
+        if who.role == "reviewer":
+            raise Forbidden("a reviewer key requests material; the merchant submits it")
+        return self._follow_up(who, appeal_id, "material_submitted", {}, at)
+
+    def decide_appeal(self, who: Principal, appeal_id: str, outcome: str,
+                      at: dt.datetime | None = None):
+        if who.role == "merchant":
+            raise Forbidden("a merchant key cannot decide appeals")
+        return self._follow_up(who, appeal_id, "appeal_decided", {"outcome": outcome}, at)
+
+    def _follow_up(self, who: Principal, appeal_id: str, kind: str, extra: dict[str, Any],
+                   at: dt.datetime | None):
+        when = at or self.clock()
+        subject, _ = self.find_appeal(who, appeal_id, when)
+        raw = {"id": new_event_id(kind.split("_")[0], subject), "type": kind,
+               "at": when.isoformat(), "subject": subject, "appeal": appeal_id, **extra}
+        return self._appeal_step(who, raw)
+
+    def _appeal_step(self, who: Principal, raw: dict[str, Any]) -> tuple[str, Any]:
+        """Store one appeal event, and return the appeal as it stands just after it."""
+        events = parse_events([raw], path="")
+        event = events[0]
+        assert event.subject is not None
+        pack = self.pack_of(who, event.subject)
+        # The role checks above already ran; posting goes straight to the engine.
+        self.states.ingest(events, pack=pack)
+        appeal_id = raw.get("appeal") or raw["id"]
+        state = self.states.state(event.subject, event.at)
+        for appeal in state.appeals:
+            if appeal.id == appeal_id:
+                return event.subject, appeal
+        raise InputError(f"the engine did not record appeal {appeal_id!r}", path="violation")
+
+    def events_of(self, who: Principal, subject: str) -> list[dict[str, Any]]:
+        pack = self.pack_of(who, subject)
+        return [event_to_dict(e) for e in self.store.events(pack=pack, subjects=[subject])]
+
+
+def _check_pack(pack: str) -> None:
+    try:
+        from ..rules import available_packs
+    except ImportError:  # the rule packs are not installed in this build
+        return
+    packs = list(available_packs())
+    if pack not in packs:
+        raise InputError(f"unknown pack {pack!r}; expected one of: {', '.join(packs)}",
+                         path="pack")
+
+
+def _subject_from(pack: str, subject_id: str, attributes: Mapping[str, Any]):
+    """A domain Subject; its kind defaults to the pack's subject kind."""
+    _check_pack(pack)
+    from ..engine import Subject
+    from ..rules import load_pack
+
+    mapping = dict(attributes)
+    mapping.setdefault("kind", load_pack(pack).subject_kind)
+    try:
+        return Subject.from_mapping(subject_id, mapping)
+    except InputError as err:
+        raise err.within(path="subject") from None

@@ -1,0 +1,22 @@
+"""The web console: server-rendered pages over the same service as the REST API.
+
+Everything it needs (templates, CSS, charts as inline SVG) ships inside the package, so it
+works on a machine without internet access.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+HERE = Path(__file__).parent
+
+
+def mount(app: FastAPI) -> None:
+    from .pages import install_error_pages, router
+
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(router, include_in_schema=False)
+    install_error_pages(app)

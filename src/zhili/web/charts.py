@@ -1,0 +1,176 @@
+"""Charts as inline SVG, drawn on the server: no script, no CDN, readable without internet.
+
+Each function takes plain numbers and instants and returns markup ready for a template.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from ..timekit import DEFAULT_ZONE, zone
+
+WIDTH, HEIGHT = 760, 240
+LEFT, RIGHT, TOP, BOTTOM = 44, 16, 14, 28
+PALETTE = ("#2563eb", "#db2777", "#059669", "#d97706", "#7c3aed", "#0891b2", "#dc2626")
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    name: str
+    points: Sequence[tuple[dt.datetime, float]]
+    step: bool = True          # scores change at instants: draw steps, not slopes
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A horizontal reference line: a band boundary or a threshold."""
+
+    label: str
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A bar on a timeline: one sanction or hold, open-ended when ``end`` is None."""
+
+    lane: str
+    label: str
+    start: dt.datetime
+    end: dt.datetime | None
+
+
+class _Frame:
+    """Maps instants and values to pixels inside the plot area."""
+
+    def __init__(self, start: dt.datetime, end: dt.datetime, low: float, high: float,
+                 height: int = HEIGHT, left: int = LEFT):
+        self.start, self.end = start, max(end, start + dt.timedelta(hours=1))
+        self.low, self.high = low, high if high > low else low + 1
+        self.height, self.left = height, left
+
+    def x(self, t: dt.datetime) -> float:
+        span = (self.end - self.start).total_seconds()
+        clamped = min(max(t, self.start), self.end)
+        inner = WIDTH - self.left - RIGHT
+        return self.left + inner * (clamped - self.start).total_seconds() / span
+
+    def y(self, v: float) -> float:
+        inner = self.height - TOP - BOTTOM
+        return TOP + inner * (1 - (v - self.low) / (self.high - self.low))
+
+
+def _month_ticks(frame: _Frame, tz: str) -> list[str]:
+    out = []
+    local = frame.start.astimezone(zone(tz))
+    month = dt.datetime(local.year, local.month, 1, tzinfo=zone(tz))
+    months = []
+    while month <= frame.end:
+        if month >= frame.start:
+            months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    every = max(1, len(months) // 8)
+    for m in months[::every]:
+        x = frame.x(m)
+        out.append(f'<line class="tick" x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" '
+                   f'y2="{frame.height - BOTTOM}"/>'
+                   f'<text class="axis" x="{x:.1f}" y="{frame.height - 8}" '
+                   f'text-anchor="middle">{m:%Y-%m}</text>')
+    return out
+
+
+def _path(frame: _Frame, series: Series) -> str:
+    parts: list[str] = []
+    last_y: float | None = None
+    for t, v in series.points:
+        x, y = frame.x(t), frame.y(v)
+        if last_y is None:
+            parts.append(f"M{x:.1f},{y:.1f}")
+        elif series.step:
+            parts.append(f"H{x:.1f}V{y:.1f}")
+        else:
+            parts.append(f"L{x:.1f},{y:.1f}")
+        last_y = y
+    if series.step and series.points:
+        parts.append(f"H{frame.x(frame.end):.1f}")
+    return "".join(parts)
+
+
+def line_chart(series: Sequence[Series], rules: Sequence[Rule], start: dt.datetime,
+               end: dt.datetime, *, low: float, high: float, title: str,
+               unit: str = "", tz: str = DEFAULT_ZONE) -> Markup:
+    """Lines over time against labelled reference lines (band edges, thresholds)."""
+    frame = _Frame(start, end, low, high)
+    out = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+           f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+           f"<title>{escape(title)}</title>"]
+    out += _month_ticks(frame, tz)
+    for value in _value_ticks(low, high):
+        y = frame.y(value)
+        out.append(f'<text class="axis" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
+                   f"{_num(value)}{escape(unit)}</text>")
+    for rule in rules:
+        y = frame.y(rule.value)
+        out.append(f'<line class="band" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" '
+                   f'y2="{y:.1f}"/><text class="band-label" x="{WIDTH - RIGHT - 4}" '
+                   f'y="{y - 4:.1f}" text-anchor="end">{escape(rule.label)}</text>')
+    for i, s in enumerate(series):
+        colour = PALETTE[i % len(PALETTE)]
+        out.append(f'<path class="series" d="{_path(frame, s)}" stroke="{colour}" '
+                   f'data-series="{escape(s.name)}"/>')
+        for t, v in s.points:
+            out.append(f'<circle cx="{frame.x(t):.1f}" cy="{frame.y(v):.1f}" r="2.5" '
+                       f'fill="{colour}"><title>{escape(s.name)} {t.astimezone(zone(tz)):%Y-%m-%d}'
+                       f": {_num(v)}{escape(unit)}</title></circle>")
+    out.append(_legend(series))
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def timeline(spans: Sequence[Span], start: dt.datetime, end: dt.datetime, *, title: str,
+             tz: str = DEFAULT_ZONE) -> Markup:
+    """One lane per sanction kind; bars from start to end, open bars run off the right edge."""
+    lanes = list(dict.fromkeys(s.lane for s in spans))
+    height = TOP + BOTTOM + 22 * max(len(lanes), 1)
+    frame = _Frame(start, end, 0, 1, height, left=170)
+    out = [f'<svg class="chart timeline" viewBox="0 0 {WIDTH} {height}" role="img" '
+           f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+           f"<title>{escape(title)}</title>"]
+    out += _month_ticks(frame, tz)
+    for i, lane in enumerate(lanes):
+        y = TOP + 22 * i
+        out.append(f'<text class="lane" x="4" y="{y + 14}">{escape(lane)}</text>')
+        for s in (s for s in spans if s.lane == lane):
+            x0 = frame.x(s.start)
+            x1 = frame.x(s.end) if s.end else WIDTH - RIGHT
+            cls = "bar open" if s.end is None else "bar"
+            out.append(f'<rect class="{cls}" x="{x0:.1f}" y="{y + 3}" '
+                       f'width="{max(x1 - x0, 3):.1f}" height="14" rx="3">'
+                       f"<title>{escape(s.label)}</title></rect>")
+    if not lanes:
+        out.append(f'<text class="axis" x="{WIDTH / 2}" y="{TOP + 14}" text-anchor="middle">'
+                   "no sanctions in this period</text>")
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def _legend(series: Sequence[Series]) -> str:
+    items = []
+    for i, s in enumerate(series):
+        x = LEFT + 8 + 130 * i
+        items.append(f'<rect x="{x}" y="2" width="10" height="10" '
+                     f'fill="{PALETTE[i % len(PALETTE)]}"/>'
+                     f'<text class="legend" x="{x + 14}" y="11">{escape(s.name)}</text>')
+    return "".join(items)
+
+
+def _value_ticks(low: float, high: float) -> list[float]:
+    step = (high - low) / 4
+    return [low + step * i for i in range(5)]
+
+
+def _num(v: float) -> str:
+    return f"{v:.0f}" if abs(v - round(v)) < 1e-9 else f"{v:.1f}"
