@@ -1,0 +1,164 @@
+"""``violations_from_orders``: the AliExpress daily assessments (RULES 5) as violations.
+
+One Ibis pass aggregates the orders per scope and day on the chosen backend; the daily loop
+(``driver``) then finds the determinations, folding them through the engine to learn what is
+frozen. Violations carry deterministic ids ``CODE:SUBJECT:SCOPE:DATE`` (DATE: the assessed
+local day; ``at``: its end, 24:00) and their evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ...events import Event, ExemptionDeclared, Violation
+from ...timekit import parse_instant
+from . import backends
+from .driver import SanctionBook, ScopeState, run_assessments
+from .expressions import DayClock, fulfilment_counts
+from .families import Family, FamilyCounts, Trigger, aliexpress_families, family_counts
+from .loading import OrdersInput, load_orders
+from .series import PPM, qualify_days, window_series
+from .thresholds import thresholds_for
+
+
+@dataclass
+class Assessment:
+    """Everything one run found: violations, the per-scope aggregate, the book it folded."""
+
+    pack: Any
+    clock: DayClock
+    day0: int
+    n_days: int
+    until: dt.datetime
+    families: list[FamilyCounts]
+    states: dict[tuple[str, str, str], ScopeState]
+    violations: list[Violation]
+    book: SanctionBook | None
+
+
+def pack_of(pack: Any) -> Any:
+    if isinstance(pack, str):
+        from ...rules import load_pack
+
+        return load_pack(pack)
+    return pack
+
+
+def order_source(orders: OrdersInput, con: Any, tz: str) -> Any:
+    """An Ibis table: Parquet files are read by the backend; anything else is validated here."""
+    if isinstance(orders, str | Path) and Path(orders).suffix.lower() in (".parquet", ".pq"):
+        return backends.order_table(con, orders)
+    table = orders if isinstance(orders, pa.Table) else load_orders(orders, tz=tz)
+    return backends.order_table(con, table)
+
+
+def aggregate(orders: OrdersInput, *, tz: str, until: dt.datetime, clock: DayClock,
+              events: Sequence[Event] = (), engine: str = "duckdb") -> pa.Table:
+    """The per-(scope, day) counts of the orders, computed on ``engine``."""
+    con = backends.connect(engine)
+    table = order_source(orders, con, tz)
+    exemptions = [e for e in events if isinstance(e, ExemptionDeclared) and e.at <= until]
+    expr = fulfilment_counts(table, clock, exemptions, until)
+    return con.to_pyarrow(expr)
+
+
+def assess_orders(orders: OrdersInput, pack: Any, *, until: dt.datetime | str,
+                  events: Iterable[Event] = (), engine: str = "duckdb",
+                  book: SanctionBook | None = None, subjects: Any = None,
+                  progress: Callable[[int, int], None] | None = None) -> Assessment:
+    pack = pack_of(pack)
+    tz = pack.timezone
+    until = parse_instant(until, tz)
+    clock = DayClock.for_zone(tz)
+    events = [e for e in events if e.at <= until]
+    last_day = clock.day_of(until) - 1                  # the last day whose end <= until
+    cutoff = clock.start_of(last_day + 1)
+    agg = aggregate(orders, tz=tz, until=cutoff, clock=clock, events=events, engine=engine)
+    if book is None:
+        from .folding import EngineBook
+
+        book = EngineBook(pack, subjects)
+    families = aliexpress_families(thresholds_for(pack.code))
+    if agg.num_rows == 0:
+        return Assessment(pack, clock, last_day, 0, until, [], {}, [], book)
+    day0 = int(pc.min(agg.column("placed_day")).as_py())
+    n_days = last_day - day0 + 1
+    counts = [family_counts(agg, f, day0, n_days) for f in families]
+    states: dict[tuple[str, str, str], ScopeState] = {}
+
+    def describe(state: ScopeState, code: str, day: int) -> Violation:
+        states[(state.fc.family.name, state.store, state.scope)] = state
+        return _violation(state, code, day, clock, day0, tz)
+
+    found = run_assessments(counts, book, clock=clock, day0=day0, n_days=n_days, events=events,
+                            describe=describe,
+                            progress=(lambda d: progress(d + 1, n_days)) if progress else None)
+    return Assessment(pack, clock, day0, n_days, until, counts, states, found, book)
+
+
+def violations_from_orders(orders: OrdersInput, pack: Any, *, until: dt.datetime | str,
+                           events: Iterable[Event] = (), engine: str = "duckdb",
+                           subjects: Any = None) -> list[Violation]:
+    """The violations the daily assessments of RULES 5 raise up to ``until``."""
+    return assess_orders(orders, pack, until=until, events=events, engine=engine,
+                         subjects=subjects).violations
+
+
+def _trigger(family: Family, code: str) -> Trigger:
+    return next(t for t in family.triggers if t.code == code)
+
+
+def _violation(state: ScopeState, code: str, day: int, clock: DayClock, day0: int,
+               tz: str) -> Violation:
+    family = state.fc.family
+    trig = _trigger(family, code)
+    c = state.fc.only(code, state.index)
+    date = clock.date_of(day0 + day).isoformat()
+    threshold = {"rate": trig.threshold.rate_ppm / PPM, "min_count": trig.threshold.min_count}
+    evidence: dict[str, Any] = {"scope": state.scope, "family": family.name,
+                                "threshold": threshold}
+    if trig.streak_days:
+        evidence.update(_streak_evidence(c, trig, day, state.floor, clock, day0))
+    else:
+        den, num = window_series(c, trig.window, state.floor)
+        start = day - trig.window + 1 if state.floor == 0 else max(day - trig.window + 1,
+                                                                    state.floor)
+        orders, events = int(den[0, day]), int(num[0, day])
+        evidence.update({
+            "window": {"start": clock.date_of(day0 + start).isoformat(), "end": date,
+                       "days": day - start + 1},
+            "orders": orders, _count_key(trig): events,
+            "rate": round(events / orders, 6) if orders else 0.0,
+        })
+    return Violation(id=f"{code}:{state.store}:{state.scope}:{date}",
+                     at=clock.start_of(day0 + day + 1), subject=state.store, code=code,
+                     evidence=evidence)
+
+
+def _count_key(trig: Trigger) -> str:
+    return "nrd" if trig.event_col == "nrd_day" else "sold_not_shipped"
+
+
+def _streak_evidence(c: Any, trig: Trigger, day: int, floor: int, clock: DayClock,
+                     day0: int) -> dict[str, Any]:
+    """The qualifying consecutive days ending nearest the assessment, with their counts."""
+    q = qualify_days(c, trig.threshold, floor)[0]
+    earliest = max(floor, day - trig.window + 1, 0) + trig.streak_days - 1
+    last = max(p for p in range(earliest, day + 1)
+               if all(q[p - k] <= day for k in range(trig.streak_days)))
+    days = []
+    for p in range(last - trig.streak_days + 1, last + 1):
+        orders = int(c.order_n[c.order_day == p].sum())
+        known = (c.event_placed == p) & (c.event_day <= day)
+        nrd = int(c.event_n[known].sum())
+        days.append({"date": clock.date_of(day0 + p).isoformat(), "orders": orders,
+                     "nrd": nrd, "rate": round(nrd / orders, 6) if orders else 0.0})
+    return {"days": days, "window": {"start": days[0]["date"], "end": days[-1]["date"],
+                                     "days": trig.streak_days}}

@@ -1,0 +1,68 @@
+"""Where the Ibis expressions run: DuckDB embedded (default) or Spark through PySpark.
+
+The expressions never name a backend; this module only opens a connection and hands it an
+order table, either an Arrow table already in memory or a Parquet file read by the backend
+itself (so 100 million orders never pass through Python).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ...errors import InputError, ZhiliError
+from .columns import ORDER_COLUMNS, TIMESTAMP
+
+ENGINES = ("duckdb", "spark")
+
+
+def connect(engine: str) -> Any:
+    if engine == "duckdb":
+        return ibis.duckdb.connect()
+    if engine == "spark":
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError:
+            raise ZhiliError("--engine spark needs pyspark: pip install 'zhili[spark]'") from None
+        session = (SparkSession.builder.master("local[*]").appName("zhili-orders")
+                   .config("spark.sql.session.timeZone", "UTC")
+                   .config("spark.ui.enabled", "false")
+                   .config("spark.sql.shuffle.partitions", "8")
+                   .getOrCreate())
+        return ibis.pyspark.connect(session)
+    raise InputError(f"unknown engine {engine!r}; expected one of: {', '.join(ENGINES)}")
+
+
+def order_table(con: Any, orders: pa.Table | str | Path) -> ibis.Table:
+    """The orders as an Ibis table on ``con``; Parquet paths are read by the backend."""
+    if isinstance(orders, pa.Table):
+        if con.name == "pyspark":
+            # Spark has no time-zone-aware timestamp type: hand it UTC wall-clock values.
+            orders = _naive_utc(orders)
+        return ibis.memtable(orders)
+    path = Path(orders)
+    check_parquet_schema(path)
+    return con.read_parquet(str(path), table_name="orders")
+
+
+def check_parquet_schema(path: Path) -> None:
+    """Fail early, naming the column, when a Parquet file lacks an order column."""
+    try:
+        schema = pq.read_schema(path)
+    except (pa.ArrowException, OSError) as err:
+        raise InputError(f"not a readable Parquet file ({err})", file=str(path)) from None
+    for col in ORDER_COLUMNS:
+        if col.name not in schema.names and not col.optional:
+            raise InputError("missing column (required by the order table)", file=str(path),
+                             path=f"column {col.name}")
+
+
+def _naive_utc(table: pa.Table) -> pa.Table:
+    for i, field in enumerate(table.schema):
+        if field.type == TIMESTAMP:
+            table = table.set_column(i, field.name, table.column(i).cast(pa.timestamp("us")))
+    return table
