@@ -1,0 +1,414 @@
+"""The fold over one component: subjects that may affect each other through association.
+
+Events must arrive in time order. A granted appeal stops the fold: the ledger then folds the
+component again without the voided violation, so everything that followed from it is
+recomputed as if it had never happened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from .. import events as ev
+from ..errors import EventError, ZhiliError
+from ..rules import Pack
+from ..rules.model import Consequences, Rule
+from ..timekit import add_working_days, local_date, natural_year, parse_instant
+from .book import AppealBook, SubjectBook
+from .clock import Clock
+from .effects import DAY, Effects, prov_of
+from .records import ViolationRecord
+from .subjects import Subject
+
+Timer = Callable[["ComponentFold", dt.datetime], None]
+
+
+class OutOfOrder(ZhiliError):
+    """An event earlier than what the fold has already passed."""
+
+
+class ComponentFold:
+    def __init__(self, pack: Pack, subjects: dict[str, Subject],
+                 voided: frozenset[str] = frozenset()):
+        self.pack = pack
+        self.subjects = subjects
+        self.voided = voided
+        self.effects = Effects(pack)
+        self.clock = Clock(pack, self.effects)
+        self.books: dict[str, SubjectBook] = {}
+        self.horizon: dt.datetime | None = None
+        self.violation_owner: dict[str, tuple[str, dt.datetime]] = {}
+        self.appeal_owner: dict[str, str] = {}
+        self.group_violations: list[tuple[dt.datetime, str]] = []
+        self.exemptions: list[ev.ExemptionDeclared] = []
+        self.grant: tuple[dt.datetime, str, str] | None = None
+        self.timers: list[tuple[dt.datetime, int, str, Timer]] = []
+        self._timer_seq = 0
+        self.links: list[tuple[dt.datetime | None, str, str]] = self._attribute_links()
+        self.starts = {n: float(s.start.value) for n, s in pack.scores.items()}
+
+    # -- books and time --------------------------------------------------------------------------
+    def book(self, sid: str) -> SubjectBook:
+        found = self.books.get(sid)
+        if found is None:
+            subject = self.subjects.get(sid) or Subject(sid, kind=self.pack.subject_kind)
+            self.subjects.setdefault(sid, subject)
+            found = self.books[sid] = SubjectBook(subject, self.starts)
+        return found
+
+    def touch(self, sid: str, t: dt.datetime) -> SubjectBook:
+        """The subject's book with every timer and clock tick up to ``t`` run."""
+        self.run_timers(t)
+        book = self.book(sid)
+        self.clock.advance(book, t)
+        return book
+
+    def run_timers(self, t: dt.datetime) -> None:
+        while self.timers and self.timers[0][0] <= t:
+            at, _, sid, fn = heapq.heappop(self.timers)
+            self.clock.advance(self.book(sid), at)
+            fn(self, at)
+
+    def schedule(self, at: dt.datetime, sid: str, fn: Timer) -> None:
+        self._timer_seq += 1
+        heapq.heappush(self.timers, (at, self._timer_seq, sid, fn))
+
+    def advance(self, t: dt.datetime) -> None:
+        self.run_timers(t)
+        for book in self.books.values():
+            self.clock.advance(book, t)
+        if self.horizon is None or t > self.horizon:
+            self.horizon = t
+
+    # -- events ----------------------------------------------------------------------------------
+    def apply(self, event: ev.Event) -> bool:
+        """Fold one event; False when it was a grant that needs the component folded again."""
+        if self.horizon is not None and event.at < self.horizon:
+            raise OutOfOrder(f"event {event.id} at {event.at.isoformat()} is earlier than the "
+                             f"fold's horizon {self.horizon.isoformat()}")
+        self.horizon = event.at
+        handler = HANDLERS.get(event.type)
+        if handler is not None:
+            handler(self, event)
+        elif event.subject is not None:
+            self.touch(event.subject, event.at)
+        for mechanism in mechanisms():
+            mechanism(self, event)
+        return self.grant is None
+
+    def on_violation(self, e: ev.Violation) -> None:
+        self.violate(ViolationRecord(e.id, e.at, e.subject or "", e.code, e.item, e.amount,
+                                     e.flags, e.evidence))
+
+    def violate(self, rec: ViolationRecord) -> None:
+        if rec.id in self.violation_owner:
+            return  # a violation raised twice (same deterministic id) counts once
+        self.violation_owner[rec.id] = (rec.subject, rec.at)
+        if rec.id in self.voided:
+            return
+        rule = self.pack.rule(rec.code)
+        book = self.touch(rec.subject, rec.at)
+        cons, n, key = self._with_repeats(book, rule, rec)
+        rec = replace(rec, occurrence=n)
+        book.violations.append(rec)
+        book.occurrences.setdefault(key, []).append(rec.at)
+        book.cycle_clean = False
+        self.effects.decide(book, rec.at, "violation", rule.code, rec.id,
+                            {"code": rule.code, "occurrence": n, "item": rec.item,
+                             "flags": list(rec.flags), "evidence": dict(rec.evidence)},
+                            f"{rule.code}: {rule.meaning}" + (f" (occurrence {n})" if n > 1
+                                                              else ""),
+                            rule.provenance.to_dict(), {"flags": list(rec.flags)})
+        deducted = self.consequences(book, cons, rec.at, rule.code, rec.id, rec, rule.meaning)
+        assoc = self.pack.association
+        if assoc and assoc.score in deducted:
+            self._group_violation(book, rec)
+
+    def consequences(self, book: SubjectBook, cons: Consequences, at: dt.datetime, rule: str,
+                     cause: str, rec: ViolationRecord | None, why: str) -> set[str]:
+        deducted = {s for s, p in cons.deduct if float(p.at(at)) > 0}
+        self.effects.apply(book, cons, at, rule, cause, rec, why)
+        if self.pack.recovery and self.pack.recovery.score in deducted:
+            self.clock.restart_cycle(book, at)
+        return deducted
+
+    def _with_repeats(self, book: SubjectBook, rule: Rule, rec: ViolationRecord
+                      ) -> tuple[Consequences, int, tuple[str, str | None]]:
+        cons = rule.consequences_for(rec.flags)
+        spec = rule.repeats
+        if spec is None:
+            return cons, 1, (rule.code, None)
+        from .effects import resolve_scope
+
+        scope = resolve_scope(rule.scope or "$item", rec) if spec.per_scope else None
+        key = (spec.counter, scope)
+        prior = book.occurrences.get(key, [])
+        if spec.window == "natural_year":
+            year = natural_year(rec.at, self.pack.timezone)
+            prior = [t for t in prior if natural_year(t, self.pack.timezone) == year]
+        elif spec.window == "rolling":
+            assert spec.rolling_days is not None
+            since = rec.at - DAY * float(spec.rolling_days.at(rec.at))
+            prior = [t for t in prior if t > since]
+        n = len(prior) + 1
+        for tier in spec.tiers:
+            first = int(tier.first.at(rec.at)) if tier.first else 1
+            last = int(tier.last.at(rec.at)) if tier.last else None
+            if n >= first and (last is None or n <= last):
+                cons = cons.merged(tier.consequences, replace=tier.replace)
+        return cons, n, key
+
+    # -- association -------------------------------------------------------------------------------
+    def _attribute_links(self) -> list[tuple[dt.datetime | None, str, str]]:
+        assoc = self.pack.association
+        if assoc is None:
+            return []
+        extended = parse_instant(assoc.extended_from.value, self.pack.timezone)
+        links: list[tuple[dt.datetime | None, str, str]] = []
+        subjects = sorted(self.subjects.values(), key=lambda s: s.id)
+        for i, a in enumerate(subjects):
+            for b in subjects[i + 1:]:
+                if a.licence and a.licence == b.licence:
+                    links.append((None, a.id, b.id))
+                elif shares_extended(a, b, assoc.extended_via):
+                    links.append((extended, a.id, b.id))
+        return links
+
+    def on_link(self, e: ev.LinkObserved) -> None:
+        assoc = self.pack.association
+        self.touch(e.subject or "", e.at)
+        self.book(e.other)
+        if assoc is None:
+            return
+        effective = e.at
+        if e.via in assoc.extended_via:
+            effective = max(e.at, parse_instant(assoc.extended_from.value, self.pack.timezone))
+        self.links.append((effective, e.subject or "", e.other))
+
+    def group_of(self, sid: str, t: dt.datetime) -> set[str]:
+        group, frontier = {sid}, [sid]
+        while frontier:
+            current = frontier.pop()
+            for effective, a, b in self.links:
+                if effective is not None and effective > t:
+                    continue
+                other = b if a == current else a if b == current else None
+                if other is not None and other not in group:
+                    group.add(other)
+                    frontier.append(other)
+        return group
+
+    def _group_violation(self, book: SubjectBook, rec: ViolationRecord) -> None:
+        assoc = self.pack.association
+        assert assoc is not None
+        members = self.group_of(rec.subject, rec.at)
+        mains = sorted(m for m in members if self.book(m).subject.main)
+        if len(members) < 2 or rec.subject in mains:
+            return
+        year = natural_year(rec.at, self.pack.timezone)
+        n = 1 + sum(1 for t, v in self.group_violations
+                    if v in members and natural_year(t, self.pack.timezone) == year)
+        self.group_violations.append((rec.at, rec.subject))
+        tier = next((t for t in assoc.tiers if n >= int(t.first.at(rec.at)) and
+                     (t.last is None or n <= int(t.last.at(rec.at)))), None)
+        why = f"group violation {n} in {year} by {rec.subject} (group: {', '.join(sorted(members))})"
+        self.effects.decide(book, rec.at, "association", "association", rec.id,
+                            {"group": sorted(members), "main": mains, "occurrence": n}, why,
+                            prov_of(assoc), {"members": sorted(members), "occurrence": n})
+        if tier is None:
+            return
+        for sid in sorted(members):
+            target = self.touch(sid, rec.at)
+            parts = [tier.members]
+            if sid in mains:
+                parts.append(tier.main)
+            elif sid != rec.subject:
+                parts.append(tier.others)
+            for cons in parts:
+                self.consequences(target, cons, rec.at, "association", rec.id, rec, why)
+
+    # -- funds, activity, rectification ------------------------------------------------------------
+    def on_deposit(self, e: ev.DepositPaid) -> None:
+        self.effects.deposit_paid(self.touch(e.subject or "", e.at), e.amount, e.at, e.id)
+
+    def on_live(self, e: ev.LiveSession) -> None:
+        book = self.touch(e.subject or "", e.at)
+        if book.cycle_start is not None and e.at >= book.cycle_start:
+            book.cycle_minutes += e.minutes
+            book.cycle_transactions += e.transactions
+
+    def on_rectified(self, e: ev.RectificationCompleted) -> None:
+        book = self.touch(e.subject or "", e.at)
+
+        def matches(record: Any) -> bool:
+            return record.until == "rectification_completed" and (
+                e.violation is None or record.cause == e.violation)
+
+        self.effects.release(book, matches, e.at, "rectification_completed", e.id,
+                             "rectification completed")
+        self.effects.lift(book, matches, e.at, "rectification_completed", e.id,
+                          "rectification completed")
+
+    def on_exemption(self, e: ev.ExemptionDeclared) -> None:
+        self.exemptions.append(e)
+
+    def on_determination(self, e: ev.Event) -> None:
+        self.touch(e.subject or "", e.at)
+        for d in self.pack.determinations:
+            if d.event_type != e.type or any(str(getattr(e, k, None)) != v
+                                             for k, v in d.when.items()):
+                continue
+            item = getattr(e, "item", None)
+            evidence = {k: v for k, v in ev.event_to_dict(e).items()
+                        if k not in ("id", "type", "at", "subject")}
+            evidence["event"] = e.id
+            rec = ViolationRecord(e.id, e.at, e.subject or "", d.rule, item,
+                                  flags=tuple(getattr(e, "flags", ())), evidence=evidence)
+            if d.id_from == "derived":
+                from .effects import resolve_scope
+
+                scope = resolve_scope(d.scope, rec) or "store"
+                day = local_date(e.at, self.pack.timezone).isoformat()
+                rec = replace(rec, id=f"{d.rule}:{e.subject}:{scope}:{day}")
+            self.violate(rec)
+
+    def on_content(self, e: ev.ContentPublished) -> None:
+        from ..detect.content import violations_for
+
+        self.touch(e.subject or "", e.at)
+        for violation in violations_for(e, self.pack):
+            self.on_violation(violation)
+
+    # -- appeals -------------------------------------------------------------------------------------
+    def on_appeal_filed(self, e: ev.AppealFiled) -> None:
+        appeals = self.pack.appeals
+        if appeals is None:
+            raise EventError(f"pack {self.pack.code} has no appeal flow", path="type")
+        owner = self.violation_owner.get(e.violation)
+        if owner is None:
+            raise EventError(f"appeal {e.id}: no violation or determination {e.violation!r} "
+                             "was recorded before it", path="violation")
+        book = self.touch(e.subject or owner[0], e.at)
+        window = DAY * float(appeals.window_days.at(e.at))
+        late = e.at > owner[1] + window
+        days = int((appeals.complex_due_working_days if e.complex
+                    else appeals.due_working_days).at(e.at))
+        due, assumed = (None, False) if late else add_working_days(e.at, days,
+                                                                   self.pack.timezone)
+        status = "rejected_late" if late else "open"
+        book.appeals[e.id] = AppealBook(e.id, e.violation, e.at, e.complex, due, assumed,
+                                        [(e.at, status)])
+        self.appeal_owner[e.id] = book.subject.id
+        note = (" — the working-day calendar has no data for that year; Monday–Friday assumed"
+                if assumed else "")
+        text = (f"appeal against {e.violation} filed after the {window.days}-day window"
+                if late else f"appeal against {e.violation} open; decision due in {days} working "
+                f"days{note}")
+        self.effects.decide(book, e.at, "appeal", "appeals", e.id,
+                            {"appeal": e.id, "violation": e.violation, "status": status,
+                             "due": due, "assumed_weekdays": assumed}, text,
+                            prov_of(appeals), {"violation_at": owner[1], "complex": e.complex})
+
+    def _appeal(self, e: Any) -> tuple[SubjectBook, AppealBook]:
+        sid = self.appeal_owner.get(e.appeal)
+        if sid is None:
+            raise EventError(f"no appeal {e.appeal!r} was filed before this event", path="appeal")
+        book = self.touch(sid, e.at)
+        return book, book.appeals[e.appeal]
+
+    def on_material_requested(self, e: ev.MaterialRequested) -> None:
+        book, appeal = self._appeal(e)
+        if appeal.status_at(e.at)[0] != "open":
+            return
+        hours = float(self.pack.appeals.material_hours.at(e.at))  # type: ignore[union-attr]
+        appeal.material_due = e.at + dt.timedelta(hours=hours)
+        appeal.history.append((e.at, "awaiting_material"))
+        self.effects.decide(book, e.at, "appeal", "appeals", e.id,
+                            {"appeal": appeal.id, "status": "awaiting_material",
+                             "material_due": appeal.material_due},
+                            f"more material requested; due within {hours:g} hours or the appeal "
+                            "lapses", prov_of(self.pack.appeals))
+
+    def on_material_submitted(self, e: ev.MaterialSubmitted) -> None:
+        _, appeal = self._appeal(e)
+        if appeal.status_at(e.at)[0] == "awaiting_material":
+            appeal.history.append((e.at, "open"))
+
+    def on_appeal_decided(self, e: ev.AppealDecided) -> None:
+        book, appeal = self._appeal(e)
+        status = appeal.status_at(e.at)[0]
+        if status not in ("open", "awaiting_material"):
+            self.effects.decide(book, e.at, "appeal", "appeals", e.id,
+                                {"appeal": appeal.id, "ignored": e.outcome, "status": status},
+                                f"decision {e.outcome} ignored: the appeal is {status}", {})
+            return
+        if e.outcome == "granted" and appeal.violation not in self.voided:
+            self.grant = (e.at, appeal.violation, appeal.id)
+            return
+        appeal.history.append((e.at, e.outcome))
+        self.effects.decide(book, e.at, "appeal", "appeals", e.id,
+                            {"appeal": appeal.id, "status": e.outcome,
+                             "on_time": appeal.due is None or e.at <= appeal.due},
+                            f"appeal {e.outcome}" + ("; the violation is void and everything "
+                                                     "that followed from it recomputed"
+                                                     if e.outcome == "granted" else ""),
+                            prov_of(self.pack.appeals))
+
+
+def shares_extended(a: Subject, b: Subject, via: tuple[str, ...]) -> bool:
+    return bool(("legal_rep" in via and a.legal_rep and a.legal_rep == b.legal_rep)
+                or ("device" in via and set(a.devices) & set(b.devices))
+                or ("ip" in via and set(a.ips) & set(b.ips)))
+
+
+HANDLERS: dict[str, Callable[[ComponentFold, Any], None]] = {
+    "violation": ComponentFold.on_violation,
+    "live_session": ComponentFold.on_live,
+    "deposit_paid": ComponentFold.on_deposit,
+    "link_observed": ComponentFold.on_link,
+    "rectification_completed": ComponentFold.on_rectified,
+    "exemption_declared": ComponentFold.on_exemption,
+    "appeal_filed": ComponentFold.on_appeal_filed,
+    "material_requested": ComponentFold.on_material_requested,
+    "material_submitted": ComponentFold.on_material_submitted,
+    "appeal_decided": ComponentFold.on_appeal_decided,
+    "content_published": ComponentFold.on_content,
+    "spot_check_result": ComponentFold.on_determination,
+    "fraud_determined": ComponentFold.on_determination,
+    "drop_shipping_determined": ComponentFold.on_determination,
+    "document_reviewed": ComponentFold.on_determination,
+    "inspection_result": ComponentFold.on_determination,
+}
+
+
+_MECHANISMS: list[Callable[[ComponentFold, ev.Event], None]] = []
+
+
+def register_mechanism(fn: Callable[[ComponentFold, ev.Event], None]) -> None:
+    """Add a mechanism that sees every event after the engine's own handling (documents,
+    inspections). It may call ``fold.violate``, ``fold.effects`` and ``fold.schedule``."""
+    if fn not in _MECHANISMS:
+        _MECHANISMS.append(fn)
+
+
+def mechanisms() -> list[Callable[[ComponentFold, ev.Event], None]]:
+    return _MECHANISMS
+
+
+def clone_fold(fold: ComponentFold) -> ComponentFold:
+    """A copy of the fold that can advance past its horizon without changing the original."""
+    other = ComponentFold.__new__(ComponentFold)
+    other.__dict__.update(fold.__dict__)
+    other.books = {k: b.clone() for k, b in fold.books.items()}
+    other.subjects = dict(fold.subjects)
+    other.violation_owner = dict(fold.violation_owner)
+    other.appeal_owner = dict(fold.appeal_owner)
+    other.group_violations = list(fold.group_violations)
+    other.exemptions = list(fold.exemptions)
+    other.timers = list(fold.timers)
+    other.links = list(fold.links)
+    return other

@@ -1,0 +1,361 @@
+"""Replaying events into a ledger, and reading state from it as of any instant.
+
+Subjects fold in components (subjects that association may link); a granted appeal starts a new
+epoch of its component, folded again without the voided violation, so state before the grant
+shows what was decided then and state after it shows history recomputed without the violation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import pickle
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .. import events as ev
+from ..errors import InputError
+from ..rules import Pack, load_pack
+from .book import SubjectBook
+from .fold import ComponentFold, OutOfOrder, clone_fold, shares_extended
+from .records import (
+    AppealState, Decision, Explanation, Hold, Notice, Sanction, ViolationRecord, _jsonable,
+)
+from .subjects import Subject
+
+
+@dataclass
+class SubjectState:
+    subject: str
+    as_of: dt.datetime
+    pack: str
+    version: str
+    scores: dict[str, float]
+    band: str | None
+    fees: Decimal
+    held: dict[str, Any]
+    holds: list[Hold]
+    sanctions: list[Sanction]
+    violations: list[ViolationRecord]
+    notices: list[Notice]
+    appeals: list[AppealState]
+    deposit: Decimal = Decimal(0)
+    outstanding: Decimal = Decimal(0)
+    required_deposit: Decimal | None = None
+    timezone: str = "Asia/Shanghai"
+
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable({
+            "subject": self.subject, "as_of": self.as_of, "pack": self.pack,
+            "version": self.version, "scores": self.scores, "band": self.band,
+            "fees": self.fees, "held": self.held, "deposit": self.deposit,
+            "outstanding_fees": self.outstanding, "required_deposit": self.required_deposit,
+            "sanctions": [s.to_dict(self.timezone) for s in self.sanctions],
+            "holds": [h.to_dict() for h in self.holds],
+            "violations": [v.to_dict() for v in self.violations],
+            "notices": [n.to_dict() for n in self.notices],
+            "appeals": [a.to_dict() for a in self.appeals],
+        })
+
+
+@dataclass
+class Epoch:
+    start: dt.datetime | None
+    fold: ComponentFold
+    transitions: list[Decision] = field(default_factory=list)
+
+
+class Component:
+    def __init__(self, pack: Pack, subjects: dict[str, Subject]):
+        self.pack = pack
+        self.subjects = subjects
+        self.events: list[ev.Event] = []
+        self.voided: frozenset[str] = frozenset()
+        self.epochs = [Epoch(None, ComponentFold(pack, subjects))]
+
+    def apply(self, event: ev.Event) -> None:
+        self.events.append(event)
+        if not self.epochs[-1].fold.apply(event):
+            self._next_epochs()
+
+    def _next_epochs(self) -> None:
+        while (grant := self.epochs[-1].fold.grant) is not None:
+            old = self.epochs[-1].fold
+            at, violation, _ = grant
+            old.grant = None
+            old.advance(at)
+            self.voided = self.voided | {violation}
+            new = ComponentFold(self.pack, dict(self.subjects), self.voided)
+            for event in self.events:
+                if not new.apply(event):
+                    break
+            if new.grant is None:
+                new.advance(at)
+            self.epochs.append(Epoch(at, new, transitions(old, new, at, violation)))
+
+    def epoch_at(self, t: dt.datetime) -> Epoch:
+        chosen = self.epochs[0]
+        for epoch in self.epochs[1:]:
+            if epoch.start is not None and epoch.start <= t:
+                chosen = epoch
+        return chosen
+
+    def finish(self) -> None:
+        fold = self.epochs[-1].fold
+        if fold.horizon is not None:
+            fold.advance(fold.horizon)
+
+
+def transitions(old: ComponentFold, new: ComponentFold, at: dt.datetime,
+                violation: str) -> list[Decision]:
+    """What a granted appeal undoes, as decisions at the instant of the grant."""
+    out: list[Decision] = []
+    for sid, before in old.books.items():
+        after = new.book(sid)
+        eff = new.effects
+        refund = before.fees_at(at) - after.fees_at(at)
+        cause = f"void:{violation}"
+        why = f"appeal granted: {violation} is void"
+        if refund:
+            out.append(eff.decide(after, at, "refund", "appeals", cause, {"amount": refund},
+                                  f"{why}; {refund} CNY of fees refunded", {}))
+        kept = {(s.name, s.cause, s.start) for s in after.sanctions_at(at)}
+        for s in before.sanctions_at(at):
+            if (s.name, s.cause, s.start) not in kept:
+                out.append(eff.decide(after, at, "lift", "appeals", cause, {"sanction": s.name},
+                                      f"{why}; {s.name} lifted", {}))
+        held = {(h.account, h.cause, h.start) for h in after.holds_at(at)}
+        for h in before.holds_at(at):
+            if (h.account, h.cause, h.start) not in held:
+                out.append(eff.decide(after, at, "release", "appeals", cause,
+                                      {"account": h.account}, f"{why}; hold on {h.account} "
+                                      "released", {}))
+        for name in before.scores:
+            b, a = before.score_at(name, at), after.score_at(name, at)
+            if a != b:
+                out.append(eff.decide(after, at, "restore", "appeals", cause,
+                                      {"score": name, "before": b, "after": a},
+                                      f"{why}; {name} {b:g} → {a:g}", {}))
+    # transitions are kept apart from the new epoch's own history
+    for d in out:
+        new.books[d.subject].decisions.remove(d)
+    return out
+
+
+class Ledger:
+    """The folded history of every subject: state and decisions as of any instant."""
+
+    def __init__(self, pack: Pack, components: dict[str, Component]):
+        self.pack = pack
+        self._components = components
+
+    @property
+    def subjects(self) -> list[str]:
+        return sorted(self._components)
+
+    def _component(self, subject: str) -> Component:
+        try:
+            return self._components[subject]
+        except KeyError:
+            raise InputError(f"no subject {subject!r} in this history") from None
+
+    def book_at(self, subject: str, t: dt.datetime) -> SubjectBook:
+        epoch = self._component(subject).epoch_at(t)
+        fold = epoch.fold
+        if fold.horizon is None or t > fold.horizon:
+            fold = clone_fold(fold)
+            fold.advance(t)
+        return fold.book(subject)
+
+    def state(self, subject: str, as_of: dt.datetime) -> SubjectState:
+        if as_of.tzinfo is None:
+            raise InputError("as_of needs a time zone (an aware datetime)")
+        book = self.book_at(subject, as_of)
+        bands = self.pack.bands
+        band = None
+        if bands:
+            depth = bands.band_of(book.score_at(bands.score, as_of), as_of)
+            band = bands.levels[depth - 1].name if depth else None
+        return SubjectState(
+            subject=subject, as_of=as_of, pack=self.pack.code, version=self.pack.version,
+            scores={n: book.score_at(n, as_of) for n in self.pack.scores}, band=band,
+            fees=book.fees_at(as_of), held=book.held_at(as_of), holds=book.holds_at(as_of),
+            sanctions=book.sanctions_at(as_of), violations=book.violations_at(as_of),
+            notices=book.notices_at(as_of), appeals=book.appeals_at(as_of),
+            deposit=book.deposit, outstanding=book.outstanding,
+            required_deposit=book.required_deposit, timezone=self.pack.timezone,
+        )
+
+    def decisions(self, subject: str, as_of: dt.datetime | None = None) -> list[Decision]:
+        """The audit trail: what was decided when, including what grants undid."""
+        component = self._component(subject)
+        out: list[Decision] = []
+        epochs = component.epochs
+        for i, epoch in enumerate(epochs):
+            end = epochs[i + 1].start if i + 1 < len(epochs) else None
+            if epoch.start is not None:
+                out.extend(d for d in epoch.transitions if d.subject == subject)
+            book = epoch.fold.books.get(subject)
+            if book is None:
+                continue
+            out.extend(d for d in book.decisions
+                       if (epoch.start is None or d.at >= epoch.start)
+                       and (end is None or d.at < end))
+        if as_of is not None and (epochs[-1].fold.horizon is None
+                                  or as_of > epochs[-1].fold.horizon):
+            extra = self.book_at(subject, as_of).decisions
+            known = {d.id for d in out}
+            out.extend(d for d in extra if d.id not in known and
+                       (epochs[-1].start is None or d.at >= epochs[-1].start))
+        out = [d for d in out if as_of is None or d.at <= as_of]
+        return sorted(out, key=lambda d: d.at)
+
+
+class Fold:
+    """The incremental fold: apply events in time order, read a ledger, snapshot and restore."""
+
+    def __init__(self, pack: Pack, subjects: Mapping[str, Subject] | None = None):
+        self.pack = pack
+        self.subjects: dict[str, Subject] = dict(subjects or {})
+        self.components: dict[str, Component] = {}
+        self.horizon: dt.datetime | None = None
+        self._groups = self._initial_groups()
+
+    def _initial_groups(self) -> dict[str, set[str]]:
+        groups: dict[str, set[str]] = {sid: {sid} for sid in self.subjects}
+        assoc = self.pack.association
+        if assoc is None:
+            return groups
+        ordered = sorted(self.subjects.values(), key=lambda s: s.id)
+        by_attr: dict[tuple[str, str], list[str]] = {}
+        for s in ordered:
+            keys = [("licence", s.licence)] if s.licence else []
+            if "legal_rep" in assoc.extended_via and s.legal_rep:
+                keys.append(("legal_rep", s.legal_rep))
+            keys += [("device", d) for d in s.devices if "device" in assoc.extended_via]
+            keys += [("ip", i) for i in s.ips if "ip" in assoc.extended_via]
+            for k in keys:
+                by_attr.setdefault(k, []).append(s.id)
+        for ids in by_attr.values():
+            for other in ids[1:]:
+                self._union(groups, ids[0], other)
+        return groups
+
+    @staticmethod
+    def _union(groups: dict[str, set[str]], a: str, b: str) -> None:
+        ga, gb = groups.setdefault(a, {a}), groups.setdefault(b, {b})
+        if ga is gb:
+            return
+        ga |= gb
+        for sid in gb:
+            groups[sid] = ga
+
+    def _component_for(self, sid: str) -> Component:
+        found = self.components.get(sid)
+        if found is not None:
+            return found
+        self.subjects.setdefault(sid, Subject(sid, kind=self.pack.subject_kind))
+        members = self._groups.setdefault(sid, {sid})
+        comp = Component(self.pack, {m: self.subjects.setdefault(
+            m, Subject(m, kind=self.pack.subject_kind)) for m in sorted(members)})
+        for m in members:
+            self.components[m] = comp
+        return comp
+
+    def apply(self, event: ev.Event) -> None:
+        if self.horizon is not None and event.at < self.horizon:
+            raise OutOfOrder(f"event {event.id} at {event.at.isoformat()} is earlier than "
+                             f"the fold's horizon {self.horizon.isoformat()}")
+        self.horizon = event.at
+        if event.subject is None:
+            for comp in {id(c): c for c in self.components.values()}.values():
+                comp.apply(event)
+            return
+        comp = self._component_for(event.subject)
+        if isinstance(event, ev.LinkObserved) and self.pack.association is not None:
+            other = self._component_for(event.other)
+            if other is not comp:
+                comp = self._merge(comp, other)
+        comp.apply(event)
+
+    def _merge(self, a: Component, b: Component) -> Component:
+        """Two components linked by a new observation fold again as one."""
+        subjects = {**a.subjects, **b.subjects}
+        merged = Component(self.pack, dict(sorted(subjects.items())))
+        for event in ev.in_time_order(a.events + b.events):
+            merged.apply(event)
+        for sid in subjects:
+            self.components[sid] = merged
+            self._groups[sid] = set(subjects)
+        return merged
+
+    def apply_all(self, events: Iterable[ev.Event]) -> None:
+        for event in events:
+            self.apply(event)
+
+    def ledger(self) -> Ledger:
+        for comp in {id(c): c for c in self.components.values()}.values():
+            comp.finish()
+        return Ledger(self.pack, self.components)
+
+    def snapshot(self) -> bytes:
+        buffer = io.BytesIO()
+        pickler = _PackPickler(buffer, self.pack)
+        pickler.dump((self.pack.code, self.pack.version, dict(self.pack.overrides),
+                      self.__dict__))
+        return buffer.getvalue()
+
+    @classmethod
+    def restore(cls, data: bytes, pack: Pack | None = None) -> Fold:
+        code, version, overrides, state = _peek(data)
+        if pack is None:
+            pack = load_pack(code, overrides)
+        if (pack.code, pack.version) != (code, version):
+            raise InputError(f"snapshot is of {code} {version}, not {pack.code} {pack.version}")
+        state = _PackUnpickler(io.BytesIO(data), pack).load()[3]
+        fold = cls.__new__(cls)
+        fold.__dict__.update(state)
+        return fold
+
+
+class _PackPickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, pack: Pack):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.pack = pack
+
+    def persistent_id(self, obj: Any) -> Any:
+        return "pack" if obj is self.pack else None
+
+
+class _PackUnpickler(pickle.Unpickler):
+    def __init__(self, file: io.BytesIO, pack: Pack | None):
+        super().__init__(file)
+        self.pack = pack
+
+    def persistent_load(self, pid: Any) -> Any:
+        if pid == "pack":
+            return self.pack
+        raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
+
+
+def _peek(data: bytes) -> tuple[str, str, dict[str, Any], Any]:
+    return _PackUnpickler(io.BytesIO(data), None).load()
+
+
+def replay(events: Iterable[ev.Event], pack: Pack,
+           subjects: Mapping[str, Subject] | None = None) -> Ledger:
+    """Fold the events (any order; duplicates by id count once) into a ledger."""
+    ordered = ev.in_time_order(events)
+    fold = Fold(pack, subjects)
+    for e in ordered:  # subjects met only in events join before the fold starts
+        if e.subject is not None:
+            fold.subjects.setdefault(e.subject, Subject(e.subject, kind=pack.subject_kind))
+    fold._groups = fold._initial_groups()
+    fold.apply_all(ordered)
+    return fold.ledger()
+
+
+__all__ = ["Epoch", "Explanation", "Fold", "Ledger", "OutOfOrder", "SubjectState", "replay",
+           "shares_extended"]

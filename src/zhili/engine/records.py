@@ -1,0 +1,159 @@
+"""What the fold records: violations, sanctions, holds, notices, decisions and explanations.
+
+Records are frozen; the fold replaces one in its list when it ends, so a copy of a book can
+advance without touching the original.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..timekit import fmt
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a decision was taken: the rule, its provenance, and what was compared."""
+
+    rule: str
+    text: str
+    provenance: Mapping[str, Any] = field(default_factory=dict)
+    inputs: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "text": self.text, **_jsonable(self.provenance),
+                "inputs": _jsonable(self.inputs)}
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    id: str
+    at: dt.datetime
+    subject: str
+    kind: str
+    rule: str
+    pack: str
+    version: str
+    cause: str | None
+    detail: Mapping[str, Any]
+    explanation: Explanation
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "at": self.at.isoformat(), "subject": self.subject,
+                "kind": self.kind, "rule": self.rule, "pack": self.pack,
+                "version": self.version, "cause": self.cause, "detail": _jsonable(self.detail),
+                "explanation": self.explanation.to_dict()}
+
+
+@dataclass(frozen=True, slots=True)
+class ViolationRecord:
+    id: str
+    at: dt.datetime
+    subject: str
+    code: str
+    item: str | None = None
+    amount: Decimal | None = None
+    flags: tuple[str, ...] = ()
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    occurrence: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable({"id": self.id, "at": self.at, "code": self.code, "item": self.item,
+                          "amount": self.amount, "flags": list(self.flags),
+                          "evidence": self.evidence, "occurrence": self.occurrence})
+
+
+@dataclass(frozen=True, slots=True)
+class Sanction:
+    kind: str
+    scope: str | None
+    start: dt.datetime
+    end: dt.datetime | None          # None: open (permanent, or until a condition or band exit)
+    rule: str
+    cause: str | None
+    band: int | None = None          # band-bound: lifted when the score leaves this band
+    ladder_step: str | None = None   # while-below: lifted when the score climbs back
+    until: str | None = None
+    permanent: bool = False
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind}:{self.scope}" if self.scope else self.kind
+
+    def active(self, t: dt.datetime) -> bool:
+        return self.start <= t and (self.end is None or t < self.end)
+
+    def to_dict(self, tz: str) -> dict[str, Any]:
+        how = ("permanent" if self.permanent else f"until {self.until}" if self.until
+               else "while in band" if self.band else "while below threshold"
+               if self.ladder_step else "timed")
+        return _jsonable({"name": self.name, "kind": self.kind, "scope": self.scope,
+                          "start": self.start, "end": self.end, "rule": self.rule,
+                          "cause": self.cause, "lasts": how, "detail": self.detail,
+                          "ends": fmt(self.end, tz) if self.end else how})
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    account: str
+    amount: Decimal | None           # None: the whole account
+    start: dt.datetime
+    end: dt.datetime | None
+    rule: str
+    cause: str | None
+    until: str | None = None
+
+    def active(self, t: dt.datetime) -> bool:
+        return self.start <= t and (self.end is None or t < self.end)
+
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable({"account": self.account, "amount": self.amount if self.amount is not None
+                          else "all", "start": self.start, "end": self.end, "rule": self.rule,
+                          "cause": self.cause, "until": self.until})
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    kind: str
+    at: dt.datetime
+    rule: str
+    cause: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable({"kind": self.kind, "at": self.at, "rule": self.rule,
+                          "cause": self.cause})
+
+
+@dataclass(frozen=True, slots=True)
+class AppealState:
+    id: str
+    violation: str
+    status: str
+    filed_at: dt.datetime
+    due: dt.datetime | None
+    due_assumed_weekdays: bool = False
+    material_due: dt.datetime | None = None
+    complex: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable({"id": self.id, "violation": self.violation, "status": self.status,
+                          "filed_at": self.filed_at, "due": self.due,
+                          "due_assumed_weekdays": self.due_assumed_weekdays,
+                          "material_due": self.material_due, "complex": self.complex})

@@ -1,0 +1,74 @@
+"""Subjects: the creators and stores the rules govern, with the attributes rules read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from typing import Any
+
+from ..errors import InputError
+
+KINDS = ("creator", "store")
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    id: str
+    kind: str = "creator"
+    deposit: Decimal | None = None
+    base_deposit: Decimal | None = None
+    main: bool = False
+    licence: str | None = None
+    legal_rep: str | None = None
+    devices: tuple[str, ...] = ()
+    ips: tuple[str, ...] = ()
+    registered_warehouses: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+
+    @classmethod
+    def from_mapping(cls, id: str, raw: Mapping[str, Any] | None,
+                     default_kind: str = "creator") -> Subject:
+        raw = dict(raw or {})
+        allowed = {f.name for f in fields(cls)} - {"id"}
+        for key in raw:
+            if key not in allowed:
+                raise InputError(f"unknown subject attribute; allowed: "
+                                 f"{', '.join(sorted(allowed))}", path=key)
+        kind = raw.get("kind", default_kind)
+        if kind not in KINDS:
+            raise InputError(f"expected one of {', '.join(KINDS)}, got {kind!r}", path="kind")
+        values: dict[str, Any] = {"id": str(id), "kind": kind}
+        for key in ("deposit", "base_deposit"):
+            if raw.get(key) is not None:
+                try:
+                    values[key] = Decimal(str(raw[key]))
+                except Exception:
+                    raise InputError(f"expected an amount in CNY, got {raw[key]!r}",
+                                     path=key) from None
+        for key in ("licence", "legal_rep"):
+            if raw.get(key) is not None:
+                values[key] = str(raw[key])
+        for key in ("devices", "ips", "registered_warehouses", "categories"):
+            if raw.get(key) is not None:
+                if not isinstance(raw[key], list | tuple):
+                    raise InputError(f"expected a list, got {raw[key]!r}", path=key)
+                values[key] = tuple(str(v) for v in raw[key])
+        if "main" in raw:
+            if not isinstance(raw["main"], bool):
+                raise InputError(f"expected true or false, got {raw['main']!r}", path="main")
+            values["main"] = raw["main"]
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value in (None, (), False) and f.name != "kind":
+                continue
+            if isinstance(value, Decimal):
+                value = int(value) if value == value.to_integral_value() else float(value)
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[f.name] = value
+        return out

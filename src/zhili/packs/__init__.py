@@ -1,0 +1,1 @@
+"""Rule packs, one folder per platform: pack.yaml and tests/*.yaml scenario cases."""
