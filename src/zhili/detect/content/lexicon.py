@@ -1,0 +1,331 @@
+"""Lexicons as versioned data: loading, validation, user overrides and the compiled automaton.
+
+The packaged lexicon (``data/lexicon.yaml``) holds term groups, allowed phrases, required labels
+and the settings of the pattern detectors, each with its provenance. Users layer overrides on
+it (``add`` terms, ``remove`` terms, ``allow`` phrases) without editing it. All terms and
+phrases are stored in the squeezed form of :mod:`.normalize`, so they match text written with
+every evasion that normalisation undoes; homophone/look-alike variants and pinyin are
+generated here.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any
+
+import ahocorasick_rs
+import yaml
+
+from ...errors import InputError
+from .normalize import squeeze
+
+FINDINGS = (
+    "extreme_word", "medical_claim", "efficacy_promise", "off_platform_contact",
+    "duty_free_claim", "infant_food_claim", "required_label_missing",
+)
+DETECTORS = ("mobile_number", "qq_number", "wechat_id", "url", "efficacy_pattern")
+PACKAGED = Path(__file__).with_name("data") / "lexicon.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    term: str                            # the lexicon term as written (the canonical form)
+    finding: str
+    group: str
+    provenance: str
+    categories: frozenset[str] | None = None      # only for texts of these categories
+    except_categories: frozenset[str] = frozenset()
+
+    def applies(self, category: str | None) -> bool:
+        if self.categories is not None and category not in self.categories:
+            return False
+        return category not in self.except_categories
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    phrase: str
+    group: str
+    provenance: str
+    categories: frozenset[str] | None = None
+    option: str | None = None            # allowed only when this pack option is true
+
+    def applies(self, category: str | None, options: Mapping[str, Any]) -> bool:
+        if self.categories is not None and category not in self.categories:
+            return False
+        return self.option is None or bool(options.get(self.option))
+
+
+@dataclass(frozen=True, slots=True)
+class RequiredLabel:
+    category: str
+    label: str
+    provenance: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """One string in the automaton and everything it stands for."""
+    text: str
+    terms: tuple[Term, ...] = ()
+    phrases: tuple[Phrase, ...] = ()
+    latin_start: bool = False            # needs a non-letter before it in the text
+    latin_end: bool = False
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    name: str
+    version: str
+    terms: tuple[Term, ...]
+    allow: tuple[Phrase, ...]
+    labels: tuple[RequiredLabel, ...]
+    detectors: Mapping[str, Mapping[str, Any]]
+    detector_provenance: Mapping[str, str]
+    variants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    expandable: frozenset[str] = frozenset()      # groups whose terms get variants
+    pinyin_groups: frozenset[str] = frozenset()   # groups whose terms get pinyin
+
+    @cached_property
+    def patterns(self) -> tuple[Pattern, ...]:
+        by_text: dict[str, Pattern] = {}
+        for term in self.terms:
+            for form in self._forms(term):
+                p = by_text.get(form) or Pattern(form)
+                by_text[form] = replace(p, terms=(*p.terms, term))
+        for phrase in self.allow:
+            form = squeeze(phrase.phrase)
+            p = by_text.get(form) or Pattern(form)
+            by_text[form] = replace(p, phrases=(*p.phrases, phrase))
+        return tuple(replace(p, latin_start=p.text[0].isascii() and p.text[0].isalpha(),
+                             latin_end=p.text[-1].isascii() and p.text[-1].isalpha())
+                     for p in by_text.values())
+
+    @cached_property
+    def automaton(self) -> ahocorasick_rs.AhoCorasick:
+        return ahocorasick_rs.AhoCorasick([p.text for p in self.patterns],
+                                          matchkind=ahocorasick_rs.MatchKind.Standard)
+
+    def _forms(self, term: Term) -> set[str]:
+        base = squeeze(term.term)
+        forms = {base}
+        if term.group in self.expandable:
+            choices = [(ch, *self.variants.get(ch, ())) for ch in base]
+            forms.update(squeeze("".join(combo)) for combo in itertools.product(*choices))
+        if term.group in self.pinyin_groups:
+            forms.add(squeeze("".join(_pinyin(term.term))))
+        return {f for f in forms if f}
+
+    def label_for(self, category: str | None) -> tuple[RequiredLabel, ...]:
+        return tuple(label for label in self.labels if label.category == category)
+
+    def with_overrides(self, doc: Any, *, file: str | None = None) -> Lexicon:
+        """This lexicon with a user override document applied (see docs/content.md)."""
+        return _apply_overrides(self, doc, file or "(overrides)")
+
+
+def _pinyin(text: str) -> list[str]:
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin(text)
+
+
+def provenance(spec: Mapping[str, Any], sources: Mapping[str, Mapping[str, str]], *,
+               file: str, path: str) -> str:
+    """``source: FILE «quote»`` or ``assumption: why`` from a mapping that has one of them."""
+    if "source" in spec:
+        ref = spec["source"]
+        if ref not in sources:
+            raise InputError(f"unknown source {ref!r}; declare it under `sources`", file=file,
+                             path=f"{path}.source")
+        if not isinstance(spec.get("quote"), str) or not spec["quote"].strip():
+            raise InputError("a `source` needs the `quote` it comes from", file=file,
+                             path=f"{path}.quote")
+        return f"source: {sources[ref]['file']} «{spec['quote'].strip()}»"
+    if isinstance(spec.get("assumption"), str) and spec["assumption"].strip():
+        return f"assumption: {' '.join(spec['assumption'].split())}"
+    raise InputError("missing provenance: give `source` and `quote`, or `assumption`",
+                     file=file, path=path)
+
+
+def _strings(value: Any, *, file: str, path: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise InputError("expected a non-empty list of strings", file=file, path=path)
+    out = []
+    for i, item in enumerate(value):
+        if not isinstance(item, str | int) or not squeeze(str(item)):
+            raise InputError(f"expected a word or phrase with letters or digits, got {item!r}",
+                             file=file, path=f"{path}[{i}]")
+        out.append(str(item))
+    return tuple(out)
+
+
+def _mapping(value: Any, allowed: Iterable[str], *, file: str, path: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise InputError(f"expected a mapping, got {value!r}", file=file, path=path)
+    unknown = set(value) - set(allowed)
+    if unknown:
+        raise InputError(f"unknown field {sorted(unknown)[0]!r}; allowed: "
+                         f"{', '.join(sorted(allowed))}", file=file, path=path)
+    return value
+
+
+def _categories(value: Any, *, file: str, path: str) -> frozenset[str] | None:
+    return None if value is None else frozenset(_strings(value, file=file, path=path))
+
+
+_PROV = ("source", "quote", "assumption")
+
+
+def _group(spec: Any, i: int, sources: Mapping[str, Mapping[str, str]], file: str,
+           path: str = "groups") -> tuple[str, list[Term], bool, bool]:
+    p = f"{path}[{i}]"
+    spec = _mapping(spec, ("id", "finding", "terms", "categories", "except_categories", "expand",
+                           "pinyin", *_PROV), file=file, path=p)
+    finding = spec.get("finding")
+    if finding not in FINDINGS or finding == "required_label_missing":
+        raise InputError(f"expected a finding, one of: {', '.join(FINDINGS[:-1])}; got "
+                         f"{finding!r}", file=file, path=f"{p}.finding")
+    group = str(spec.get("id") or f"{path}[{i}]")
+    prov = provenance(spec, sources, file=file, path=p)
+    cats = _categories(spec.get("categories"), file=file, path=f"{p}.categories")
+    excepts = _categories(spec.get("except_categories"), file=file,
+                          path=f"{p}.except_categories") or frozenset()
+    terms = [Term(t, finding, group, prov, cats, excepts)
+             for t in _strings(spec.get("terms"), file=file, path=f"{p}.terms")]
+    return group, terms, bool(spec.get("expand")), bool(spec.get("pinyin"))
+
+
+def _phrases(spec: Any, i: int, sources: Mapping[str, Mapping[str, str]], file: str,
+             path: str = "allow") -> list[Phrase]:
+    p = f"{path}[{i}]"
+    spec = _mapping(spec, ("id", "phrases", "categories", "option", *_PROV), file=file, path=p)
+    prov = provenance(spec, sources, file=file, path=p)
+    cats = _categories(spec.get("categories"), file=file, path=f"{p}.categories")
+    option = spec.get("option")
+    if option is not None and not isinstance(option, str):
+        raise InputError("expected an option name", file=file, path=f"{p}.option")
+    group = str(spec.get("id") or p)
+    return [Phrase(s, group, prov, cats, option)
+            for s in _strings(spec.get("phrases"), file=file, path=f"{p}.phrases")]
+
+
+def parse_lexicon(doc: Any, *, file: str) -> Lexicon:
+    """A lexicon from its YAML document, validated; errors name the file and the field."""
+    top = _mapping(doc, ("lexicon", "version", "sources", "variants", "groups", "allow",
+                         "required_labels", "detectors"), file=file, path="(top)")
+    for key in ("lexicon", "version", "groups"):
+        if key not in top:
+            raise InputError(f"missing `{key}`", file=file, path=key)
+    sources = {}
+    for ref, src in _mapping(top.get("sources", {}), top.get("sources", {}) or (), file=file,
+                             path="sources").items():
+        src = _mapping(src, ("file", "title"), file=file, path=f"sources.{ref}")
+        if not src.get("file"):
+            raise InputError("missing `file`", file=file, path=f"sources.{ref}.file")
+        sources[str(ref)] = {k: str(v) for k, v in src.items()}
+    variants = {str(ch): _strings(v, file=file, path=f"variants.{ch}")
+                for ch, v in _mapping(top.get("variants", {}), top.get("variants", {}) or (),
+                                      file=file, path="variants").items()}
+    terms: list[Term] = []
+    expandable, pinyin = set(), set()
+    if not isinstance(top["groups"], list):
+        raise InputError("expected a list of term groups", file=file, path="groups")
+    for i, spec in enumerate(top["groups"]):
+        group, group_terms, expand, with_pinyin = _group(spec, i, sources, file)
+        terms.extend(group_terms)
+        if expand:
+            expandable.add(group)
+        if with_pinyin:
+            pinyin.add(group)
+    allow = [ph for i, spec in enumerate(top.get("allow") or [])
+             for ph in _phrases(spec, i, sources, file)]
+    labels = []
+    for i, spec in enumerate(top.get("required_labels") or []):
+        p = f"required_labels[{i}]"
+        spec = _mapping(spec, ("category", "label", *_PROV), file=file, path=p)
+        if not spec.get("category") or not spec.get("label"):
+            raise InputError("a required label needs `category` and `label`", file=file, path=p)
+        labels.append(RequiredLabel(str(spec["category"]), str(spec["label"]),
+                                    provenance(spec, sources, file=file, path=p)))
+    detectors: dict[str, Mapping[str, Any]] = {}
+    det_prov: dict[str, str] = {}
+    for name, spec in _mapping(top.get("detectors", {}), DETECTORS, file=file,
+                               path="detectors").items():
+        if not isinstance(spec, Mapping):
+            raise InputError("expected a mapping", file=file, path=f"detectors.{name}")
+        det_prov[name] = provenance(spec, sources, file=file, path=f"detectors.{name}")
+        detectors[name] = {k: v for k, v in spec.items() if k not in _PROV}
+    return Lexicon(str(top["lexicon"]), str(top["version"]), tuple(terms), tuple(allow),
+                   tuple(labels), detectors, det_prov, variants, frozenset(expandable),
+                   frozenset(pinyin))
+
+
+def _apply_overrides(base: Lexicon, doc: Any, file: str) -> Lexicon:
+    top = _mapping(doc, ("version", "sources", "add", "remove", "allow"), file=file,
+                   path="(top)")
+    sources = {str(k): {"file": str(v.get("file", k)) if isinstance(v, Mapping) else str(v)}
+               for k, v in (top.get("sources") or {}).items()}
+    terms = list(base.terms)
+    expandable, pinyin = set(base.expandable), set(base.pinyin_groups)
+    if top.get("remove") is not None:
+        gone = {squeeze(t) for t in _strings(top["remove"], file=file, path="remove")}
+        terms = [t for t in terms if squeeze(t.term) not in gone]
+    for i, spec in enumerate(_list(top.get("add"), file, "add")):
+        if isinstance(spec, Mapping) and not (set(spec) & set(_PROV)):
+            spec = {**spec, "assumption": f"added by the user in {file}"}
+        group, group_terms, expand, with_pinyin = _group(spec, i, sources, file, "add")
+        terms.extend(group_terms)
+        if expand:
+            expandable.add(group)
+        if with_pinyin:
+            pinyin.add(group)
+    allow = list(base.allow)
+    for i, spec in enumerate(_list(top.get("allow"), file, "allow")):
+        if isinstance(spec, str):
+            spec = {"phrases": [spec]}
+        if isinstance(spec, Mapping) and not (set(spec) & set(_PROV)):
+            spec = {**spec, "assumption": f"allowed by the user in {file}"}
+        allow.extend(_phrases(spec, i, sources, file))
+    version = f"{base.version}+{top['version']}" if top.get("version") else f"{base.version}+user"
+    return replace(base, version=version, terms=tuple(terms), allow=tuple(allow),
+                   expandable=frozenset(expandable), pinyin_groups=frozenset(pinyin))
+
+
+def _list(value: Any, file: str, path: str) -> Sequence[Any]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise InputError("expected a list", file=file, path=path)
+    return value
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror}", file=str(path)) from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise InputError(f"not valid YAML: {getattr(err, 'problem', err)}", file=str(path),
+                         path=f"line {mark.line + 1}" if mark else None) from None
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    return parse_lexicon(_read_yaml(PACKAGED), file=str(PACKAGED))
+
+
+def load_lexicon(path: str | Path | None = None,
+                 overrides: Iterable[str | Path] = ()) -> Lexicon:
+    """The packaged lexicon (or the one at ``path``), with override files applied in order."""
+    lex = default_lexicon() if path is None else parse_lexicon(_read_yaml(Path(path)),
+                                                                file=str(path))
+    for extra in overrides:
+        lex = lex.with_overrides(_read_yaml(Path(extra)), file=str(extra))
+    return lex
