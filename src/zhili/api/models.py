@@ -60,10 +60,10 @@ class SanctionOut(BaseModel):
     kind: str
     scope: str | None
     start: str
-    end: str | None = Field(description="null: permanent, or band-bound and not yet lifted")
-    band_bound: bool
+    end: str | None = Field(description="null: permanent, or until a condition or band exit")
+    lasts: Literal["timed", "permanent", "while in band", "while below threshold"] | str
     rule: str
-    cause: str
+    cause: str | None
 
 
 class HoldOut(BaseModel):
@@ -73,7 +73,7 @@ class HoldOut(BaseModel):
     end: str | None
     until: str | None = Field(description="a condition that releases the hold")
     rule: str
-    cause: str
+    cause: str | None
 
 
 class ViolationOut(BaseModel):
@@ -100,6 +100,8 @@ class AppealOut(BaseModel):
     due: str | None
     due_assumed_weekdays: bool = Field(
         description="the deadline passes days the working-day calendar has no data for")
+    material_due: str | None = Field(None, description="answer the material request by then")
+    complex: bool = False
 
 
 class StateOut(BaseModel):

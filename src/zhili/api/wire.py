@@ -49,15 +49,25 @@ def _money(value: Decimal | bool | None) -> float | bool | None:
     return float(value)
 
 
+def lasts(s) -> str:
+    """How a sanction ends, in the words of the engine's records."""
+    if s.permanent:
+        return "permanent"
+    if s.until:
+        return f"until {s.until}"
+    if s.band is not None:
+        return "while in band"
+    return "while below threshold" if s.ladder_step else "timed"
+
+
 def sanction_out(s) -> SanctionOut:
     return SanctionOut(name=s.name, kind=s.kind, scope=s.scope, start=instant(s.start) or "",
-                       end=instant(s.end), band_bound=bool(s.band_bound), rule=s.rule,
-                       cause=str(s.cause))
+                       end=instant(s.end), lasts=lasts(s), rule=s.rule, cause=s.cause)
 
 
 def hold_out(h) -> HoldOut:
     return HoldOut(account=h.account, amount=_money(h.amount), start=instant(h.start) or "",
-                   end=instant(h.end), until=h.until, rule=h.rule, cause=str(h.cause))
+                   end=instant(h.end), until=h.until, rule=h.rule, cause=h.cause)
 
 
 def violation_out(v) -> ViolationOut:
@@ -75,7 +85,8 @@ def notice_out(n) -> NoticeOut:
 def appeal_out(subject: str, a) -> AppealOut:
     return AppealOut(id=a.id, subject=subject, violation=a.violation, status=a.status,
                      filed_at=instant(a.filed_at) or "", due=instant(a.due),
-                     due_assumed_weekdays=bool(a.due_assumed_weekdays))
+                     due_assumed_weekdays=bool(a.due_assumed_weekdays),
+                     material_due=instant(a.material_due), complex=a.complex)
 
 
 def state_out(state) -> StateOut:
@@ -98,16 +109,18 @@ def decision_out(d) -> DecisionOut:
         id=d.id, at=instant(d.at) or "", subject=d.subject, kind=d.kind, rule=d.rule,
         pack=d.pack, version=str(d.version), cause=None if d.cause is None else str(d.cause),
         detail=plain(dict(d.detail or {})),
-        explanation=ExplanationOut(rule=e.rule, source=_text(e.source),
-                                   assumption=_text(e.assumption),
-                                   inputs=plain(dict(e.inputs or {})), text=e.text),
+        explanation=explanation_out(e),
     )
 
 
-def _text(value: Any) -> str | None:
-    """Sources and assumptions may be structured (file and quote); the wire carries text."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        return " — ".join(str(v) for v in value.values() if v)
-    return str(value)
+def explanation_out(e) -> ExplanationOut:
+    """The rule's provenance: a source (seed file and quote) or an assumption with its reason."""
+    prov = dict(getattr(e, "provenance", None) or {})
+    source = None
+    if prov.get("source"):
+        source = f"{prov['source']}: {prov['quote']}" if prov.get("quote") else prov["source"]
+    assumption = prov.get("assumption")
+    if prov.get("override"):
+        assumption = "a value the user overrode"
+    return ExplanationOut(rule=e.rule, source=source, assumption=assumption,
+                          inputs=plain(dict(e.inputs or {})), text=e.text)

@@ -25,6 +25,7 @@ app = typer.Typer(
 COMMAND_MODULES: tuple[str, ...] = (
     "core",
     "db",
+    "serve",
 )
 
 for _name in COMMAND_MODULES:

@@ -18,7 +18,7 @@ from .session import COOKIE, SignInRequired, governance, viewer
 
 router = APIRouter()
 templates = Jinja2Templates(directory=HERE / "templates")
-templates.env.filters["local"] = lambda t: fmt(t) if t else ""
+templates.env.filters["local"] = lambda t: fmt(parse_instant(t)) if t else ""
 templates.env.filters["money"] = lambda v: f"¥{float(v):,.0f}" if v is not None else "whole account"
 Viewer = Annotated[Principal, Depends(viewer)]
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..api.auth import Principal
 from ..api.service import OPEN_APPEAL, Governance
+from ..api.wire import decision_out, state_out
 from . import charts, history, orders_view, scan_view
 
 YEAR = dt.timedelta(days=365)
@@ -60,7 +61,8 @@ def subject_page(gov: Governance, who: Principal, subject: str,
                                tz=pack.timezone)
     appealed = {a.violation for a in state.appeals}
     return {
-        "subject": subject, "pack": pack, "state": state, "score_charts": score_charts,
+        "subject": subject, "pack": pack, "state": state_out(state),
+        "score_charts": score_charts,
         "timeline": timeline, "violations": _violations(state, decisions),
         "appealed": appealed, "may_appeal": who.role in ("admin", "merchant"),
         "has_orders": orders_view.has_orders(gov, subject),
@@ -71,7 +73,7 @@ def _violations(state, decisions) -> list[dict[str, Any]]:
     """Each recorded violation with every decision that followed from it, explained."""
     by_cause: dict[str, list[Any]] = defaultdict(list)
     for d in decisions:
-        by_cause[str(d.cause)].append(d)
+        by_cause[str(d.cause)].append(decision_out(d))
     return [{"record": v, "decisions": by_cause.get(v.id, [])}
             for v in sorted(state.violations, key=lambda v: v.at, reverse=True)]
 

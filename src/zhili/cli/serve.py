@@ -1,0 +1,102 @@
+"""`zhili serve`, `zhili keys create` and `zhili demo`: the service and its console."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from ..errors import InputError
+
+DB_HELP = "Database URL (sqlite:///PATH or postgresql://...); default $ZHILI_DB or a SQLite file."
+
+
+def _serve(app, host: str, port: int) -> None:
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("serve")
+    def serve(
+        db: str | None = typer.Option(None, "--db", envvar="ZHILI_DB", help=DB_HELP),
+        host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+        port: int = typer.Option(8000, help="TCP port."),
+    ) -> None:
+        """Serve the REST API (OpenAPI at /openapi.json) and the web console."""
+        from ..api import create_app
+
+        api = create_app(db)
+        typer.echo(f"zhili serving on http://{host}:{port}/ (API /v1, OpenAPI /openapi.json)")
+        _serve(api, host, port)
+
+    keys_app = typer.Typer(help="API keys for the REST API and the console.",
+                           no_args_is_help=True)
+
+    @keys_app.command("create")
+    def create(
+        role: str = typer.Option(..., "--role", help="admin, reviewer or merchant."),
+        subject: str | None = typer.Option(None, "--subject",
+                                           help="The subject a merchant key speaks for."),
+        db: str | None = typer.Option(None, "--db", envvar="ZHILI_DB", help=DB_HELP),
+    ) -> None:
+        """Make an API key and print it once; only its SHA-256 hash is stored."""
+        from ..api.auth import create_key
+        from ..store import open_store
+
+        store = open_store(db)
+        try:
+            key_id, key = create_key(store, role, subject)
+        finally:
+            store.close()
+        typer.echo(key)
+        typer.echo(f"key id {key_id}, role {role}{f', subject {subject}' if subject else ''}. "
+                   "Keep the key now: it is not stored and cannot be shown again.", err=True)
+
+    app.add_typer(keys_app, name="keys")
+
+    @app.command("demo")
+    def demo(
+        db: str | None = typer.Option(None, "--db", envvar="ZHILI_DB",
+                                      help="Where to build the demo (default: a new SQLite "
+                                           "file in the user's data directory)."),
+        report: Path | None = typer.Option(None, "--report",
+                                           help="Write a static HTML report here and exit."),
+        host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+        port: int = typer.Option(8000, help="TCP port."),
+        seed: int = typer.Option(7, help="Random seed of the generated dataset."),
+    ) -> None:
+        """Build a year of realistic events and orders across every pack, then open the console."""
+        from ..demo import build_demo, write_report
+
+        url = db or _fresh_demo_url()
+        typer.echo(f"building the demo dataset in {url} ...", err=True)
+        built = build_demo(url, seed=seed, progress=lambda m: typer.echo(f"  {m}", err=True))
+        if report is not None:
+            write_report(built, report)
+            typer.echo(f"report written to {report}")
+            return
+        from ..api import create_app
+
+        api = create_app(url)
+        typer.echo(f"zhili demo: open http://{host}:{port}/login?key={built.admin_key}")
+        typer.echo(f"  (admin key {built.admin_key}; merchant view: "
+                   f"http://{host}:{port}/login?key={built.merchant_key})")
+        _serve(api, host, port)
+
+
+def _fresh_demo_url() -> str:
+    import platformdirs
+
+    folder = Path(platformdirs.user_data_dir("zhili"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "demo.db"
+    for suffix in ("", "-wal", "-shm"):
+        target = Path(f"{path}{suffix}")
+        if target.exists():
+            os.remove(target)
+    if path.exists():
+        raise InputError(f"cannot replace the old demo database {path}")
+    return f"sqlite:///{path}"
