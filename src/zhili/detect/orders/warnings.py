@@ -1,0 +1,98 @@
+"""Early warnings: for every scope, how far it is from its threshold as of the last assessment.
+
+"LINE-A: 8 NRD disputes in 74 orders (10.8%): 2 more disputes freeze it for 30 days" — the
+line merchants and agencies look at first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .assess import Assessment
+from .series import window_series
+
+PHRASE = {"line": "freeze it", "ship_from": "freeze its overseas lines",
+          "store": "freeze all non-Cainiao lines"}
+
+
+@dataclass(frozen=True)
+class EarlyWarning:
+    store: str
+    family: str
+    scope: str
+    code: str
+    orders: int
+    events: int
+    rate: float
+    more_needed: int | None      # None: too few orders in the window to reach the threshold
+    frozen: bool
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def early_warnings(a: Assessment) -> list[EarlyWarning]:
+    """Window-rate scopes of every family, closest to their threshold first."""
+    if not a.n_days:
+        return []
+    last = a.n_days - 1
+    at = a.clock.start_of(a.day0 + a.n_days)
+    out = []
+    for fc in a.families:
+        for trig in fc.family.triggers:
+            if trig.streak_days:
+                continue
+            c = fc.counts[trig.code]
+            den, num = window_series(c, trig.window)
+            for index, (store, scope) in enumerate(fc.keys):
+                state = a.states.get((fc.family.name, store, scope))
+                orders, events = int(den[index, last]), int(num[index, last])
+                frozen = False
+                if state is not None:
+                    frozen = fc.family.sanction_name(scope) in a.book.active(store, at) \
+                        if a.book else False
+                    d, n = window_series(fc.only(trig.code, index), trig.window, state.floor)
+                    orders, events = int(d[0, last]), int(n[0, last])
+                more = trig.threshold.more_needed(events, orders)
+                out.append(EarlyWarning(
+                    store, fc.family.name, scope, trig.code, orders, events,
+                    round(events / orders, 6) if orders else 0.0, more, frozen,
+                    _message(scope, trig.event_name, orders, events, more, frozen,
+                             PHRASE[fc.family.name], _duration(a, trig.code))))
+    out.sort(key=lambda w: (w.frozen, w.more_needed is None,
+                            w.more_needed if w.more_needed is not None else 0,
+                            -w.rate, w.store, w.scope))
+    return out
+
+
+def _message(scope: str, name: str, orders: int, events: int, more: int | None,
+             frozen: bool, action: str, duration: str) -> str:
+    rate = f"{100 * events / orders:.1f}%" if orders else "—"
+    head = f"{scope}: {events} {name} in {orders} orders ({rate})"
+    if frozen:
+        return f"{head}: frozen now"
+    if more is None:
+        return f"{head}: too few orders in the window to reach the threshold"
+    if more == 0:
+        return f"{head}: at the threshold; the next assessment will {action} {duration}"
+    return f"{head}: {more} more {'disputes' if 'NRD' in name else name} {action} {duration}"
+
+
+def _duration(a: Assessment, code: str) -> str:
+    """How long the pack's sanction for this rule lasts, in words."""
+    rules = getattr(a.pack, "rules", {}) or {}
+    rule = rules.get(code)
+    if rule is None:
+        return ""
+    for spec in rule.consequences.sanctions:
+        if spec.permanent:
+            return "permanently"
+        if spec.days is not None:
+            return f"for {spec.days.at(a.until):g} days"
+    return ""
+
+
+def top(warnings: list[EarlyWarning], n: int) -> list[EarlyWarning]:
+    return warnings[:n] if n > 0 else warnings
