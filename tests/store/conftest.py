@@ -7,26 +7,23 @@ run; elsewhere those tests skip and say why.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 
 from zhili.store import EventStore, open_store
-from zhili.store.scratch import TEST_POSTGRES, scratch_schema, unreachable
+from zhili.store.scratch import PostgresUnavailable, postgres_for_tests, scratch_schema
 
 BACKENDS = ("memory", "sqlite", "postgresql")
 
 
 def postgres_url() -> str:
     """The server to test against, or a skip (a failure in CI) saying why there is none."""
-    url = os.environ.get("ZHILI_TEST_POSTGRES", TEST_POSTGRES)
-    reason = unreachable(url)
-    if reason:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{reason} (CI=true requires it)")
-        pytest.skip(reason)
-    return url
+    try:
+        return postgres_for_tests()
+    except PostgresUnavailable as err:
+        (pytest.fail if err.required else pytest.skip)(str(err))
+        raise
 
 
 @pytest.fixture(params=BACKENDS)

@@ -3,6 +3,7 @@ with real data on a shared server."""
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,23 @@ def unreachable(url: str = TEST_POSTGRES) -> str | None:
     except psycopg.Error as err:
         return f"PostgreSQL at {url} is unreachable: {str(err).strip().splitlines()[0]}"
     return None
+
+
+class PostgresUnavailable(Exception):
+    """No server to test against; ``required`` when CI=true, where that is a failure."""
+
+    def __init__(self, reason: str, required: bool):
+        super().__init__(f"{reason} (CI=true requires it)" if required else reason)
+        self.required = required
+
+
+def postgres_for_tests() -> str:
+    """The PostgreSQL that tests use ($ZHILI_TEST_POSTGRES, else the local one), checked."""
+    url = os.environ.get("ZHILI_TEST_POSTGRES", TEST_POSTGRES)
+    reason = unreachable(url)
+    if reason:
+        raise PostgresUnavailable(reason, os.environ.get("CI", "").lower() == "true")
+    return url
 
 
 @contextmanager
