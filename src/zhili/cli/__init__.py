@@ -26,6 +26,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "core",
     "db",
     "serve",
+    "orders",
+    "scan",
 )
 
 for _name in COMMAND_MODULES:
