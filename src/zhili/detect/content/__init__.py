@@ -8,6 +8,8 @@ transcripts, chats and captions, and the violations they become on a pack.
 from .lexicon import FINDINGS, Lexicon, load_lexicon, parse_lexicon
 from .normalize import normalize
 from .scanner import Finding, scan
+from .violations import violations_for
 
 __all__ = ["FINDINGS", "Finding", "Lexicon", "load_lexicon", "normalize", "parse_lexicon",
-           "scan"]
+           "scan",
+           "violations_for"]

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .normalize import SOFT, Normalized
+from .normalize import CLAUSE, SOFT, Normalized
 
 MOBILE = re.compile(r"(?:86)?(1[3-9]\d{9})")
 DIGIT_RUN = re.compile(r"\d{5,}")
@@ -74,15 +74,40 @@ class Detectors:
         """Mobile numbers anywhere; QQ numbers only when introduced as a contact."""
         text = norm.squeezed
         for run in DIGIT_RUN.finditer(text):
-            s, e = run.span()
-            before = text[max(0, s - 6):s]
-            if any(cue in before for cue in self.not_after):
+            # The whole run first (evasion puts commas inside a number), then its clauses.
+            whole = self._number(norm, *run.span())
+            if whole is not None:
+                yield whole
                 continue
-            mobile = self._mobile(norm, s, e)
-            if mobile is not None:
-                yield Hit("mobile_number", *norm.span(*mobile))
-            elif e - s <= 11 and self._introduced(text, s):
-                yield Hit("qq_number", *norm.span(s, e))
+            pieces = self._clauses(norm, *run.span())
+            for s, e in pieces if len(pieces) > 1 else ():
+                hit = self._number(norm, s, e)
+                if hit is not None:
+                    yield hit
+
+    def _number(self, norm: Normalized, s: int, e: int) -> Hit | None:
+        text = norm.squeezed
+        if e - s < 5 or any(cue in text[max(0, s - 6):s] for cue in self.not_after):
+            return None
+        mobile = self._mobile(norm, s, e)
+        if mobile is not None:
+            return Hit("mobile_number", *norm.span(*mobile))
+        if e - s <= 11 and self._introduced(text, s):
+            return Hit("qq_number", *norm.span(s, e))
+        return None
+
+    @staticmethod
+    def _clauses(norm: Normalized, s: int, e: int) -> list[tuple[int, int]]:
+        """A squeezed digit run cut where clause punctuation stood between two digits: "售价
+        138，12345678" holds two numbers, not one."""
+        out, start, origin, folded = [], s, norm.origin, norm.folded
+        for i in range(s + 1, e):
+            a, b = int(origin[i - 1]), int(origin[i])
+            if b - a > 1 and CLAUSE in folded[a + 1:b]:
+                out.append((start, i))
+                start = i
+        out.append((start, e))
+        return out
 
     def _mobile(self, norm: Normalized, s: int, e: int) -> tuple[int, int] | None:
         """The span of a mobile number that is the whole digit run, or the whole of one of its
