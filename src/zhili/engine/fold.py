@@ -97,7 +97,8 @@ class ComponentFold:
         elif event.subject is not None:
             self.touch(event.subject, event.at)
         for mechanism in mechanisms():
-            mechanism(self, event)
+            if self.grant is None:
+                mechanism(self, event)
         return self.grant is None
 
     def on_violation(self, e: ev.Violation) -> None:
@@ -386,6 +387,9 @@ HANDLERS: dict[str, Callable[[ComponentFold, Any], None]] = {
 
 
 _MECHANISMS: list[Callable[[ComponentFold, ev.Event], None]] = []
+# Modules that register mechanisms when imported; each is optional until its capability exists.
+MECHANISM_MODULES = ("zhili.documents.mechanism", "zhili.workflows.mechanism")
+_loaded = False
 
 
 def register_mechanism(fn: Callable[[ComponentFold, ev.Event], None]) -> None:
@@ -396,6 +400,17 @@ def register_mechanism(fn: Callable[[ComponentFold, ev.Event], None]) -> None:
 
 
 def mechanisms() -> list[Callable[[ComponentFold, ev.Event], None]]:
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        import importlib
+
+        for name in MECHANISM_MODULES:
+            try:
+                importlib.import_module(name)
+            except ModuleNotFoundError as err:
+                if err.name is None or not name.startswith(err.name):
+                    raise
     return _MECHANISMS
 
 

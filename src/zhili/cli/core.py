@@ -1,0 +1,158 @@
+"""Core commands: packs, rules, replay, explain, example and test."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from ..engine import replay as replay_events
+from ..rules import available_packs, load_pack, parse_param_assignment
+from ..timekit import parse_instant
+from . import history, render
+
+console = Console()
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+
+
+PackOpt = Annotated[str, typer.Option("--pack", "-p", help="Pack code or path to a pack.yaml.")]
+ParamOpt = Annotated[list[str] | None, typer.Option(
+    "--param", help="Override a pack parameter for a what-if run: NAME=VALUE (repeatable).")]
+AsOfOpt = Annotated[str, typer.Option("--as-of", help="The instant, e.g. '2026-03-02 10:00'.")]
+
+
+def _pack(code: str, params: list[str] | None):
+    return load_pack(code, dict(parse_param_assignment(p) for p in params or []))
+
+
+def packs() -> None:
+    """List the rule packs zhili ships."""
+    rows = []
+    for code in available_packs():
+        pack = load_pack(code)
+        rows.append([code, pack.version, pack.subject_kind, str(len(pack.rules)), pack.title])
+    console.print(render.table("Rule packs", ["pack", "version", "subjects", "rules", "title"],
+                               rows))
+
+
+def rules(pack_code: Annotated[str, typer.Argument(metavar="PACK")],
+          params: Annotated[bool, typer.Option("--params", help="List every parameter with "
+                                               "its value and provenance instead.")] = False
+          ) -> None:
+    """Show a pack's rules: code, meaning, consequences and provenance."""
+    pack = load_pack(pack_code)
+    if params:
+        rows = [[name, str(p.value), p.provenance.describe()] for name, p in
+                sorted(pack.params.items())]
+        console.print(render.table(f"{pack.code} {pack.version}: parameters",
+                                   ["parameter", "value", "provenance"], rows))
+        return
+    rows = [[code, rule.meaning, render.consequences(rule), rule.provenance.describe()]
+            for code, rule in pack.rules.items()]
+    console.print(render.table(f"{pack.code} {pack.version}: {pack.title}",
+                               ["code", "meaning", "consequences", "provenance"], rows))
+
+
+def replay(events_file: Annotated[Path, typer.Argument(metavar="EVENTS",
+                                                       help="A JSONL or YAML file of events.")],
+           pack_code: PackOpt, as_of: AsOfOpt, fmt: Annotated[Format, typer.Option(
+               "--format")] = Format.table,
+           subjects_file: Annotated[Path | None, typer.Option(
+               "--subjects", help="YAML/JSON mapping of subject id to attributes.")] = None,
+           explain: Annotated[bool, typer.Option("--explain", help="Show why.")] = False,
+           param: ParamOpt = None) -> None:
+    """Fold a history of events and print every subject's state as of an instant."""
+    pack = _pack(pack_code, param)
+    subjects, events = history.load(events_file, pack, subjects_file)
+    ledger = replay_events(events, pack, subjects)
+    at = parse_instant(as_of, pack.timezone)
+    states = [ledger.state(s, at) for s in ledger.subjects]
+    if fmt is Format.json:
+        out: list[dict[str, Any]] = []
+        for st in states:
+            d = st.to_dict()
+            if explain:
+                d["decisions"] = [x.to_dict() for x in ledger.decisions(st.subject, at)]
+            out.append(d)
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    console.print(render.standing(states, pack))
+    if explain:
+        for st in states:
+            console.print(render.decisions(st.subject, ledger.decisions(st.subject, at), pack))
+
+
+def explain(events_file: Annotated[Path, typer.Argument(metavar="EVENTS")],
+            pack_code: PackOpt, subject: Annotated[str, typer.Option("--subject", "-s")],
+            as_of: AsOfOpt, fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+            subjects_file: Annotated[Path | None, typer.Option("--subjects")] = None,
+            param: ParamOpt = None) -> None:
+    """Explain a subject's standing as of an instant: every decision, its rule and source."""
+    pack = _pack(pack_code, param)
+    subjects, events = history.load(events_file, pack, subjects_file)
+    ledger = replay_events(events, pack, subjects)
+    at = parse_instant(as_of, pack.timezone)
+    state = ledger.state(subject, at)
+    decisions = ledger.decisions(subject, at)
+    if fmt is Format.json:
+        json.dump({"state": state.to_dict(), "decisions": [d.to_dict() for d in decisions]},
+                  sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    console.print(render.standing([state], pack))
+    console.print(render.decisions(subject, decisions, pack))
+
+
+def example(pack_code: Annotated[str, typer.Argument(metavar="PACK")] = "wechat_channels",
+            as_of: Annotated[str | None, typer.Option("--as-of")] = None) -> None:
+    """Run a pack's bundled example history and print each subject's standing, with why."""
+    pack = load_pack(pack_code)
+    path = history.example_path(pack)
+    subjects, events = history.load(path, pack, None)
+    ledger = replay_events(events, pack, subjects)
+    at = parse_instant(as_of, pack.timezone) if as_of else max(e.at for e in events)
+    console.print(f"[bold]{pack.title}[/] — example history {path.name}, "
+                  f"{len(events)} events, as of {at:%Y-%m-%d %H:%M}")
+    states = [ledger.state(s, at) for s in ledger.subjects]
+    console.print(render.standing(states, pack))
+    for st in states:
+        console.print(render.decisions(st.subject, ledger.decisions(st.subject, at), pack))
+
+
+def test(paths: Annotated[list[str], typer.Argument(metavar="PATH...",
+                                                    help="Scenario files or folders.")],
+         verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    """Run scenario files; print a diff per failed expectation and `N passed, N failed`."""
+    from ..scenario import load_cases, run_case, scenario_files
+
+    files = scenario_files(paths)
+    cases = [case for f in files for case in load_cases(f)]  # an invalid file exits 2 first
+    passed = failed = 0
+    for case in cases:
+        result = run_case(case)
+        if result.passed:
+            passed += 1
+            if verbose:
+                console.print(f"[green]PASS[/] {case.name}")
+        else:
+            failed += 1
+            console.print(f"[red]FAIL[/] {case.name}  ({case.file})")
+            for failure in result.failures:
+                console.print(failure.describe(), markup=False, highlight=False)
+    console.print(f"{passed} passed, {failed} failed", markup=False, highlight=False)
+    raise typer.Exit(1 if failed else 0)
+
+
+def register(app: typer.Typer) -> None:
+    for fn in (packs, rules, replay, explain, example, test):
+        app.command(fn.__name__)(fn)

@@ -1,0 +1,70 @@
+"""Rich renderings of packs, states and decisions for the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.table import Table
+
+from ..engine import Decision, SubjectState
+from ..rules import Pack, Rule
+from ..timekit import fmt
+
+
+def table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
+    t = Table(title=title, show_lines=False, title_justify="left")
+    for h in headers:
+        t.add_column(h, overflow="fold")
+    for row in rows:
+        t.add_row(*row)
+    return t
+
+
+def consequences(rule: Rule) -> str:
+    c = rule.consequences
+    parts = [f"{score} −{p.value:g}" for score, p in c.deduct]
+    parts += [f"{s.kind}" + (f" {s.days.value:g}d" if s.days else " permanent" if s.permanent
+                             else f" until {s.until}" if s.until else "") for s in c.sanctions]
+    parts += [f"hold {h.account}" + (f" {h.amount.value:g}" if h.amount else "")
+              + (f" ×{h.amount_ratio.value:g} amount" if h.amount_ratio else "")
+              + (f" {h.days.value:g}d" if h.days else f" until {h.until}") for h in c.holds]
+    parts += [f"notice {n}" for n in c.notices]
+    if c.fee:
+        parts.append(f"fee {c.fee.value:g}")
+    if c.raise_deposit_multiple:
+        parts.append(f"raise deposit ×{c.raise_deposit_multiple.value:g}")
+    parts += [f"[{flag}] +variant" for flag in rule.flags]
+    if rule.repeats:
+        parts.append(f"repeats per {rule.repeats.window}")
+    return "; ".join(parts) or "recorded"
+
+
+def standing(states: Sequence[SubjectState], pack: Pack) -> Table:
+    t = Table(title=f"Standing ({pack.code} {pack.version})", title_justify="left")
+    for h in ("subject", "scores", "band", "fees", "held", "active sanctions", "violations",
+              "appeals"):
+        t.add_column(h, overflow="fold")
+    for s in states:
+        scores = ", ".join(f"{k} {v:g}" for k, v in s.scores.items())
+        held = ", ".join(f"{k} {'all' if v is True else v}" for k, v in s.held.items()) or "—"
+        sanctions = "\n".join(
+            f"{x.name} ({'permanent' if x.permanent else 'until ' + fmt(x.end, pack.timezone) if x.end else 'open'})"
+            for x in s.sanctions) or "—"
+        appeals = ", ".join(f"{a.id} {a.status}" for a in s.appeals) or "—"
+        t.add_row(s.subject, scores, s.band or "—", f"{s.fees}", held, sanctions,
+                  ", ".join(v.code for v in s.violations) or "—", appeals)
+    return t
+
+
+def decisions(subject: str, items: Sequence[Decision], pack: Pack) -> Table:
+    t = Table(title=f"Why: {subject}", title_justify="left", show_lines=True)
+    for h in ("when", "decision", "rule", "why", "source"):
+        t.add_column(h, overflow="fold")
+    for d in items:
+        prov = d.explanation.provenance
+        source = (f"assumption: {prov['assumption']}" if "assumption" in prov else
+                  f"{prov.get('source')}: 「{prov.get('quote')}」" if "quote" in prov else
+                  "user override" if prov.get("override") else "")
+        t.add_row(fmt(d.at, pack.timezone), d.kind, f"{d.rule}\n{d.pack} {d.version}",
+                  d.explanation.text, source)
+    return t

@@ -1,0 +1,248 @@
+"""The scenario runner behind `zhili test`: cases in the SCENARIOS.md format.
+
+A file is a YAML list of cases; each case names a pack, subjects, events (and optionally
+orders) and expectations at instants. A case passes when every expectation holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .engine import Ledger, Subject, SubjectState, replay
+from .errors import InputError
+from .events import Event, parse_events
+from .rules import Pack, load_pack
+from .timekit import is_date_only, local_date, parse_instant
+
+CASE_KEYS = ("name", "pack", "params", "subjects", "events", "orders", "orders_file", "expect")
+EXPECT_KEYS = ("at", "subject", "score", "fees", "held", "sanctions", "not_sanctions",
+               "violations", "appeal", "notices", "not_notices")
+
+
+@dataclass
+class Case:
+    name: str
+    file: str
+    index: int
+    pack: Pack
+    subjects: dict[str, Subject]
+    events: list[Event]
+    expect: list[Mapping[str, Any]]
+    orders: Any = None
+
+
+@dataclass
+class Failure:
+    case: str
+    at: str
+    subject: str
+    key: str
+    expected: Any
+    actual: Any
+
+    def describe(self) -> str:
+        return (f"  at {self.at}, subject {self.subject}: {self.key}\n"
+                f"    expected: {self.expected}\n    actual:   {self.actual}")
+
+
+@dataclass
+class CaseResult:
+    case: Case
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def scenario_files(paths: Iterable[str]) -> list[Path]:
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
+        elif path.is_file():
+            out.append(path)
+        else:
+            raise InputError("no such file or folder", file=str(path))
+    return out
+
+
+def load_cases(path: Path) -> list[Case]:
+    file = str(path)
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise InputError(f"not valid YAML: {getattr(err, 'problem', err)}", file=file,
+                         path=f"line {mark.line + 1}" if mark else None) from None
+    if not isinstance(doc, list):
+        raise InputError("expected a YAML list of cases", file=file)
+    return [_case(raw, file, i, path.parent) for i, raw in enumerate(doc)]
+
+
+def _case(raw: Any, file: str, i: int, folder: Path) -> Case:
+    where = f"case[{i}]"
+    if not isinstance(raw, Mapping):
+        raise InputError("expected a case mapping", file=file, path=where)
+    name = str(raw.get("name") or where)
+    where = f"case {name!r}"
+    for key in raw:
+        if key not in CASE_KEYS:
+            raise InputError(f"unknown key; expected one of: {', '.join(CASE_KEYS)}",
+                             file=file, path=f"{where}.{key}")
+    for key in ("pack", "expect"):
+        if key not in raw:
+            raise InputError("missing required key", file=file, path=f"{where}.{key}")
+    try:
+        pack = load_pack(str(raw["pack"]), raw.get("params") or {})
+    except InputError as err:
+        raise InputError(err.message, file=file, path=f"{where}.pack") from None
+    subjects = {}
+    for sid, attrs in (raw.get("subjects") or {}).items():
+        try:
+            subjects[str(sid)] = Subject.from_mapping(str(sid), attrs, pack.subject_kind)
+        except InputError as err:
+            raise err.within(file=file, path=f"{where}.subjects.{sid}") from None
+    events = parse_events(raw.get("events") or [], pack.timezone, file=file,
+                          path=f"{where}.events")
+    expect = raw["expect"]
+    if not isinstance(expect, list):
+        raise InputError("expected a list of checks", file=file, path=f"{where}.expect")
+    for j, check in enumerate(expect):
+        p = f"{where}.expect[{j}]"
+        if not isinstance(check, Mapping):
+            raise InputError("expected a mapping", file=file, path=p)
+        for key in check:
+            if key not in EXPECT_KEYS:
+                raise InputError(f"unknown key; expected one of: {', '.join(EXPECT_KEYS)}",
+                                 file=file, path=f"{p}.{key}")
+        for key in ("at", "subject"):
+            if key not in check:
+                raise InputError("missing required key", file=file, path=f"{p}.{key}")
+        try:
+            parse_instant(check["at"], pack.timezone)
+        except InputError as err:
+            raise InputError(err.message, file=file, path=f"{p}.at") from None
+    orders = None
+    if raw.get("orders") is not None or raw.get("orders_file") is not None:
+        from .detect.orders import load_orders
+
+        source = raw.get("orders")
+        if raw.get("orders_file") is not None:
+            source = str(folder / str(raw["orders_file"]))
+        try:
+            orders = load_orders(source, tz=pack.timezone)
+        except InputError as err:
+            raise err.within(file=file, path=f"{where}.orders") from None
+    return Case(name, file, i, pack, subjects, events, list(expect), orders)
+
+
+def run_case(case: Case) -> CaseResult:
+    events = list(case.events)
+    tz = case.pack.timezone
+    if case.orders is not None:
+        from .detect.orders import violations_from_orders
+
+        until = max(parse_instant(c["at"], tz) for c in case.expect)
+        events += violations_from_orders(case.orders, case.pack, until=until, events=events)
+    ledger = replay(events, case.pack, case.subjects)
+    result = CaseResult(case)
+    for check in case.expect:
+        at = parse_instant(check["at"], tz)
+        subject = str(check["subject"])
+        result.failures.extend(_check(case, ledger, check, at, subject))
+    return result
+
+
+def _check(case: Case, ledger: Ledger, check: Mapping[str, Any], at: dt.datetime,
+           subject: str) -> list[Failure]:
+    state = ledger.state(subject, at)
+    out: list[Failure] = []
+
+    def fail(key: str, expected: Any, actual: Any) -> None:
+        out.append(Failure(case.name, str(check["at"]), subject, key, expected, actual))
+
+    for name, value in (check.get("score") or {}).items():
+        actual = state.scores.get(name)
+        if actual is None or float(actual) != float(value):
+            fail(f"score.{name}", value, _num(actual))
+    if "fees" in check and Decimal(str(check["fees"])) != state.fees:
+        fail("fees", check["fees"], _num(state.fees))
+    for account, value in (check.get("held") or {}).items():
+        actual = state.held.get(account)
+        if isinstance(value, bool):
+            ok = (actual is not None) == value
+        else:
+            ok = actual is not None and actual is not True and actual == Decimal(str(value))
+        if not ok:
+            fail(f"held.{account}", value, _num(actual) if actual is not None else "nothing")
+    names = [s.name for s in state.sanctions]
+    for wanted in check.get("sanctions") or []:
+        if not _sanction_match(str(wanted), state):
+            fail("sanctions", f"{wanted} active", sorted(names) or "none active")
+    for unwanted in check.get("not_sanctions") or []:
+        if _sanction_match(str(unwanted), state):
+            fail("not_sanctions", f"{unwanted} not active", sorted(names))
+    if "violations" in check:
+        expected = Counter(str(v) for v in check["violations"] or [])
+        actual_v = Counter(v.code for v in state.violations)
+        if expected != actual_v:
+            fail("violations", sorted(expected.elements()), sorted(actual_v.elements()))
+    issued = {n.kind for n in state.notices}
+    for kind in check.get("notices") or []:
+        if kind not in issued:
+            fail("notices", f"{kind} issued", sorted(issued) or "none issued")
+    for kind in check.get("not_notices") or []:
+        if kind in issued:
+            fail("not_notices", f"{kind} not issued", sorted(issued))
+    if check.get("appeal") is not None:
+        out.extend(_check_appeal(case, check, state, subject, case.pack.timezone))
+    return out
+
+
+def _check_appeal(case: Case, check: Mapping[str, Any], state: SubjectState, subject: str,
+                  tz: str) -> list[Failure]:
+    wanted = check["appeal"]
+    found = next((a for a in state.appeals if a.id == str(wanted.get("id"))), None)
+    if found is None:
+        return [Failure(case.name, str(check["at"]), subject, "appeal",
+                        f"appeal {wanted.get('id')}", [a.id for a in state.appeals] or "none")]
+    out = []
+    if "status" in wanted and wanted["status"] != found.status:
+        out.append(Failure(case.name, str(check["at"]), subject, "appeal.status",
+                           wanted["status"], found.status))
+    if "due" in wanted:
+        due = wanted["due"]
+        if due is None:
+            ok = found.due is None
+        elif is_date_only(due):
+            ok = found.due is not None and local_date(found.due, tz) == (
+                due if isinstance(due, dt.date) else dt.date.fromisoformat(str(due)))
+        else:
+            ok = found.due == parse_instant(due, tz)
+        if not ok:
+            out.append(Failure(case.name, str(check["at"]), subject, "appeal.due", str(due),
+                               found.due.isoformat() if found.due else None))
+    return out
+
+
+def _sanction_match(wanted: str, state: SubjectState) -> bool:
+    kind, _, scope = wanted.partition(":")
+    return any(s.kind == kind and (not scope or s.scope == scope) for s in state.sanctions)
+
+
+def _num(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
