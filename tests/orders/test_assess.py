@@ -1,0 +1,122 @@
+"""The daily assessments of RULES 5 with a stand-in book (every violation freezes 30 days,
+the store streak permanently); engine-backed cases are the pack's scenario files."""
+
+import datetime as dt
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zhili.detect.orders import assess_orders, early_warnings
+from zhili.detect.orders.series import Counts, Threshold, window_series
+from zhili.events import ExemptionDeclared
+
+from .books import ThirtyDayBook
+from .orderrows import batch, order, table
+
+
+class Pack:
+    code = "aliexpress"
+    timezone = "Asia/Shanghai"
+    rules: dict = {}
+
+
+def run(rows, until="2026-06-01", events=()):
+    return assess_orders(table(rows), Pack, until=until, events=events, book=ThirtyDayBook())
+
+
+def test_line_freezes_at_ten_disputes_and_ten_percent():
+    hit = run(batch("s1", 0, 100, 10)).violations
+    assert [v.id for v in hit] == ["line_nrd_rate:s1:LINE-A:2026-03-02"]
+    v = hit[0]
+    assert v.at == dt.datetime(2026, 3, 3, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    assert (v.evidence["orders"], v.evidence["nrd"], v.evidence["rate"]) == (100, 10, 0.1)
+    assert v.evidence["threshold"] == {"rate": 0.1, "min_count": 10}
+    assert run(batch("s1", 0, 100, 9)).violations == []          # 9 disputes: too few
+    assert run(batch("s1", 0, 101, 10)).violations == []         # 9.9%: rate too low
+
+
+def test_one_batch_is_never_punished_twice():
+    rows = batch("s1", 0, 100, 10, after=0)
+    rows += [r for d in range(1, 60) for r in batch("s1", d, 5, 0)]
+    assert len(run(rows).violations) == 1
+    # Frozen from 03-02 00:00 for 30 days; afterwards the window starts at the freeze's end.
+    again = rows + batch("s1", 32, 50, 10, prefix="x")
+    found = run(again).violations
+    assert [v.id for v in found] == ["line_nrd_rate:s1:LINE-A:2026-03-01",
+                                     "line_nrd_rate:s1:LINE-A:2026-04-03"]
+    assert found[1].evidence["window"]["start"] == "2026-04-01"
+    assert (found[1].evidence["orders"], found[1].evidence["nrd"]) == (65, 10)
+
+
+def test_disputes_count_only_once_known():
+    rows = batch("s1", 0, 50, 10, after=20)
+    (v,) = run(rows).violations
+    assert v.id == "line_nrd_rate:s1:LINE-A:2026-03-21"
+    assert run(rows, until="2026-03-21 12:00").violations == []
+
+
+def test_ship_from_excludes_cainiao_overseas_warehouse_and_counts_both_triggers():
+    ow = batch("s1", 0, 100, 20, ship_from="ES", line="CAINIAO-OW-ES", cainiao=True,
+               overseas_wh=True)
+    assert [v.code for v in run(ow).violations] == ["line_nrd_rate"]
+    cross = batch("s1", 0, 100, 11, ship_from="ES", line="CAINIAO-STD", cainiao=True)
+    sns = [order(f"n{i}", "s1", 0, ship_from="ES", line=None, sns_after=1) for i in range(10)]
+    codes = sorted(v.code for v in run(cross + sns).violations)
+    assert codes == ["line_nrd_rate", "ship_from_nrd_rate", "ship_from_sold_not_shipped"]
+
+
+def test_store_streak_needs_three_consecutive_days():
+    rows = [r for d in (0, 1, 2) for r in batch("s1", d, 100, 50, after=2, line=f"L{d}")]
+    streak = [v for v in run(rows).violations if v.code == "store_nrd_streak"]
+    assert [v.id for v in streak] == ["store_nrd_streak:s1:store:2026-03-05"]
+    assert [d["nrd"] for d in streak[0].evidence["days"]] == [50, 50, 50]
+    gap = [r for d in (0, 1, 3) for r in batch("s1", d, 100, 50, after=2, line=f"L{d}")]
+    assert not [v for v in run(gap).violations if v.code == "store_nrd_streak"]
+    cainiao = [r for d in (0, 1, 2) for r in batch("s1", d, 100, 50, after=2, cainiao=True)]
+    assert not [v for v in run(cainiao).violations if v.code == "store_nrd_streak"]
+
+
+def test_exemption_removes_orders_from_numerator_and_denominator():
+    rows = batch("s1", 0, 100, 10)
+    tz = dt.timezone(dt.timedelta(hours=8))
+    ex = ExemptionDeclared(id="ex", at=dt.datetime(2026, 3, 1, tzinfo=tz), subject=None,
+                           scope="LINE-A", start=dt.datetime(2026, 3, 1, tzinfo=tz),
+                           end=dt.datetime(2026, 3, 2, tzinfo=tz), reason="force majeure")
+    assert run(rows, events=[ex]).violations == []
+
+
+def test_early_warning_says_how_far_a_line_is():
+    rows = [r for d in range(10) for r in batch("s1", d, 7, 1 if d < 8 else 0)]
+    rows += batch("s1", 10, 4, 0)
+    warnings = early_warnings(run(rows, until="2026-03-14"))
+    line = next(w for w in warnings if w.code == "line_nrd_rate")
+    assert line.message == ("LINE-A: 8 NRD disputes in 74 orders (10.8%): "
+                            "2 more disputes freeze it ")
+    assert line.more_needed == 2
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 19), st.integers(0, 10), st.integers(1, 5)),
+                max_size=25),
+       st.integers(1, 10), st.integers(0, 12))
+def test_window_series_matches_a_direct_count(rows, window, floor):
+    days = 24
+    placed = np.array([p for p, _, _ in rows], np.int64)
+    event = np.array([p + lag for p, lag, _ in rows], np.int64)
+    n = np.array([k for _, _, k in rows], np.int64)
+    c = Counts(1, days, np.zeros(len(rows), np.int64), placed, n, np.zeros(len(rows), np.int64),
+               placed, event, n)
+    den, num = window_series(c, window, floor)
+    for d in range(days):
+        inside = [(p, e, k) for (p, e, k) in zip(placed, event, n, strict=True)
+                  if max(d - window + 1, floor) <= p <= d]
+        assert den[0, d] == sum(k for _, _, k in inside)
+        assert num[0, d] == sum(k for _, e, k in inside if e <= d)
+
+
+def test_threshold_more_needed():
+    th = Threshold.of(0.10, 10)
+    assert th.more_needed(8, 74) == 2
+    assert th.more_needed(8, 150) == 7
+    assert th.more_needed(0, 9) is None
