@@ -27,20 +27,25 @@ everything; reviewers read everything and decide appeals; a merchant key reads a
 its own subject (others answer 404) and cannot post violations."""
 
 
-def create_app(store_url: str | None = None, *, store=None,
+def create_app(store_url: str | None = None, *, store=None, states=None,
                clock: Callable[[], dt.datetime] = utc_now, console: bool = True) -> FastAPI:
     """The API (and console) over the store at ``store_url``, or over an open ``store``.
 
-    ``clock`` is the only place the service reads the time: "now" is the default instant of
-    state queries and of appeal steps posted without ``at``.
+    ``states`` is the engine over the store (default ``StateService(store)``). ``clock`` is
+    the only place the service reads the time: "now" is the default instant of state queries
+    and of appeal steps posted without ``at``.
     """
-    from ..store import StateService, open_store
+    from ..store import open_store
 
     if store is None:
         store = open_store(store_url)
+    if states is None:
+        from ..store import StateService
+
+        states = StateService(store)
     app = FastAPI(title="zhili", version=_version(), description=DESCRIPTION,
                   openapi_url="/openapi.json", docs_url="/docs", redoc_url=None)
-    app.state.governance = Governance(store, StateService(store), clock)
+    app.state.governance = Governance(store, states, clock)
     for module in (events, subjects, appeals, detect):
         app.include_router(module.router, prefix="/v1")
     _handle_errors(app)

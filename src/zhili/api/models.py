@@ -174,7 +174,7 @@ class FindingOut(BaseModel):
     text: str
     term: str
     rule: str | None
-    provenance: Any = None
+    provenance: str | None = None
 
 
 class ScanOut(BaseModel):
@@ -185,3 +185,18 @@ class KeyOut(BaseModel):
     id: str
     role: Role
     subject: str | None
+
+
+class OrdersIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    pack: str
+    as_of: str = Field(description="assess the days that ended by this instant")
+    orders: list[dict[str, Any]] = Field(description="rows with the columns of SCENARIOS.md",
+                                         max_length=200_000)
+    record: bool = Field(False, description="store the violations found (admin keys only)")
+
+
+class OrdersOut(BaseModel):
+    violations: list[dict[str, Any]]
+    stored: list[str] = []
+    duplicates: list[str] = []

@@ -112,8 +112,21 @@ class Governance:
     # -- state and decisions ----------------------------------------------------------------
 
     def state(self, who: Principal, subject: str, as_of: dt.datetime | None = None):
-        self.pack_of(who, subject)
-        return self.states.state(subject, as_of or self.clock())
+        pack = self.pack_of(who, subject)
+        try:
+            return self.states.state(subject, as_of or self.clock())
+        except InputError:
+            if not self.store.events(pack=pack, subjects=[subject]):
+                raise NotFound(subject) from None  # registered, but no history yet
+            raise
+
+    def states_of(self, who: Principal, at: dt.datetime):
+        """``(subject, state)`` for every subject the caller may see that has a history."""
+        for subject in self.subjects(who):
+            try:
+                yield subject, self.state(who, subject, at)
+            except NotFound:
+                continue
 
     def decisions(self, who: Principal, subject: str, as_of: dt.datetime | None = None):
         self.pack_of(who, subject)
@@ -126,8 +139,8 @@ class Governance:
         """Every appeal the caller may see, as ``(subject, AppealState)``, soonest due first."""
         at = as_of or self.clock()
         found = []
-        for subject in self.subjects(who):
-            for appeal in self.states.state(subject, at).appeals:
+        for subject, state in self.states_of(who, at):
+            for appeal in state.appeals:
                 if not statuses or appeal.status in statuses:
                     found.append((subject, appeal))
         far = dt.datetime.max.replace(tzinfo=dt.UTC)
@@ -189,6 +202,39 @@ class Governance:
             if appeal.id == appeal_id:
                 return event.subject, appeal
         raise InputError(f"the engine did not record appeal {appeal_id!r}", path="violation")
+
+    # -- orders -----------------------------------------------------------------------------
+
+    def assess_orders(self, who: Principal, pack: str, rows: Sequence[Mapping[str, Any]],
+                      as_of: dt.datetime, *, record: bool = False):
+        """The violations the order rules raise up to ``as_of``; stored only when recording.
+
+        A merchant may simulate on its own orders (another store's rows answer 404).
+        """
+        _check_pack(pack)
+        stores = sorted({str(r.get("store")) for r in rows if isinstance(r, Mapping)})
+        if who.role == "merchant" and any(not who.may_see(s) for s in stores):
+            raise NotFound("store")
+        if record and not who.is_admin:
+            raise Forbidden("only an admin key records order assessments")
+        from ..detect.orders.assess import violations_from_orders
+        from ..detect.orders.loading import load_orders
+        from ..rules import load_pack
+        from .line_watch import record_orders
+
+        try:
+            table = load_orders(list(rows), tz=load_pack(pack).timezone)
+        except InputError as err:
+            raise err.within(path="orders") from None
+        known = [e for e in self.store.events(pack=pack, until=as_of)
+                 if e.subject is None or e.subject in stores]
+        subjects = {sid: s for sid, (_, s) in self.store.subjects(pack).items() if s is not None}
+        found = violations_from_orders(table, pack, until=as_of, events=known, subjects=subjects)
+        if not record:
+            return found, None
+        result = self.states.ingest(found, pack=pack) if found else None
+        record_orders(self.store, pack, table.to_pylist(), as_of)
+        return found, result
 
     def events_of(self, who: Principal, subject: str) -> list[dict[str, Any]]:
         pack = self.pack_of(who, subject)

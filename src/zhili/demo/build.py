@@ -99,9 +99,9 @@ def build_demo(url: str, *, seed: int = 7, end: dt.datetime | None = None,
 
 def _order_findings(store, end: dt.datetime, rng: random.Random, cast: stories.Cast,
                     events: list) -> list:
-    """Assess the demo's orders with the order detector, and keep the line series for the
+    """Assess the demo's orders with the order detector, and chart their lines for the
     console's logistics panel."""
-    from ..web.orders_view import record_assessment
+    from ..api.line_watch import record_orders
 
     rows = demo_orders.generate(end, rng)
     found: list[Any] = []
@@ -111,14 +111,5 @@ def _order_findings(store, end: dt.datetime, rng: random.Random, cast: stories.C
         violations_from_orders = None  # type: ignore[assignment]
     if violations_from_orders is not None:
         found = list(violations_from_orders(rows, cast.pack, until=end, events=events))
-    from ..detect.orders.thresholds import thresholds_for
-
-    limits = thresholds_for(cast.pack)
-    rate, count = limits.value("line_nrd_rate.rate"), limits.value("line_nrd_rate.min_count")
-    window = limits.value("window_days")
-    for store_id in demo_orders.STORES:
-        series = demo_orders.line_series(rows, store_id, end, window)
-        record_assessment(store, store_id, end, {
-            "threshold": {"rate": rate, "count": count, "window_days": window},
-            "lines": series, "warnings": demo_orders.warnings(series, rate, count)})
+    record_orders(store, cast.pack, rows, end)
     return found

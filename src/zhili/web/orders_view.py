@@ -1,7 +1,7 @@
 """The logistics panel: dispute rate per line against its threshold, and early warnings.
 
-Order tables are not events, so the panel reads the latest order assessment recorded for a
-store (``record_assessment``), kept in the store's snapshot slot under ``orders:SUBJECT``.
+Order tables are not events, so the panel reads the latest line series recorded for a store
+(``zhili.api.line_watch.record_orders``).
 """
 
 from __future__ import annotations
@@ -12,26 +12,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..api.auth import Principal
+from ..api.line_watch import KEY, has_orders
 from ..api.service import Governance, NotFound
 from ..timekit import parse_instant
 from . import charts
-
-KEY = "orders:{subject}"
-
-
-def record_assessment(store, subject: str, as_of: dt.datetime,
-                      assessment: Mapping[str, Any]) -> None:
-    """Keep a store's latest line series and warnings for the panel (JSON, replaced whole).
-
-    ``assessment``: ``{"threshold": {"rate": 0.1, "count": 10}, "lines": {LINE: [[day,
-    orders, disputes], ...]}, "warnings": [text, ...]}``.
-    """
-    store.put_snapshot(KEY.format(subject=subject), as_of,
-                       json.dumps(assessment, ensure_ascii=False, default=str).encode())
-
-
-def has_orders(gov: Governance, subject: str) -> bool:
-    return gov.store.get_snapshot(KEY.format(subject=subject)) is not None
 
 
 def _assessment(gov: Governance, subject: str) -> tuple[dt.datetime, dict[str, Any]] | None:
@@ -43,7 +27,7 @@ def _assessment(gov: Governance, subject: str) -> tuple[dt.datetime, dict[str, A
 
 
 def panel(gov: Governance, who: Principal, subject: str | None) -> dict[str, Any]:
-    stores = [sid for sid in gov.subjects(who) if has_orders(gov, sid)]
+    stores = [sid for sid in gov.subjects(who) if has_orders(gov.store, sid)]
     if subject is None:
         subject = stores[0] if stores else None
     elif subject not in stores:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ..api.scanning import scan_text, scanner_available
+
 
 def field(finding: Any, name: str) -> Any:
     return finding.get(name) if isinstance(finding, dict) else getattr(finding, name, None)
@@ -34,10 +36,10 @@ def segments(text: str, findings: Sequence[Any]) -> list[dict[str, Any]]:
 
 
 def result(text: str, pack: str | None, category: str | None) -> dict[str, Any]:
-    try:
-        from ..detect.content import scan
-    except ImportError:
+    if not scanner_available():
         return {"available": False, "findings": [], "segments": [{"text": text, "findings": []}]}
-    findings = list(scan(text, pack=pack, category=category))
-    return {"available": True, "findings": findings, "segments": segments(text, findings),
+    findings = scan_text(text, pack=pack, category=category)
+    # Findings without a place in the text (a missing label) are listed but not marked.
+    marked = [f for f in findings if f["end"] > f["start"]]
+    return {"available": True, "findings": findings, "segments": segments(text, marked),
             "field": field}

@@ -30,8 +30,9 @@ def _pack(code: str):
 
 def subject_rows(gov: Governance, who: Principal, at: dt.datetime) -> list[dict[str, Any]]:
     rows = []
-    for sid, (pack, subject) in gov.subjects(who).items():
-        state = gov.states.state(sid, at)
+    registered = gov.subjects(who)
+    for sid, state in gov.states_of(who, at):
+        pack, subject = registered[sid]
         rows.append({
             "id": sid, "pack": pack, "kind": getattr(subject, "kind", None),
             "scores": state.scores, "band": state.band, "fees": state.fees,
@@ -65,7 +66,7 @@ def subject_page(gov: Governance, who: Principal, subject: str,
         "score_charts": score_charts,
         "timeline": timeline, "violations": _violations(state, decisions),
         "appealed": appealed, "may_appeal": who.role in ("admin", "merchant"),
-        "has_orders": orders_view.has_orders(gov, subject),
+        "has_orders": orders_view.has_orders(gov.store, subject),
     }
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException
 
-from ..deps import Caller
-from ..models import FindingOut, ScanIn, ScanOut
+from ...events import event_to_dict
+from ..deps import Caller, Gov, instant_param
+from ..models import FindingOut, OrdersIn, OrdersOut, ScanIn, ScanOut
+from ..scanning import scan_text, scanner_available
 
 router = APIRouter(tags=["detectors"])
 
@@ -20,10 +22,22 @@ def _unavailable(what: str) -> HTTPException:
 @router.post("/scan", response_model=ScanOut,
              summary="Scan a text for Advertising Law words, claims and off-platform contact")
 def scan(who: Caller, body: ScanIn) -> ScanOut:
-    try:
-        from ...detect.content import scan as scan_text
-    except ImportError:
-        raise _unavailable("the content scanner") from None
-    findings = scan_text(body.text, pack=body.pack, category=body.category)
-    return ScanOut(findings=[FindingOut.model_validate(f, from_attributes=True)
-                             for f in findings])
+    if not scanner_available():
+        raise _unavailable("the content scanner")
+    findings = scan_text(body.text, pack=body.pack, category=body.category,
+                         channel=body.channel)
+    return ScanOut(findings=[FindingOut(**f) for f in findings])
+
+
+@router.post("/orders/assess", response_model=OrdersOut,
+             summary="Assess an order table as of an instant (RULES 5: lines, ship-from, store)")
+def assess_orders(who: Caller, gov: Gov, body: OrdersIn) -> OrdersOut:
+    """A simulation by default: the violations the daily assessments would raise. With
+    ``record`` (admin only) they are stored, and the console charts the lines."""
+    as_of = instant_param(body.as_of, "as_of", "body")
+    assert as_of is not None
+    violations, stored = gov.assess_orders(who, body.pack, body.orders, as_of,
+                                           record=body.record)
+    return OrdersOut(violations=[event_to_dict(v) for v in violations],
+                     stored=list(stored.stored) if stored else [],
+                     duplicates=list(stored.duplicates) if stored else [])

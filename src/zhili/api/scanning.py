@@ -1,0 +1,40 @@
+"""One content scan, as the API and the console show it: findings with the rule they map to.
+
+The scanner finds; the pack decides what a finding means (its rule, by channel and category).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import InputError
+
+
+def scanner_available() -> bool:
+    try:
+        from ..detect.content import scan  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def scan_text(text: str, *, pack: str | None = None, category: str | None = None,
+              channel: str | None = None) -> list[dict[str, Any]]:
+    from ..detect.content import scan
+
+    loaded = None
+    if pack:
+        from ..rules import available_packs, load_pack
+
+        if pack not in available_packs():
+            raise InputError(f"unknown pack {pack!r}; expected one of: "
+                             f"{', '.join(available_packs())}", path="pack")
+        loaded = load_pack(pack)
+    options = dict(loaded.content_options) if loaded is not None else None
+    out = []
+    for f in scan(text, category=category, options=options):
+        rule = (loaded.content_rule(f.finding, channel=channel, category=category)
+                if loaded is not None else None)
+        out.append({"finding": f.finding, "start": f.start, "end": f.end, "text": f.text,
+                    "term": f.term, "rule": rule, "provenance": f.provenance})
+    return out
