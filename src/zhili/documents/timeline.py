@@ -14,8 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..events import Event
 from ..timekit import DEFAULT_ZONE, local_date
-from .filed import Filed, SubjectFile, months_before
+from .filed import Filed, SubjectFile, collect, months_before
 from .registry import Registry, Requirement
 from .status import GOOD, state_at
 
@@ -126,3 +127,12 @@ def document_findings(files: Mapping[str, SubjectFile], registry: Registry, pack
                             + _violations(sf, req, months, until, tz)):
                 found.setdefault(finding.id, finding)
     return sorted(found.values(), key=lambda f: (f.at, f.subject, f.id))
+
+
+def findings_until_for(events: Iterable[Event], pack: str, subject: str,
+                       categories: Iterable[str], until: dt.datetime, registry: Registry,
+                       tz: str = DEFAULT_ZONE) -> list[DocumentFinding]:
+    """One subject's findings from its own document events."""
+    files = collect(events, registry, pack, tz)
+    return document_findings({subject: files.get(subject) or SubjectFile(subject)}, registry,
+                             pack, {subject: list(categories)}, until, tz)
