@@ -27,9 +27,20 @@ def record_assessment(store, subject: str, as_of: dt.datetime,
                        json.dumps(assessment, ensure_ascii=False, default=str).encode())
 
 
-def record_orders(store, pack: str, rows: Sequence[Mapping[str, Any]],
-                  until: dt.datetime) -> list[str]:
-    """Chart every store's lines in ``rows`` against the pack's line rule; returns the stores."""
+def assess(rows: Any, pack: str, until: dt.datetime, events: Sequence[Any] = (),
+           subjects: Mapping[str, Any] | None = None) -> tuple[list[Any], list[Any]]:
+    """The order detector's violations and early warnings (closest to a threshold first)."""
+    from ..detect.orders.assess import assess_orders
+    from ..detect.orders.warnings import early_warnings
+
+    found = assess_orders(rows, pack, until=until, events=events, subjects=subjects)
+    return list(found.violations), early_warnings(found)
+
+
+def record_orders(store, pack: str, rows: Sequence[Mapping[str, Any]], until: dt.datetime,
+                  warnings: Sequence[Any] = (), shown: int = 8) -> list[str]:
+    """Chart every store's lines in ``rows`` against the pack's line rule, beside the
+    detector's early warnings for it; returns the stores."""
     from ..detect.orders.thresholds import thresholds_for
 
     limits = thresholds_for(pack)
@@ -43,7 +54,9 @@ def record_orders(store, pack: str, rows: Sequence[Mapping[str, Any]],
         series = line_series(rows, store_id, until, window)
         record_assessment(store, store_id, until, {
             "threshold": {"rate": rate, "count": count, "window_days": window},
-            "lines": series, "warnings": warnings(series, rate, count)})
+            "lines": series,
+            "warnings": [w.message for w in warnings
+                         if w.store == store_id and w.more_needed is not None][:shown]})
     return stores
 
 
@@ -73,24 +86,3 @@ def line_series(rows: Sequence[Mapping[str, Any]], store: str, end: dt.datetime,
             series.append([at.isoformat(), len(cohort), disputes])
         out[line] = series
     return out
-
-
-def warnings(series: Mapping[str, Sequence[Sequence[Any]]], rate: float,
-             count: int) -> list[str]:
-    """How far each line is from its threshold on the last day, worst first."""
-    found = []
-    for line, rows in series.items():
-        _, orders, disputes = rows[-1]
-        if not orders:
-            continue
-        need = max(count, -(-int(rate * 1_000_000) * orders // 1_000_000))
-        more = need - disputes
-        share = 100 * disputes / orders
-        if more <= 0:
-            found.append((0, f"{line}: {disputes} NRD disputes in {orders} orders "
-                             f"({share:.1f}%): at or over the threshold, freeze due"))
-        elif more <= max(3, need // 3):
-            found.append((more, f"{line}: {disputes} NRD disputes in {orders} orders "
-                                f"({share:.1f}%): {more} more dispute{'s' if more > 1 else ''} "
-                                "freeze it for 30 days"))
-    return [text for _, text in sorted(found)]

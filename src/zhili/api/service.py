@@ -217,10 +217,9 @@ class Governance:
             raise NotFound("store")
         if record and not who.is_admin:
             raise Forbidden("only an admin key records order assessments")
-        from ..detect.orders.assess import violations_from_orders
         from ..detect.orders.loading import load_orders
         from ..rules import load_pack
-        from .line_watch import record_orders
+        from .line_watch import assess, record_orders
 
         try:
             table = load_orders(list(rows), tz=load_pack(pack).timezone)
@@ -229,11 +228,11 @@ class Governance:
         known = [e for e in self.store.events(pack=pack, until=as_of)
                  if e.subject is None or e.subject in stores]
         subjects = {sid: s for sid, (_, s) in self.store.subjects(pack).items() if s is not None}
-        found = violations_from_orders(table, pack, until=as_of, events=known, subjects=subjects)
+        found, warnings = assess(table, pack, as_of, known, subjects)
         if not record:
             return found, None
         result = self.states.ingest(found, pack=pack) if found else None
-        record_orders(self.store, pack, table.to_pylist(), as_of)
+        record_orders(self.store, pack, table.to_pylist(), as_of, warnings)
         return found, result
 
     def events_of(self, who: Principal, subject: str) -> list[dict[str, Any]]:

@@ -6,7 +6,6 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..events import parse_events
 from ..timekit import DEFAULT_ZONE, zone
@@ -101,15 +100,11 @@ def _order_findings(store, end: dt.datetime, rng: random.Random, cast: stories.C
                     events: list) -> list:
     """Assess the demo's orders with the order detector, and chart their lines for the
     console's logistics panel."""
-    from ..api.line_watch import record_orders
+    from ..api.line_watch import assess, record_orders
+    from ..engine import Subject
 
     rows = demo_orders.generate(end, rng)
-    found: list[Any] = []
-    try:
-        from ..detect.orders.assess import violations_from_orders
-    except ImportError:
-        violations_from_orders = None  # type: ignore[assignment]
-    if violations_from_orders is not None:
-        found = list(violations_from_orders(rows, cast.pack, until=end, events=events))
-    record_orders(store, cast.pack, rows, end)
+    subjects = {sid: Subject.from_mapping(sid, a) for sid, a in cast.subjects.items()}
+    found, warnings = assess(rows, cast.pack, end, events, subjects)
+    record_orders(store, cast.pack, rows, end, warnings)
     return found

@@ -13,8 +13,8 @@ from typing import Any
 # line code -> (Cainiao line, NRD probability by days-before-end band)
 LINES: dict[str, dict[str, Any]] = {
     "CAINIAO-STD": {"cainiao": True, "nrd": lambda ago: 0.02},
-    "YANWEN-EXP": {"cainiao": False, "nrd": lambda ago: 0.16 if 45 <= ago <= 75 else 0.03},
-    "4PX-ECO": {"cainiao": False, "nrd": lambda ago: 0.095 if ago <= 30 else 0.04},
+    "YANWEN-EXP": {"cainiao": False, "nrd": lambda ago: 0.35 if 50 <= ago <= 72 else 0.03},
+    "4PX-ECO": {"cainiao": False, "nrd": lambda ago: 0.17 if ago <= 30 else 0.04},
 }
 STORES = {"ae-3c": 55, "ae-home": 25}  # orders per day, before noise
 
@@ -29,7 +29,7 @@ def generate(end: dt.datetime, rng: random.Random, days: int = 90) -> list[dict[
                 placed = day + dt.timedelta(minutes=rng.randrange(24 * 60))
                 shipped = placed + dt.timedelta(hours=rng.randint(6, 60))
                 nrd = rng.random() < LINES[line]["nrd"](ago)
-                nrd_at = shipped + dt.timedelta(days=rng.randint(8, 25)) if nrd else None
+                nrd_at = shipped + dt.timedelta(days=rng.randint(5, 20)) if nrd else None
                 rows.append({
                     "order_id": f"{store}-{ago:03d}-{n:03d}", "store": store,
                     "placed_at": placed, "ship_notice_at": shipped, "line": line,

@@ -162,7 +162,11 @@ def global_stores(cal: Calendar, pack: str) -> Cast:
 
 
 def aliexpress(cal: Calendar) -> Cast:
-    cast = Cast("aliexpress", {"ae-3c": {"kind": "store"}, "ae-home": {"kind": "store"}})
+    cast = Cast("aliexpress", {"ae-3c": {"kind": "store", "deposit": 10000},
+                               "ae-home": {"kind": "store", "deposit": 10000}})
+    for sid in cast.subjects:
+        cast.events.append({"id": f"deposit:{sid}", "type": "deposit_paid", "subject": sid,
+                            "at": cal.ago(360, hour=9), "amount": 10000})
     cast.events.append({"id": "ae-fraud", "type": "fraud_determined", "subject": "ae-home",
                         "at": cal.ago(40, hour=12), "reason": "fake_delivery"})
     return cast
