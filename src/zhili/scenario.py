@@ -114,6 +114,11 @@ def _case(raw: Any, file: str, i: int, folder: Path) -> Case:
             raise err.within(file=file, path=f"{where}.subjects.{sid}") from None
     events = parse_events(raw.get("events") or [], pack.timezone, file=file,
                           path=f"{where}.events")
+    for k, event in enumerate(events):
+        code = getattr(event, "code", None)
+        if event.type == "violation" and code not in pack.rules:
+            raise InputError(f"pack {pack.code} has no rule {code!r}", file=file,
+                             path=f"{where}.events[{k}].code")
     expect = raw["expect"]
     if not isinstance(expect, list):
         raise InputError("expected a list of checks", file=file, path=f"{where}.expect")

@@ -74,6 +74,8 @@ class SubjectBook:
     cycle_transactions: int = 0
     cycle_clean: bool = True
     ladder_counts: dict[str, int] = field(default_factory=dict)
+    # (instant, deposit balance, outstanding fees, required deposit) after each change
+    money: list[tuple[dt.datetime, Decimal, Decimal, Decimal | None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.scores:
@@ -88,7 +90,7 @@ class SubjectBook:
         other.scores = dict(self.scores)
         other.series = {k: list(v) for k, v in self.series.items()}
         for name in ("fee_times", "fee_totals", "sanctions", "holds", "notices", "violations",
-                     "decisions"):
+                     "decisions", "money"):
             setattr(other, name, list(getattr(self, name)))
         other.appeals = {k: AppealBook(**{**v.__dict__, "history": list(v.history)})
                          for k, v in self.appeals.items()}
@@ -105,6 +107,16 @@ class SubjectBook:
     def fees_at(self, t: dt.datetime) -> Decimal:
         i = bisect_right(self.fee_times, t)
         return self.fee_totals[i - 1] if i else Decimal(0)
+
+    def note_money(self, at: dt.datetime) -> None:
+        self.money.append((at, self.deposit, self.outstanding, self.required_deposit))
+
+    def money_at(self, t: dt.datetime) -> tuple[Decimal, Decimal, Decimal | None]:
+        i = bisect_right(self.money, t, key=lambda m: m[0])
+        if not i:
+            return self.subject.deposit or Decimal(0), Decimal(0), None
+        _, deposit, outstanding, required = self.money[i - 1]
+        return deposit, outstanding, required
 
     def sanctions_at(self, t: dt.datetime) -> list[Sanction]:
         return [s for s in self.sanctions if s.active(t)]

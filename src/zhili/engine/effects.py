@@ -173,6 +173,7 @@ class Effects:
         total = (book.fee_totals[-1] if book.fee_totals else Decimal(0)) + amount
         book.fee_times.append(at)
         book.fee_totals.append(total)
+        book.note_money(at)
         self.decide(book, at, "fee", rule, cause,
                     {"amount": amount, "collected_from_deposit": collected,
                      "outstanding": book.outstanding},
@@ -196,6 +197,7 @@ class Effects:
         paid = min(book.deposit, book.outstanding)
         book.deposit -= paid
         book.outstanding -= paid
+        book.note_money(at)
         if paid and book.outstanding == 0:
             self.release(book, lambda h: h.until == "deposit_paid", at, "funds.deposit_shortfall",
                          cause, "the deposit shortfall is covered")
@@ -291,6 +293,7 @@ class Effects:
             base = book.subject.base_deposit or Decimal(0)
             multiple = _num(cons.raise_deposit_multiple.at(at))
             book.required_deposit = base * multiple
+            book.note_money(at)
             sanction = Sanction("raise_deposit", None, at, None, rule, cause,
                                 detail={"required_deposit": base * multiple})
             book.sanctions.append(sanction)

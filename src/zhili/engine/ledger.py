@@ -173,6 +173,7 @@ class Ledger:
         if as_of.tzinfo is None:
             raise InputError("as_of needs a time zone (an aware datetime)")
         book = self.book_at(subject, as_of)
+        deposit, outstanding, required = book.money_at(as_of)
         bands = self.pack.bands
         band = None
         if bands:
@@ -184,8 +185,8 @@ class Ledger:
             fees=book.fees_at(as_of), held=book.held_at(as_of), holds=book.holds_at(as_of),
             sanctions=book.sanctions_at(as_of), violations=book.violations_at(as_of),
             notices=book.notices_at(as_of), appeals=book.appeals_at(as_of),
-            deposit=book.deposit, outstanding=book.outstanding,
-            required_deposit=book.required_deposit, timezone=self.pack.timezone,
+            deposit=deposit, outstanding=outstanding,
+            required_deposit=required, timezone=self.pack.timezone,
         )
 
     def decisions(self, subject: str, as_of: dt.datetime | None = None) -> list[Decision]:
