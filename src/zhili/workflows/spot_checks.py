@@ -10,7 +10,8 @@ Four steps, each a pure function:
 4. :func:`violations_from_results` turns failed results into ``spot_check_failed`` violations
    of the selling subject, with deterministic ids ``spot_check_failed:SUBJECT:ITEM:DATE``.
 
-The criteria's numbers are the pack's data (:meth:`SupplierCriteria.from_mapping`); the
+The criteria's numbers are the pack's data (:meth:`SupplierCriteria.from_pack` reads a pack's
+``programmes.yaml``); the
 sampling weights are the programme operator's choice and are always passed in.
 """
 
@@ -22,7 +23,10 @@ import random
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from ..errors import InputError
 from ..events import Event, SpotCheckResult, Violation, in_time_order
@@ -40,6 +44,26 @@ class SupplierCriteria:
     min_registered_capital: Decimal  # CNY
     min_own_labs: int
     suppliers_selected: int
+
+    @classmethod
+    def from_pack(cls, pack_dir: str | Path) -> SupplierCriteria:
+        """The criteria a pack states in its ``programmes.yaml`` (each value with provenance)."""
+        path = Path(pack_dir) / "programmes.yaml"
+        if not path.is_file():
+            raise InputError("this pack has no spot-check programme", file=str(path))
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        node = doc.get("spot_check_suppliers")
+        if not isinstance(node, Mapping):
+            raise InputError("missing: spot_check_suppliers", file=str(path))
+        for name, spec in node.items():
+            if not isinstance(spec, Mapping) or "value" not in spec or not (
+                    ("source" in spec and spec.get("quote")) or spec.get("assumption")):
+                raise InputError("expected {value, source, quote} or {value, assumption}",
+                                 file=str(path), path=f"spot_check_suppliers.{name}")
+        try:
+            return cls.from_mapping({k: v["value"] for k, v in node.items()})
+        except InputError as err:
+            raise err.within(file=str(path), path="spot_check_suppliers") from None
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any]) -> SupplierCriteria:
