@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ...errors import InputError, ZhiliError
-from .columns import ORDER_COLUMNS, TIMESTAMP
+from .columns import ORDER_COLUMNS
 
 ENGINES = ("duckdb", "spark")
 
@@ -41,8 +41,10 @@ def order_table(con: Any, orders: pa.Table | str | Path) -> ibis.Table:
     """The orders as an Ibis table on ``con``; Parquet paths are read by the backend."""
     if isinstance(orders, pa.Table):
         if con.name == "pyspark":
-            # Spark has no time-zone-aware timestamp type: hand it UTC wall-clock values.
-            orders = _naive_utc(orders)
+            # Straight from Arrow (a detour through pandas turns null strings into "NaN").
+            frame = con._session.createDataFrame(orders)
+            frame.createOrReplaceTempView("zhili_orders")
+            return con.table("zhili_orders")
         return ibis.memtable(orders)
     path = Path(orders)
     check_parquet_schema(path)
@@ -59,10 +61,3 @@ def check_parquet_schema(path: Path) -> None:
         if col.name not in schema.names and not col.optional:
             raise InputError("missing column (required by the order table)", file=str(path),
                              path=f"column {col.name}")
-
-
-def _naive_utc(table: pa.Table) -> pa.Table:
-    for i, field in enumerate(table.schema):
-        if field.type == TIMESTAMP:
-            table = table.set_column(i, field.name, table.column(i).cast(pa.timestamp("us")))
-    return table

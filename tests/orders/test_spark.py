@@ -1,0 +1,46 @@
+"""The same Ibis expressions on Spark give the same aggregate and the same violations."""
+
+import pytest
+
+from zhili.detect.orders import assess_orders
+from zhili.detect.orders.assess import aggregate
+from zhili.detect.orders.expressions import DayClock
+from zhili.timekit import parse_instant
+
+from .books import ThirtyDayBook
+from .orderrows import batch, order, table
+
+pytestmark = pytest.mark.spark
+pytest.importorskip("pyspark")
+
+
+class Pack:
+    code = "aliexpress"
+    timezone = "Asia/Shanghai"
+    rules: dict = {}
+
+
+def rows():
+    out = batch("s1", 0, 100, 12) + batch("s2", 3, 40, 5, ship_from="ES", after=4)
+    out += [order(f"n{i}", "s2", 2, ship_from="FR", line=None, sns_after=2) for i in range(12)]
+    out += [r for d in (5, 6, 7) for r in batch("s3", d, 100, 60, after=1, line=f"L{d}")]
+    return out
+
+
+def test_duckdb_and_spark_agree():
+    orders = table(rows())
+    until = parse_instant("2026-04-01", "Asia/Shanghai")
+    clock = DayClock.for_zone("Asia/Shanghai")
+    keys = ["store", "line", "ship_from", "placed_day", "nrd_day", "sns_day"]
+
+    def agg(engine):
+        t = aggregate(orders, tz="Asia/Shanghai", until=until, clock=clock, engine=engine)
+        return t.sort_by([(k, "ascending") for k in keys]).to_pylist()
+
+    assert agg("duckdb") == agg("spark")
+    found = {e: [(v.id, dict(v.evidence)) for v in assess_orders(
+        orders, Pack, until=until, engine=e, book=ThirtyDayBook()).violations]
+        for e in ("duckdb", "spark")}
+    assert found["duckdb"] == found["spark"]
+    assert {v[0].split(":")[0] for v in found["duckdb"]} == {
+        "line_nrd_rate", "ship_from_nrd_rate", "ship_from_sold_not_shipped", "store_nrd_streak"}
