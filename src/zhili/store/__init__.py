@@ -10,10 +10,15 @@ See ``docs/storage.md``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .base import ROLES, AppendResult, EventStore, StoredKey
 from .engines import default_url, make_engine
 from .memory import MemoryStore
 from .sql import SqlStore
+
+if TYPE_CHECKING:
+    from .state import StateService
 
 __all__ = [
     "ROLES", "AppendResult", "EventStore", "MemoryStore", "SqlStore", "StateService",

@@ -48,6 +48,10 @@ class EventStore(Protocol):
         """The pack's events with ``after < at <= until``, in fold order (``Event.sort_key``)."""
         ...
 
+    def stored_ids(self, ids: Collection[str]) -> set[str]:
+        """Which of these event ids are already stored."""
+        ...
+
     def count_events(self, *, pack: str, until: dt.datetime | None = None) -> int:
         """How many of the pack's events have ``at <= until`` (all of them without ``until``)."""
         ...

@@ -76,6 +76,10 @@ class MemoryStore:
                 and (wanted is None or r.subject in wanted)]
         return sorted((decode_event(r.body) for r in rows), key=Event.sort_key)
 
+    def stored_ids(self, ids: Collection[str]) -> set[str]:
+        with self._lock:
+            return {i for i in ids if i in self._events}
+
     def count_events(self, *, pack: str, until: dt.datetime | None = None) -> int:
         return len(self._rows(pack, until))
 

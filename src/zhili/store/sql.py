@@ -87,6 +87,14 @@ class SqlStore:
             bodies = conn.execute(query.order_by(events.c.at, events.c.seq)).scalars().all()
         return sorted((decode_event(b) for b in bodies), key=Event.sort_key)
 
+    def stored_ids(self, ids: Collection[str]) -> set[str]:
+        wanted, found = sorted(set(ids)), set()
+        with self.engine.connect() as conn:
+            for i in range(0, len(wanted), _CHUNK):
+                found |= set(conn.execute(select(events.c.id).where(
+                    events.c.id.in_(wanted[i:i + _CHUNK]))).scalars())
+        return found
+
     def count_events(self, *, pack: str, until: dt.datetime | None = None) -> int:
         query = select(func.count()).select_from(events).where(events.c.pack == pack)
         if until is not None:
