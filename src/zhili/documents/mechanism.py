@@ -18,16 +18,20 @@ import datetime as dt
 from functools import partial
 from typing import Any
 
-from ..engine import ViolationRecord, register_mechanism
+from ..engine import Sanction, ViolationRecord, register_mechanism
 from ..engine.fold import ComponentFold
 from ..events import DocumentDeadline, DocumentReviewed, DocumentSubmitted, Event
+from .filed import SubjectFile, collect
 from .registry import load_registry
+from .status import state_at
 from .timeline import NOTICE, DocumentFinding, findings_until_for
 
 # Failures this mechanism raises; review results are the packs' determinations.
 TIMED = ("expiring", "overdue", "expired")
 FAR = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 RULE = "documents"  # the rule name recorded on document notices
+# Sanctions that last "until an accepted document is on file" name this condition.
+ACCEPTED = "document_accepted"
 
 
 class _Documents:
@@ -62,6 +66,8 @@ def on_event(fold: ComponentFold, event: Event) -> None:
         return
     memory = _memory(fold)
     memory.events.setdefault(event.subject, []).append(event)
+    if isinstance(event, DocumentReviewed) and event.result == "accepted":
+        lift_when_accepted(fold, event.subject, event.at)
     instants = sorted({max(f.at, event.at) for f in _findings(fold, event.subject, FAR)
                        if f.id not in memory.raised})
     for at in instants:
@@ -92,6 +98,42 @@ def check(subject: str, fold: ComponentFold, at: dt.datetime) -> None:
                 evidence["category"] = cats[0]
             fold.violate(ViolationRecord(finding.id, when, subject, finding.code,
                                          evidence=evidence))
+
+
+def _doc_type_of(cause: str | None, events: list[Event]) -> str | None:
+    """The document type a sanction's cause concerns: a review event, or a finding id."""
+    if cause is None:
+        return None
+    reviews = {e.id: e.doc_id for e in events if isinstance(e, DocumentReviewed)}
+    if cause in reviews:
+        types = {e.doc_id or e.id: e.doc_type for e in events
+                 if isinstance(e, DocumentSubmitted)}
+        return types.get(reviews[cause])
+    parts = cause.split(":")
+    return parts[2].split("/")[0] if len(parts) == 4 else None
+
+
+def lift_when_accepted(fold: ComponentFold, subject: str, at: dt.datetime) -> None:
+    """Lift the ``until: document_accepted`` sanctions whose document is now valid."""
+    registry = load_registry()
+    events = _memory(fold).events.get(subject, [])
+    book = fold.touch(subject, at)
+    files = collect(events, registry, fold.pack.code, fold.pack.timezone)
+    sf = files.get(subject) or SubjectFile(subject)
+    lifted: dict[str, tuple[str, str]] = {}  # cause -> (rule, document type)
+    for sanction in book.sanctions:
+        if sanction.until != ACCEPTED or not sanction.active(at) or sanction.cause is None:
+            continue
+        doc_type = _doc_type_of(sanction.cause, events)
+        req = registry.requirement_of(fold.pack.code, doc_type) if doc_type else None
+        if req is not None and state_at(sf, req, at, registry.notice_months, None,
+                                        fold.pack.timezone) in ("valid", "expiring"):
+            lifted[sanction.cause] = (sanction.rule, req.doc_type)
+    for cause, (rule, doc_type) in sorted(lifted.items()):
+        def same_cause(s: Sanction, cause: str = cause) -> bool:
+            return s.until == ACCEPTED and s.cause == cause
+
+        fold.effects.lift(book, same_cause, at, rule, cause, f"an accepted {doc_type} is on file")
 
 
 def _matching_categories(finding: DocumentFinding, fold: ComponentFold,

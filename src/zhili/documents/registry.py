@@ -64,6 +64,13 @@ class Registry:
     def appeal_materials(self, pack: str) -> list[Requirement]:
         return [r for r in self.for_pack(pack) if r.appeal_material is not None]
 
+    def requirement_of(self, pack: str, doc_type: str) -> Requirement | None:
+        """The standing requirement a document type fulfils: itself, or the one it is part of."""
+        for r in self.for_pack(pack):
+            if r.doc_type == doc_type or doc_type in r.parts:
+                return r
+        return None
+
     def spec(self, pack: str, doc_type: str) -> Requirement | None:
         for r in self.for_pack(pack):
             if r.doc_type == doc_type:
