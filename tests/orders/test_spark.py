@@ -43,4 +43,4 @@ def test_duckdb_and_spark_agree():
         for e in ("duckdb", "spark")}
     assert found["duckdb"] == found["spark"]
     assert {v[0].split(":")[0] for v in found["duckdb"]} == {
-        "line_nrd_rate", "ship_from_nrd_rate", "ship_from_sold_not_shipped", "store_nrd_streak"}
+        "line_nrd_rate", "ship_from_sold_not_shipped", "store_nrd_streak"}
