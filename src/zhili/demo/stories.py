@@ -76,14 +76,15 @@ def wechat_channels(cal: Calendar) -> Cast:
     violation("v-lulu-1", "xinghe-lulu", 300, "false_health_claim", item="面霜-sku-9")
     violation("v-lulu-2", "xinghe-lulu", 200, "exaggerated_efficacy", item="瘦身茶-sku-3")
     violation("v-lulu-3", "xinghe-lulu", 150, "exaggerated_efficacy", item="瘦身茶-sku-3")
+    violation("v-lulu-4", "xinghe-lulu", 2, "false_health_claim", item="胶原蛋白-sku-5")
     violation("v-dabao-1", "xinghe-dabao", 120, "similar_trademark", item="nutri-sku-1")
     violation("v-dabao-2", "xinghe-dabao", 60, "unauthorized_likeness", item="nutri-sku-2")
     violation("v-tian-1", "xinghe-tiantian", 20, "counterfeit", item="鱼油-sku-7")
-    violation("v-chen-1", "chen-kitchen", 90, "qualification_not_displayed", item="辣酱-sku-1")
+    violation("v-chen-1", "chen-kitchen", 9, "qualification_not_displayed", item="辣酱-sku-1")
     violation("v-momo-1", "momo-live", 240, "vulgar_live_content", score="live_safety")
     violation("v-momo-2", "momo-live", 180, "live_off_platform_diversion", score="live_safety",
               flags=["severe"])
-    violation("v-momo-3", "momo-live", 25, "vulgar_live_content", score="live_safety",
+    violation("v-momo-3", "momo-live", 6, "vulgar_live_content", score="live_safety",
               flags=["severe"])
     # Appeals: one denied, one granted (the violation and all that followed are undone),
     # and the rest waiting in the reviewer's queue at different points of their deadlines.
@@ -91,7 +92,7 @@ def wechat_channels(cal: Calendar) -> Cast:
     appeal("a-lulu-1", "xinghe-lulu", "v-lulu-1", filed=299, decided=(296, "denied"))
     appeal("a-dabao-2", "xinghe-dabao", "v-dabao-2", filed=58, decided=(55, "granted"))
     appeal("a-tian-1", "xinghe-tiantian", "v-tian-1", filed=1.2, complex=True)
-    appeal("a-chen-1", "chen-kitchen", "v-chen-1", filed=89.5, requested=89.2)
+    appeal("a-chen-1", "chen-kitchen", "v-chen-1", filed=8.5)
     appeal("a-momo-3", "momo-live", "v-momo-3", filed=4.5, requested=0.1)
     return cast
 

@@ -61,21 +61,27 @@ def subject_page(gov: Governance, who: Principal, subject: str,
     timeline = charts.timeline(past.spans, start, at, title="sanctions over time",
                                tz=pack.timezone)
     appealed = {a.violation for a in state.appeals}
+    window = pack.appeals.window_days.at(at) if pack.appeals else None
     return {
         "subject": subject, "pack": pack, "state": state_out(state),
         "score_charts": score_charts,
-        "timeline": timeline, "violations": _violations(state, decisions),
+        "timeline": timeline, "violations": _violations(state, decisions, window, at),
         "appealed": appealed, "may_appeal": who.role in ("admin", "merchant"),
         "has_orders": orders_view.has_orders(gov.store, subject),
     }
 
 
-def _violations(state, decisions) -> list[dict[str, Any]]:
-    """Each recorded violation with every decision that followed from it, explained."""
+def _violations(state, decisions, window_days: float | None,
+                at: dt.datetime) -> list[dict[str, Any]]:
+    """Each recorded violation with every decision that followed from it, explained, and
+    whether it may still be appealed (within the pack's window after the decision)."""
     by_cause: dict[str, list[Any]] = defaultdict(list)
     for d in decisions:
         by_cause[str(d.cause)].append(decision_out(d))
-    return [{"record": v, "decisions": by_cause.get(v.id, [])}
+    def appealable(v) -> bool:
+        return window_days is not None and at - v.at <= dt.timedelta(days=float(window_days))
+
+    return [{"record": v, "decisions": by_cause.get(v.id, []), "appealable": appealable(v)}
             for v in sorted(state.violations, key=lambda v: v.at, reverse=True)]
 
 
