@@ -119,14 +119,18 @@ def document_findings(files: Mapping[str, SubjectFile], registry: Registry, pack
     Duplicates (one id twice) are kept once.
     """
     months = registry.notice_months
-    found: dict[str, DocumentFinding] = {}
+    candidates: list[DocumentFinding] = []
     for subject in sorted(files):
         sf = files[subject]
         for req in registry.required_of(pack, categories.get(subject, ())):
-            for finding in (_notices(sf, req, months, until, tz)
-                            + _violations(sf, req, months, until, tz)):
-                found.setdefault(finding.id, finding)
-    return sorted(found.values(), key=lambda f: (f.at, f.subject, f.id))
+            candidates += _notices(sf, req, months, until, tz)
+            candidates += _violations(sf, req, months, until, tz)
+    # One id per code, scope and day: the earliest finding of the day stands for it, so the
+    # findings up to any instant are a prefix of the findings up to a later one.
+    found: dict[str, DocumentFinding] = {}
+    for finding in sorted(candidates, key=lambda f: (f.at, f.subject, f.id, f.failure or "")):
+        found.setdefault(finding.id, finding)
+    return list(found.values())
 
 
 def findings_until_for(events: Iterable[Event], pack: str, subject: str,
