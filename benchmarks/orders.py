@@ -1,0 +1,122 @@
+"""Benchmark: the complete AliExpress assessment against a hand-written DuckDB floor and pandas.
+
+    python benchmarks/orders.py --orders 100000000 --days 90      # the issue's size
+    python benchmarks/orders.py --orders 2000000 --days 90        # a quick run
+
+Generates the orders (Parquet, DuckDB SQL), then in one run measures
+  1. the complete assessment (`assess_orders`, every rule of RULES 5, 90 daily assessments,
+     folding through the engine),
+  2. the floor: one hand-written DuckDB SQL query for the line rule alone (per line, the
+     30-day window rate at the end of every day, without freezes),
+  3. pandas computing the same line-rule windows on a sample (--pandas-rows, default 10M),
+and reports seconds, rows per second, the ratios, and peak memory (RSS high-water mark).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+from rich.console import Console
+from rich.progress import Progress
+
+from zhili.detect.orders import assess_orders
+from zhili.detect.orders.generate import generate_orders
+
+FLOOR_SQL = """
+WITH daily AS (
+  SELECT store, line,
+         (epoch(placed_at)::BIGINT + 28800) // 86400 AS pday,
+         (epoch(nrd_at)::BIGINT + 28800) // 86400 AS nday,
+         count(*) AS n
+  FROM read_parquet(?) WHERE line IS NOT NULL AND line_assessed
+  GROUP BY ALL
+), days AS (SELECT DISTINCT pday AS d FROM daily)
+SELECT daily.store, daily.line, days.d,
+       sum(n) AS orders, sum(n) FILTER (WHERE nday <= days.d) AS nrd
+FROM daily JOIN days ON daily.pday BETWEEN days.d - 29 AND days.d
+GROUP BY ALL
+HAVING nrd >= 10 AND nrd >= 0.10 * orders
+"""
+
+
+def peak_rss_gib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1 << 20)
+
+
+def pandas_line_rule(path: Path, rows: int) -> tuple[float, int]:
+
+    frame = duckdb.sql(f"SELECT store, line, placed_at, nrd_at, line_assessed FROM "
+                       f"read_parquet('{path}') LIMIT {rows}").df()
+    start = time.perf_counter()
+    frame = frame[frame.line.notna() & frame.line_assessed]
+    pday = (frame.placed_at.astype("int64") // 10**9 + 28800) // 86400
+    nday = (frame.nrd_at.astype("int64") // 10**9 + 28800) // 86400
+    frame = frame.assign(pday=pday, nday=nday.where(frame.nrd_at.notna()))
+    hits = 0
+    for d in sorted(frame.pday.unique()):
+        window = frame[(frame.pday > d - 30) & (frame.pday <= d)]
+        g = window.groupby(["store", "line"]).agg(
+            orders=("pday", "size"), nrd=("nday", lambda s, d=d: int((s <= d).sum())))
+        hits += int(((g.nrd >= 10) & (g.nrd >= 0.10 * g.orders)).sum())
+    return time.perf_counter() - start, len(frame)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--orders", type=int, default=2_000_000)
+    ap.add_argument("--days", type=int, default=90)
+    ap.add_argument("--stores", type=int, default=0, help="default: orders / 2000")
+    ap.add_argument("--pandas-rows", type=int, default=10_000_000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--dir", type=Path, default=None)
+    args = ap.parse_args()
+    console = Console()
+    stores = args.stores or max(args.orders // 2000, 10)
+    workdir = args.dir or Path(tempfile.mkdtemp(prefix="zhili-bench-"))
+    path = workdir / f"orders-{args.orders}.parquet"
+    with Progress(console=console, transient=True) as bar:
+        if not path.exists():
+            task = bar.add_task("generating orders (DuckDB SQL)", total=None)
+            generate_orders(path, stores=stores, days=args.days, seed=args.seed,
+                            orders=args.orders)
+            bar.remove_task(task)
+        task = bar.add_task("complete assessment", total=args.days)
+        start = time.perf_counter()
+        result = assess_orders(path, "aliexpress", until=_until(args.days),
+                               progress=lambda d, n: bar.update(task, completed=d, total=n))
+        full = time.perf_counter() - start
+        bar.remove_task(task)
+        task = bar.add_task("floor: hand-written DuckDB SQL, line rule", total=None)
+        start = time.perf_counter()
+        floor_hits = len(duckdb.execute(FLOOR_SQL, [str(path)]).fetchall())
+        floor = time.perf_counter() - start
+        bar.remove_task(task)
+        task = bar.add_task("pandas, line rule on a sample", total=None)
+        pandas_s, pandas_rows = pandas_line_rule(path, min(args.pandas_rows, args.orders))
+        bar.remove_task(task)
+    n = args.orders
+    console.print(f"orders: {n:,} over {args.days} days, {stores:,} stores ({path})")
+    console.print(f"complete assessment: {full:.2f} s ({n / full:,.0f} orders/s), "
+                  f"{len(result.violations)} violations")
+    console.print(f"floor (line rule, one SQL query): {floor:.2f} s, {floor_hits} window hits; "
+                  f"ratio complete/floor = {full / floor:.2f}× (target ≤ 3×)")
+    console.print(f"pandas line rule: {pandas_s:.2f} s on {pandas_rows:,} rows "
+                  f"({pandas_rows / pandas_s:,.0f} rows/s); per-row speed-up of the complete "
+                  f"assessment = {(n / full) / (pandas_rows / pandas_s):.1f}× (target ≥ 10×)")
+    console.print(f"peak memory (RSS): {peak_rss_gib():.2f} GiB (target < 8 GiB)")
+
+
+def _until(days: int) -> str:
+    import datetime as dt
+
+    return (dt.date(2026, 1, 1) + dt.timedelta(days=days)).isoformat()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
