@@ -77,6 +77,17 @@ def test_state_through_the_store_equals_a_full_replay(store: EventStore):
     assert observed(StateService(store), "c1", later) == expected(events, subjects, "c1", later)
 
 
+def test_ingesting_a_history_again_changes_nothing(store: EventStore):
+    events = history(40, 2, seed=5)
+    service = StateService(store)
+    first = service.ingest(events, pack=PACK)
+    as_of = START + dt.timedelta(days=320)
+    before = observed(service, "c0", as_of)
+    again = service.ingest(list(reversed(events)), pack=PACK)
+    assert again.stored == [] and sorted(again.duplicates) == sorted(first.stored)
+    assert observed(service, "c0", as_of) == before == expected(events, {}, "c0", as_of)
+
+
 def test_a_late_event_invalidates_the_snapshot(store: EventStore):
     events = history(60, 2, seed=2)
     service = StateService(store, snapshot_every=1)
