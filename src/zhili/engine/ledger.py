@@ -354,6 +354,8 @@ def replay(events: Iterable[ev.Event], pack: Pack,
         if e.subject is not None:
             fold.subjects.setdefault(e.subject, Subject(e.subject, kind=pack.subject_kind))
     fold._groups = fold._initial_groups()
+    for sid in sorted(fold.subjects):  # declared subjects without events still have a state
+        fold._component_for(sid)
     fold.apply_all(ordered)
     return fold.ledger()
 

@@ -1,0 +1,94 @@
+"""The incremental fold, snapshots, and state queries beyond the horizon."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from zhili.engine import Fold, OutOfOrder, Subject, replay
+from zhili.events import in_time_order, parse_events
+from zhili.rules import load_pack
+from zhili.timekit import parse_instant
+
+PACK = load_pack("wechat_channels")
+SUBJECTS = {"c1": Subject("c1", deposit=Decimal(5000)),
+            "m": Subject("m", main=True, licence="L"), "a": Subject("a", licence="L")}
+EVENTS = parse_events([
+    {"id": "v1", "at": "2026-03-02 10:00", "type": "violation", "subject": "c1",
+     "code": "false_health_claim", "item": "sku"},
+    {"at": "2026-03-04 10:00", "type": "live_session", "subject": "c1", "minutes": 300,
+     "transactions": 1},
+    {"id": "v2", "at": "2026-03-05 10:00", "type": "violation", "subject": "a",
+     "code": "cs_response_timeout"},
+    {"id": "ap", "at": "2026-03-06 10:00", "type": "appeal_filed", "subject": "a",
+     "violation": "v2"},
+    {"at": "2026-03-07 10:00", "type": "appeal_decided", "subject": "a", "appeal": "ap",
+     "outcome": "granted"},
+    {"id": "v3", "at": "2026-04-01 10:00", "type": "violation", "subject": "c1",
+     "code": "similar_trademark"},
+])
+
+
+def states(ledger, t):
+    return {s: ledger.state(s, t).to_dict() for s in ledger.subjects}
+
+
+def test_incremental_fold_equals_replay() -> None:
+    fold = Fold(PACK, SUBJECTS)
+    fold.apply_all(in_time_order(EVENTS))
+    t = parse_instant("2026-06-01 00:00")
+    assert states(fold.ledger(), t) == states(replay(EVENTS, PACK, SUBJECTS), t)
+
+
+def test_a_snapshot_restores_and_continues_like_the_full_fold() -> None:
+    ordered = in_time_order(EVENTS)
+    fold = Fold(PACK, SUBJECTS)
+    fold.apply_all(ordered[:4])
+    restored = Fold.restore(fold.snapshot())
+    restored.apply_all(ordered[4:])
+    t = parse_instant("2027-02-01 00:00")
+    assert states(restored.ledger(), t) == states(replay(EVENTS, PACK, SUBJECTS), t)
+
+
+def test_events_earlier_than_the_horizon_are_refused() -> None:
+    ordered = in_time_order(EVENTS)
+    fold = Fold(PACK, SUBJECTS)
+    fold.apply_all(ordered[2:])
+    with pytest.raises(OutOfOrder):
+        fold.apply(ordered[0])
+
+
+def test_state_past_the_horizon_advances_a_copy_only() -> None:
+    ledger = replay(EVENTS[:1], PACK, SUBJECTS)
+    late = ledger.state("c1", parse_instant("2027-01-02 00:00"))
+    assert late.scores["credit"] == 12
+    again = ledger.state("c1", parse_instant("2026-03-03 00:00"))
+    assert again.scores["credit"] == 8
+
+
+def test_decisions_carry_pack_version_rule_and_explanation() -> None:
+    ledger = replay(EVENTS, PACK, SUBJECTS)
+    decisions = ledger.decisions("c1")
+    assert decisions and all(d.pack == "wechat_channels" and d.version == PACK.version
+                             for d in decisions)
+    deduction = next(d for d in decisions if d.kind == "deduction")
+    assert deduction.rule == "false_health_claim"
+    assert deduction.explanation.provenance["source"] == "002_2c201f42be309745.txt"
+    assert "扣除信用分 4 分" in deduction.explanation.provenance["quote"]
+    assert deduction.explanation.inputs["score_before"] == 12
+
+
+def test_a_grant_leaves_an_audit_trail_of_what_it_undid() -> None:
+    ledger = replay(EVENTS, PACK, SUBJECTS)
+    kinds = [(d.kind, d.subject) for d in ledger.decisions("m")]
+    assert ("deduction", "m") in kinds and ("restore", "m") in kinds and ("refund", "m") in kinds
+    assert ledger.state("m", parse_instant("2026-03-06 12:00")).scores["credit"] == 8
+    assert ledger.state("m", parse_instant("2026-03-07 10:00")).scores["credit"] == 12
+
+
+def test_an_unknown_subject_is_a_clear_error() -> None:
+    from zhili.errors import InputError
+
+    with pytest.raises(InputError, match="no subject"):
+        replay(EVENTS, PACK, SUBJECTS).state("ghost", parse_instant("2026-03-03 00:00"))

@@ -1,0 +1,102 @@
+"""Invariants of the fold, checked on generated histories."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from zhili.engine import Ledger, replay
+from zhili.events import parse_event
+from zhili.rules import load_pack
+
+from .strategies import SUBJECTS, history, instants, subjects
+
+PACK = load_pack("wechat_channels")
+SETTINGS = settings(max_examples=60, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+def snapshot(ledger: Ledger, t: dt.datetime) -> dict:
+    """What a subject's standing is, without the appeal records themselves."""
+    out = {}
+    for sid in ledger.subjects:
+        d = ledger.state(sid, t).to_dict()
+        d.pop("appeals")
+        d.pop("as_of")
+        out[sid] = d
+    return out
+
+
+def decisions(ledger: Ledger) -> list[dict]:
+    return [d.to_dict() for sid in ledger.subjects for d in ledger.decisions(sid)]
+
+
+@SETTINGS
+@given(history(), subjects(), instants)
+def test_replay_is_deterministic(events, subs, t) -> None:
+    a, b = replay(events, PACK, subs), replay(list(events), PACK, dict(subs))
+    assert decisions(a) == decisions(b)
+    assert snapshot(a, t) == snapshot(b, t)
+
+
+@SETTINGS
+@given(history(), subjects(), st.data())
+def test_applying_the_same_event_twice_changes_nothing(events, subs, data) -> None:
+    again = data.draw(st.lists(st.sampled_from(events), min_size=1, max_size=5))
+    t = data.draw(instants)
+    assert snapshot(replay(events + again, PACK, subs), t) == snapshot(
+        replay(events, PACK, subs), t)
+
+
+@SETTINGS
+@given(history(), subjects(), st.randoms(use_true_random=False), instants)
+def test_events_out_of_order_fold_in_time_order(events, subs, rnd: random.Random, t) -> None:
+    shuffled = list(events)
+    rnd.shuffle(shuffled)
+    a, b = replay(events, PACK, subs), replay(shuffled, PACK, subs)
+    assert snapshot(a, t) == snapshot(b, t)
+    assert decisions(a) == decisions(b)
+
+
+@SETTINGS
+@given(history(max_size=40), subjects(), st.lists(instants, min_size=1, max_size=8))
+def test_scores_stay_within_floor_and_start(events, subs, times) -> None:
+    ledger = replay(events, PACK, subs)
+    for sid in ledger.subjects:
+        for t in times:
+            state = ledger.state(sid, t)
+            for name, definition in PACK.scores.items():
+                floor = definition.floor.value if definition.floor else 0
+                assert floor <= state.scores[name] <= definition.start.value
+
+
+@SETTINGS
+@given(history(subject="c2"), subjects(), st.data())
+def test_a_granted_appeal_equals_the_replay_without_the_violation(events, subs, data) -> None:
+    violations = [e for e in events if e.type == "violation"]
+    if not violations:
+        return
+    voided = data.draw(st.sampled_from(violations))
+    filed = voided.at + dt.timedelta(hours=data.draw(st.integers(1, 7 * 24 - 1)))
+    granted = filed + dt.timedelta(hours=data.draw(st.integers(1, 200)))
+    appeal = [
+        parse_event({"id": "ap", "type": "appeal_filed", "at": filed, "subject": "c2",
+                     "violation": voided.id}),
+        parse_event({"id": "ad", "type": "appeal_decided", "at": granted, "subject": "c2",
+                     "appeal": "ap", "outcome": "granted"}),
+    ]
+    with_grant = replay(events + appeal, PACK, subs)
+    without = replay([e for e in events if e.id != voided.id], PACK, subs)
+    later = granted + dt.timedelta(minutes=data.draw(st.integers(0, 400 * 24 * 60)))
+    assert snapshot(with_grant, later) == snapshot(without, later)
+    # before the grant, the violation stood
+    before = granted - dt.timedelta(seconds=1)
+    if before >= voided.at:
+        assert voided.id in {v.id for v in with_grant.state("c2", before).violations}
+
+
+def test_subjects_strategy_covers_association() -> None:
+    assert SUBJECTS[0] == "c1"
