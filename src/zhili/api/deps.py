@@ -51,3 +51,10 @@ def instant_param(value: str | None, name: str, where: str = "query") -> dt.date
         return parse_instant(value)
     except InputError as err:
         raise invalid(where, name, err.message) from None
+
+
+def required_instant(value: str, name: str, where: str = "body") -> dt.datetime:
+    found = instant_param(value, name, where)
+    if found is None:
+        raise invalid(where, name, "expected a date-time such as 2026-03-02 10:00, got nothing")
+    return found

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 
 from ...events import event_to_dict
-from ..deps import Caller, Gov, instant_param
+from ..deps import Caller, Gov, required_instant
 from ..models import FindingOut, OrdersIn, OrdersOut, ScanIn, ScanOut
 from ..scanning import scan_text, scanner_available
 
@@ -34,8 +34,7 @@ def scan(who: Caller, body: ScanIn) -> ScanOut:
 def assess_orders(who: Caller, gov: Gov, body: OrdersIn) -> OrdersOut:
     """A simulation by default: the violations the daily assessments would raise. With
     ``record`` (admin only) they are stored, and the console charts the lines."""
-    as_of = instant_param(body.as_of, "as_of", "body")
-    assert as_of is not None
+    as_of = required_instant(body.as_of, "as_of")
     violations, stored = gov.assess_orders(who, body.pack, body.orders, as_of,
                                            record=body.record)
     return OrdersOut(violations=[event_to_dict(v) for v in violations],
