@@ -16,7 +16,8 @@ from ..rules import available_packs, load_pack, parse_param_assignment
 from ..timekit import parse_instant
 from . import history, render
 
-console = Console()
+# Piped output is read by people too: give tables room rather than Rich's 80 columns.
+console = Console(width=None if sys.stdout.isatty() else 140)
 
 
 class Format(str, Enum):

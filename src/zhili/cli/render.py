@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.console import Group
 from rich.table import Table
 
 from ..engine import Decision, SubjectState
@@ -39,21 +40,28 @@ def consequences(rule: Rule) -> str:
     return "; ".join(parts) or "recorded"
 
 
-def standing(states: Sequence[SubjectState], pack: Pack) -> Table:
-    t = Table(title=f"Standing ({pack.code} {pack.version})", title_justify="left")
-    for h in ("subject", "scores", "band", "fees", "held", "active sanctions", "violations",
+def standing(states: Sequence[SubjectState], pack: Pack) -> Group:
+    """A summary row per subject, then what is active on each, in words."""
+    summary = Table(title=f"Standing as of {fmt(states[0].as_of, pack.timezone)} "
+                          f"({pack.code} {pack.version})" if states else "Standing",
+                    title_justify="left")
+    scores = list(pack.scores)
+    for h in ("subject", *scores, "band", "fees CNY", "held", "sanctions", "violations",
               "appeals"):
-        t.add_column(h, overflow="fold")
+        summary.add_column(h, overflow="fold")
+    blocks = []
     for s in states:
-        scores = ", ".join(f"{k} {v:g}" for k, v in s.scores.items())
-        held = ", ".join(f"{k} {'all' if v is True else v}" for k, v in s.held.items()) or "—"
-        sanctions = "\n".join(
-            f"{x.name} ({'permanent' if x.permanent else 'until ' + fmt(x.end, pack.timezone) if x.end else 'open'})"
-            for x in s.sanctions) or "—"
+        held = ", ".join(f"{k} {'(all)' if v is True else v}" for k, v in s.held.items()) or "—"
         appeals = ", ".join(f"{a.id} {a.status}" for a in s.appeals) or "—"
-        t.add_row(s.subject, scores, s.band or "—", f"{s.fees}", held, sanctions,
-                  ", ".join(v.code for v in s.violations) or "—", appeals)
-    return t
+        summary.add_row(s.subject, *(f"{s.scores[n]:g}" for n in scores), s.band or "—",
+                        f"{s.fees}", held, str(len(s.sanctions)), str(len(s.violations)),
+                        appeals)
+        if s.sanctions:
+            active = ", ".join(
+                f"{x.name} ({'permanent' if x.permanent else 'until ' + fmt(x.end, pack.timezone) if x.end else 'while in band' if x.band else 'while below threshold' if x.ladder_step else 'until ' + (x.until or 'lifted')})"
+                for x in s.sanctions)
+            blocks.append(f"[bold]{s.subject}[/]: {active}")
+    return Group(summary, *blocks)
 
 
 def decisions(subject: str, items: Sequence[Decision], pack: Pack) -> Table:
