@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ...errors import InputError
 from ...events import Event
 
 
@@ -29,5 +30,8 @@ class EngineBook:
         return self._ledger
 
     def active(self, store: str, at: dt.datetime) -> Mapping[str, dt.datetime | None]:
-        state = self.ledger().state(store, at)
+        try:
+            state = self.ledger().state(store, at)
+        except InputError:      # the store has no event in the fold yet: nothing is active
+            return {}
         return {s.name: s.end for s in state.sanctions}
