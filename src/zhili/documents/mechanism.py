@@ -1,5 +1,6 @@
 """Documents in the engine: ``document_expiring`` notices and the violations of overdue and
-expired documents, each raised when the fold reaches its instant.
+expired documents, each raised when the fold reaches its instant; and the end of sanctions and
+holds that last ``until: document_accepted``.
 
 Review results (``document_reviewed`` noncompliant or falsified) reach rules through each
 pack's ``determinations:``, so that the violation's id is the review event's and an appeal can
@@ -18,7 +19,7 @@ import datetime as dt
 from functools import partial
 from typing import Any
 
-from ..engine import Sanction, ViolationRecord, register_mechanism
+from ..engine import Hold, Sanction, ViolationRecord, register_mechanism
 from ..engine.fold import ComponentFold
 from ..events import DocumentDeadline, DocumentReviewed, DocumentSubmitted, Event
 from .filed import SubjectFile, collect
@@ -114,26 +115,36 @@ def _doc_type_of(cause: str | None, events: list[Event]) -> str | None:
 
 
 def lift_when_accepted(fold: ComponentFold, subject: str, at: dt.datetime) -> None:
-    """Lift the ``until: document_accepted`` sanctions whose document is now valid."""
+    """End the ``until: document_accepted`` sanctions and holds whose document is now on
+    file, accepted and valid (the requirement it belongs to, or else that document type)."""
     registry = load_registry()
     events = _memory(fold).events.get(subject, [])
     book = fold.touch(subject, at)
-    files = collect(events, registry, fold.pack.code, fold.pack.timezone)
-    sf = files.get(subject) or SubjectFile(subject)
-    lifted: dict[str, tuple[str, str]] = {}  # cause -> (rule, document type)
-    for sanction in book.sanctions:
-        if sanction.until != ACCEPTED or not sanction.active(at) or sanction.cause is None:
+    sf = collect(events, registry, fold.pack.code, fold.pack.timezone).get(subject) \
+        or SubjectFile(subject)
+    ended: dict[str, tuple[str, str]] = {}  # cause -> (rule, document type)
+    records: list[Sanction | Hold] = [*book.sanctions, *book.holds]
+    for record in records:
+        if record.until != ACCEPTED or record.end is not None or record.cause is None:
             continue
-        doc_type = _doc_type_of(sanction.cause, events)
-        req = registry.requirement_of(fold.pack.code, doc_type) if doc_type else None
-        if req is not None and state_at(sf, req, at, registry.notice_months, None,
-                                        fold.pack.timezone) in ("valid", "expiring"):
-            lifted[sanction.cause] = (sanction.rule, req.doc_type)
-    for cause, (rule, doc_type) in sorted(lifted.items()):
-        def same_cause(s: Sanction, cause: str = cause) -> bool:
-            return s.until == ACCEPTED and s.cause == cause
+        doc_type = _doc_type_of(record.cause, events)
+        if doc_type is None:
+            continue
+        req = registry.requirement_of(fold.pack.code, doc_type)
+        if req is not None:
+            on_file = state_at(sf, req, at, registry.notice_months, None,
+                               fold.pack.timezone) in ("valid", "expiring")
+        else:
+            on_file = any(d.valid_at(at) for d in sf.of_type(doc_type, t=at))
+        if on_file:
+            ended[record.cause] = (record.rule, req.doc_type if req else doc_type)
+    for cause, (rule, doc_type) in sorted(ended.items()):
+        def same_cause(r: Sanction | Hold, cause: str = cause) -> bool:
+            return r.until == ACCEPTED and r.cause == cause
 
-        fold.effects.lift(book, same_cause, at, rule, cause, f"an accepted {doc_type} is on file")
+        why = f"an accepted {doc_type} is on file"
+        fold.effects.lift(book, same_cause, at, rule, cause, why)
+        fold.effects.release(book, same_cause, at, rule, cause, why)
 
 
 def _matching_categories(finding: DocumentFinding, fold: ComponentFold,
