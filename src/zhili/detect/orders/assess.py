@@ -25,6 +25,7 @@ from .expressions import DayClock, fulfilment_counts
 from .families import Family, FamilyCounts, Trigger, aliexpress_families, family_counts
 from .loading import OrdersInput, load_orders
 from .series import PPM, qualify_days, window_series
+from .shipping import shipping_violations
 from .thresholds import thresholds_for
 
 
@@ -60,10 +61,11 @@ def order_source(orders: OrdersInput, con: Any, tz: str) -> Any:
 
 
 def aggregate(orders: OrdersInput, *, tz: str, until: dt.datetime, clock: DayClock,
-              events: Sequence[Event] = (), engine: str = "duckdb") -> pa.Table:
+              events: Sequence[Event] = (), engine: str = "duckdb", con: Any = None,
+              table: Any = None) -> pa.Table:
     """The per-(scope, day) counts of the orders, computed on ``engine``."""
-    con = backends.connect(engine)
-    table = order_source(orders, con, tz)
+    con = con or backends.connect(engine)
+    table = table if table is not None else order_source(orders, con, tz)
     exemptions = [e for e in events if isinstance(e, ExemptionDeclared) and e.at <= until]
     expr = fulfilment_counts(table, clock, exemptions, until)
     return con.to_pyarrow(expr)
@@ -80,14 +82,21 @@ def assess_orders(orders: OrdersInput, pack: Any, *, until: dt.datetime | str,
     events = [e for e in events if e.at <= until]
     last_day = clock.day_of(until) - 1                  # the last day whose end <= until
     cutoff = clock.start_of(last_day + 1)
-    agg = aggregate(orders, tz=tz, until=cutoff, clock=clock, events=events, engine=engine)
+    con = backends.connect(engine)
+    table = order_source(orders, con, tz)
+    th = thresholds_for(pack.code)
+    shipping = shipping_violations(con, table, th, clock, cutoff)
+    if not th.has("line_nrd_rate"):     # a pack without the AliExpress fulfilment rules
+        return Assessment(pack, clock, last_day, 0, until, [], {}, shipping, book)
+    agg = aggregate(orders, tz=tz, until=cutoff, clock=clock, events=events, con=con,
+                    table=table)
     if book is None:
         from .folding import EngineBook
 
         book = EngineBook(pack, subjects)
-    families = aliexpress_families(thresholds_for(pack.code))
+    families = aliexpress_families(th)
     if agg.num_rows == 0:
-        return Assessment(pack, clock, last_day, 0, until, [], {}, [], book)
+        return Assessment(pack, clock, last_day, 0, until, [], {}, shipping, book)
     day0 = int(pc.min(agg.column("placed_day")).as_py())
     n_days = last_day - day0 + 1
     counts = [family_counts(agg, f, day0, n_days) for f in families]
@@ -100,6 +109,7 @@ def assess_orders(orders: OrdersInput, pack: Any, *, until: dt.datetime | str,
     found = run_assessments(counts, book, clock=clock, day0=day0, n_days=n_days, events=events,
                             describe=describe,
                             progress=(lambda d: progress(d + 1, n_days)) if progress else None)
+    found = sorted([*found, *shipping], key=lambda v: (v.at, v.id))
     return Assessment(pack, clock, day0, n_days, until, counts, states, found, book)
 
 
