@@ -36,6 +36,15 @@ def test_sign_in_is_required_and_a_bad_key_is_refused(page, demo_server):
     assert "not valid" in page.inner_text("p.error")
 
 
+def test_subjects_list_spans_every_pack(page, demo_server, shots):
+    base, built = demo_server
+    sign_in(page, base, built.admin_key)
+    assert page.url.endswith("/subjects")
+    packs = set(page.locator("#subjects tbody td:nth-child(2)").all_inner_texts())
+    assert packs == set(built.packs)
+    page.screenshot(path=str(shots / "subjects.png"), full_page=True)
+
+
 def test_subject_page_charts_bands_sanctions_and_explanations(page, demo_server, shots):
     base, built = demo_server
     sign_in(page, base, built.admin_key)

@@ -23,7 +23,7 @@ class EventIn(BaseModel):
     model_config = ConfigDict(extra="allow", json_schema_extra={
         "examples": [{"id": "v1", "type": "violation", "at": "2026-03-02 10:00",
                       "subject": "c1", "code": "false_health_claim", "item": "sku-9"}]})
-    type: EventType
+    type: EventType  # type: ignore[valid-type]  # built from the event registry
     at: str = Field(description="local to the pack's zone unless it carries an offset")
     subject: str | None = None
     id: str | None = Field(None, description="deterministic from the content when omitted")
