@@ -97,6 +97,8 @@ def _rows_to_table(rows: list[Mapping[str, Any]], where: _Where, tz: str) -> pa.
                 raise where.error(_unknown_message(), i, str(key))
     for col in ORDER_COLUMNS:
         if rows and not any(col.name in row for row in rows):
+            if col.nullable:   # a scenario may leave out a column that is empty everywhere
+                columns[col.name] = [None] * len(rows)
             continue
         values = []
         for i, row in enumerate(rows):
