@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "serve",
     "orders",
     "scan",
+    "governance",
 )
 
 for _name in COMMAND_MODULES:

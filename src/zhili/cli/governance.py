@@ -1,0 +1,116 @@
+"""Governance commands: `zhili documents` (what is missing, what expires soon and what it will
+cost, per subject) and `zhili portfolio` (an agency's risk table across packs)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from ..documents import DocumentStatus, load_registry
+from ..portfolio import LEVELS, book_documents, load_books, portfolio
+from ..rules import Pack
+from ..timekit import fmt, parse_instant
+from . import render
+from .core import AsOfOpt, Format, console
+
+LEVEL_STYLE = {4: "bold red", 3: "red", 2: "yellow", 1: "cyan", 0: "green"}
+
+
+def _cost(status: DocumentStatus, pack: Pack) -> str:
+    """What the document's state triggers, in the pack's own terms."""
+    if status.ok and status.state != "expiring":
+        return "—"
+    if status.state == "expiring":
+        spec = load_registry().spec(pack.code, status.doc_type)
+        code = spec.code_for("expired") if spec else None
+        if code is None or code not in pack.rules:
+            return "renew before it expires"
+        return f"on expiry: {code} ({render.consequences(pack.rules[code])})"
+    if status.code is None or status.code not in pack.rules:
+        return "nothing until a deadline is set" if status.state == "missing" else "—"
+    return f"{status.code}: {render.consequences(pack.rules[status.code])}"
+
+
+def _when(status: DocumentStatus, tz: str) -> str:
+    parts = []
+    if status.valid_until:
+        parts.append(f"valid until {fmt(status.valid_until, tz)}")
+    if status.notice_at and status.state in ("valid", "expiring"):
+        parts.append(f"renewal notice {fmt(status.notice_at, tz)}")
+    if status.due:
+        parts.append(f"due {fmt(status.due, tz)}")
+    if status.missing_parts:
+        parts.append("missing: " + ", ".join(status.missing_parts))
+    return "; ".join(parts) or "—"
+
+
+def documents(subject_file: Annotated[Path, typer.Argument(
+                  metavar="SUBJECT_FILE", help="A book {pack, subjects, events, batches} or a "
+                                               "list of books (docs/tables-governance.md).")],
+              as_of: AsOfOpt,
+              fmt_: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
+    """Per subject: what is missing, what expires soon, and what it will cost."""
+    books = load_books(subject_file)
+    out: list[dict[str, Any]] = []
+    for book in books:
+        pack, tz = book.pack, book.pack.timezone
+        at = parse_instant(as_of, tz)
+        for subject, statuses in book_documents(book, at).items():
+            if fmt_ is Format.json:
+                out.append({"pack": pack.code, "subject": subject, "as_of": at.isoformat(),
+                            "documents": [{**s.to_dict(tz), "cost": _cost(s, pack)}
+                                          for s in statuses]})
+                continue
+            order = sorted(statuses, key=lambda s: (s.ok, s.state != "expiring", s.doc_type))
+            # Escaped: rule text such as "[severe] +variant" is not Rich markup.
+            rows = [[escape(s.doc_type + (f" / {s.batch}" if s.batch else "")), s.state,
+                     escape(_when(s, tz)), escape(_cost(s, pack))] for s in order]
+            title = f"{subject} ({pack.code}) documents as of {fmt(at, tz)}"
+            if not rows:
+                console.print(f"[bold]{title}[/]: no document is required of this subject")
+                continue
+            console.print(render.table(title, ["document", "state", "dates", "if not fixed"],
+                                       rows))
+        materials = load_registry().appeal_materials(pack.code)
+        if materials and fmt_ is Format.table:
+            names = ", ".join(m.doc_type for m in materials)
+            console.print(f"Keep ready for appeals on {pack.code}: {names}")
+    if fmt_ is Format.json:
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+
+
+def portfolio_cmd(file: Annotated[Path, typer.Argument(
+                      metavar="FILE", help="A list of books, one per pack "
+                                           "(docs/tables-governance.md).")],
+                  as_of: AsOfOpt,
+                  fmt_: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
+    """One risk table across packs: standing, sanctions, nearest threshold, documents;
+    most urgent first."""
+    books = load_books(file)
+    tz = books[0].pack.timezone
+    rows = portfolio(books, parse_instant(as_of, tz))
+    if fmt_ is Format.json:
+        json.dump([r.to_dict(tz) for r in rows], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    table_rows = [[f"[{LEVEL_STYLE[r.level]}]{LEVELS[r.level]}[/]", r.pack, escape(r.subject),
+                   escape(r.standing), escape(", ".join(r.sanctions) or "—"),
+                   escape(r.threshold.describe() if r.threshold else "—"),
+                   escape("\n".join(r.documents) or "—"),
+                   escape("; ".join(r.reasons) or "—")] for r in rows]
+    console.print(render.table(
+        f"Portfolio as of {fmt(parse_instant(as_of, tz), tz)}: {len(rows)} subjects, "
+        f"most urgent first",
+        ["urgency", "pack", "subject", "standing", "active sanctions", "nearest threshold",
+         "documents", "why"], table_rows))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("documents")(documents)
+    app.command("portfolio")(portfolio_cmd)

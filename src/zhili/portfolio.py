@@ -1,0 +1,226 @@
+"""An agency's view (代运营): subjects on several platforms at once, in one risk table.
+
+A portfolio file holds *books*, one per pack: ``{pack, params?, subjects, events, batches?}``
+(the keys of a scenario case, without ``expect``). Each book is replayed through its pack; each
+subject gets one row: its standing, active sanctions, what is closest to its next threshold,
+its documents, and an urgency level. Rows are sorted most urgent first. Formats:
+``docs/tables-governance.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .documents import DocumentStatus, documents_as_of
+from .engine import Subject, SubjectState, replay
+from .errors import InputError
+from .events import Event, parse_events
+from .rules import Pack, load_pack
+from .timekit import fmt
+
+BOOK_KEYS = ("pack", "params", "subjects", "events", "batches")
+# Sanctions that stop the business as a whole, not one item or feature.
+STOPPING = frozenset({"account_ban", "showcase_ban", "store_closure", "store_freeze",
+                      "terminate_cooperation", "clearance", "account_suspension"})
+BAD_DOCUMENTS = frozenset({"overdue", "expired", "falsified", "noncompliant", "missing",
+                           "incomplete"})
+LEVELS = ("ok", "watch", "elevated", "high", "critical")
+
+
+@dataclass
+class Book:
+    pack: Pack
+    subjects: dict[str, Subject]
+    events: list[Event]
+    batches: dict[str, list[str]] = field(default_factory=dict)
+
+
+def load_books(path: Path) -> list[Book]:
+    """A YAML file holding one book (a mapping) or several (a list, or ``{books: [...]}``)."""
+    file = str(path)
+    if not path.is_file():
+        raise InputError("no such file", file=file)
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise InputError(f"not valid YAML: {getattr(err, 'problem', err)}", file=file,
+                         path=f"line {mark.line + 1}" if mark else None) from None
+    if isinstance(doc, Mapping) and "books" in doc:
+        doc = doc["books"]
+    raws = [doc] if isinstance(doc, Mapping) else doc
+    if not isinstance(raws, list) or not raws:
+        raise InputError("expected a book {pack, subjects, events} or a list of them", file=file)
+    return [_book(raw, file, f"books[{i}]") for i, raw in enumerate(raws)]
+
+
+def _book(raw: Any, file: str, where: str) -> Book:
+    if not isinstance(raw, Mapping):
+        raise InputError("expected a mapping {pack, subjects, events}", file=file, path=where)
+    for key in raw:
+        if key not in BOOK_KEYS:
+            raise InputError(f"unknown key; expected one of: {', '.join(BOOK_KEYS)}", file=file,
+                             path=f"{where}.{key}")
+    if "pack" not in raw:
+        raise InputError("missing required key", file=file, path=f"{where}.pack")
+    try:
+        pack = load_pack(str(raw["pack"]), raw.get("params") or {})
+    except InputError as err:
+        raise InputError(err.message, file=file, path=f"{where}.pack") from None
+    subjects = {}
+    for sid, attrs in (raw.get("subjects") or {}).items():
+        try:
+            subjects[str(sid)] = Subject.from_mapping(str(sid), attrs, pack.subject_kind)
+        except InputError as err:
+            raise err.within(file=file, path=f"{where}.subjects.{sid}") from None
+    events = parse_events(raw.get("events") or [], pack.timezone, file=file,
+                          path=f"{where}.events")
+    batches = raw.get("batches") or {}
+    if not isinstance(batches, Mapping) or not all(isinstance(v, list) for v in batches.values()):
+        raise InputError("expected a mapping of subject id to a list of batch ids", file=file,
+                         path=f"{where}.batches")
+    return Book(pack, subjects, events, {str(k): [str(b) for b in v] for k, v in batches.items()})
+
+
+def book_documents(book: Book, as_of: dt.datetime) -> dict[str, list[DocumentStatus]]:
+    """Every subject's required documents as of ``as_of`` (subjects of the file or events)."""
+    ids = set(book.subjects) | {e.subject for e in book.events if e.subject}
+    cats = {s: (book.subjects[s].categories if s in book.subjects else ()) for s in ids}
+    return documents_as_of(book.events, book.pack.code, cats, as_of, book.batches,
+                           book.pack.timezone)
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """The nearest threshold a score can still cross, and how far away it is."""
+
+    score: str
+    value: float
+    limit: float
+    gap: float  # points still to lose (or gain, for up scores) before it is crossed
+    leads_to: str
+
+    def describe(self) -> str:
+        return f"{self.score} {self.value:g}: {self.gap:g} from {self.leads_to}"
+
+
+def nearest_threshold(state: SubjectState, pack: Pack) -> Threshold | None:
+    """Across the pack's bands and ladders, the threshold the subject is closest to."""
+    found: list[Threshold] = []
+    t = state.as_of
+    if pack.bands is not None:
+        x = state.scores[pack.bands.score]
+        for level in pack.bands.levels:
+            upto = float(level.upto.at(t))
+            if upto < x:  # entered when the score falls to upto or below
+                kinds = ", ".join(s.kind for s in level.sanctions) or level.name
+                found.append(Threshold(pack.bands.score, x, upto, x - upto, kinds))
+                break
+    for ladder in pack.ladders:
+        x = state.scores[ladder.score]
+        for step in ladder.steps:
+            kinds = ", ".join(s.kind for s in step.sanctions) or step.name
+            if step.below is not None and float(step.below.at(t)) <= x:
+                limit = float(step.below.at(t))
+                found.append(Threshold(ladder.score, x, limit, x - limit, kinds))
+            elif step.at_least is not None and x < float(step.at_least.at(t)):
+                limit = float(step.at_least.at(t))
+                found.append(Threshold(ladder.score, x, limit, limit - x, kinds))
+    return min(found, key=lambda th: (th.gap, th.score), default=None)
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    pack: str
+    subject: str
+    standing: str
+    sanctions: tuple[str, ...]
+    threshold: Threshold | None
+    documents: tuple[str, ...]
+    next_date: dt.datetime | None  # the soonest date something happens (notice, expiry, due)
+    level: int
+    reasons: tuple[str, ...]
+
+    def sort_key(self) -> tuple[Any, ...]:
+        gap = self.threshold.gap if self.threshold else float("inf")
+        soon = self.next_date.timestamp() if self.next_date else float("inf")
+        return (-self.level, gap, soon, self.pack, self.subject)
+
+    def to_dict(self, tz: str) -> dict[str, Any]:
+        return {"pack": self.pack, "subject": self.subject, "urgency": LEVELS[self.level],
+                "standing": self.standing, "sanctions": list(self.sanctions),
+                "nearest_threshold": self.threshold.describe() if self.threshold else None,
+                "documents": list(self.documents),
+                "next_date": fmt(self.next_date, tz) if self.next_date else None,
+                "reasons": list(self.reasons)}
+
+
+def _standing(state: SubjectState) -> str:
+    scores = ", ".join(f"{k} {v:g}" for k, v in state.scores.items())
+    band = f" ({state.band})" if state.band else ""
+    return (scores + band) if scores else "no score"
+
+
+def risk_row(state: SubjectState, pack: Pack, docs: Sequence[DocumentStatus],
+             tz: str) -> RiskRow:
+    reasons: list[str] = []
+    level = 0
+    names = tuple(sorted(s.name for s in state.sanctions))
+    stopping = sorted({s.kind for s in state.sanctions} & STOPPING)
+    if stopping:
+        level = 4
+        reasons.append("business stopped: " + ", ".join(stopping))
+    elif names or state.held:
+        level = 3
+        reasons.append(f"{len(names)} active sanction(s)" + (", funds held" if state.held
+                                                                else ""))
+    bad = [d for d in docs if d.state in BAD_DOCUMENTS and d.code]
+    if bad:
+        level = max(level, 3)
+        reasons.append("documents: " + ", ".join(f"{d.doc_type} {d.state}" for d in bad))
+    threshold = nearest_threshold(state, pack)
+    if threshold is not None and threshold.gap <= smallest_deduction(pack, threshold.score):
+        level = max(level, 2)
+        reasons.append(f"one violation from {threshold.leads_to}")
+    expiring = [d for d in docs if d.state == "expiring"]
+    if expiring:
+        level = max(level, 2)
+        reasons.append("documents expiring: " + ", ".join(d.doc_type for d in expiring))
+    upcoming = [x for d in docs for x in (d.notice_at, d.valid_until, d.due)
+                if x is not None and x > state.as_of]
+    if level == 0 and upcoming:
+        level = 1
+    doc_text = tuple(
+        f"{d.doc_type}{'/' + d.batch if d.batch else ''} {d.state}"
+        + (f" until {fmt(d.valid_until, tz)}" if d.valid_until and d.ok else "")
+        + (f" due {fmt(d.due, tz)}" if d.due else "")
+        + (f" → {d.code}" if d.code and not d.ok else "")
+        for d in docs)
+    return RiskRow(pack.code, state.subject, _standing(state), names, threshold, doc_text,
+                   min(upcoming, default=None), level, tuple(reasons))
+
+
+def smallest_deduction(pack: Pack, score: str) -> float:
+    """The smallest positive deduction of ``score`` by any rule: one violation's worth."""
+    amounts = [float(p.value) for rule in pack.rules.values()
+               for s, p in rule.consequences.deduct if s == score and float(p.value) > 0]
+    return min(amounts, default=0.0)
+
+
+def portfolio(books: Sequence[Book], as_of: dt.datetime) -> list[RiskRow]:
+    """One row per subject across every book, most urgent first."""
+    rows = []
+    for book in books:
+        ledger = replay(book.events, book.pack, dict(book.subjects))
+        docs = book_documents(book, as_of)
+        # The ledger knows every subject of the book and of its events.
+        for subject in ledger.subjects:
+            state = ledger.state(subject, as_of)
+            rows.append(risk_row(state, book.pack, docs.get(subject, []), book.pack.timezone))
+    return sorted(rows, key=RiskRow.sort_key)
