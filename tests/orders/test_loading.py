@@ -58,7 +58,7 @@ def test_missing_and_unknown_columns(tmp_path):
     with pytest.raises(InputError, match="column placed_at: missing column"):
         load_orders(path)
     path.write_text(HEADER + ",colour\n" + GOOD + ",red\n")
-    with pytest.raises(InputError, match="column colour: unknown order column"):
+    with pytest.raises(InputError, match="column colour: unknown column"):
         load_orders(path)
 
 

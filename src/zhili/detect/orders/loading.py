@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 from ...errors import InputError
 from ...timekit import DEFAULT_ZONE, parse_instant
-from .columns import AMOUNT, BY_NAME, ORDER_COLUMNS, ORDER_SCHEMA, TIMESTAMP, Column
+from .columns import AMOUNT, ORDER_COLUMNS, TIMESTAMP, Column
 
 _FAST_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
 OrdersInput = str | Path | pa.Table | Iterable[Mapping[str, Any]]
@@ -52,6 +52,22 @@ def load_orders(source: OrdersInput, *, tz: str = DEFAULT_ZONE, file: str | None
     Times without an offset are local to ``tz``. Errors name the file, row (1 = first data row)
     and column; for scenario rows they name ``orders[i].column``.
     """
+    table = load_table(source, ORDER_COLUMNS, tz=tz, file=file, rows_key=rows_key)
+    _check_rows(table, _Where(file or _name(source), rows_key if _is_rows(source) else None))
+    return table
+
+
+def _name(source: OrdersInput) -> str | None:
+    return str(source) if isinstance(source, str | Path) else None
+
+
+def _is_rows(source: OrdersInput) -> bool:
+    return not isinstance(source, str | Path | pa.Table)
+
+
+def load_table(source: OrdersInput, columns: tuple[Column, ...], *, tz: str = DEFAULT_ZONE,
+               file: str | None = None, rows_key: str = "rows") -> pa.Table:
+    """Any table with a column spec (orders, products, Channels tables), validated."""
     if isinstance(source, str | Path):
         path = Path(source)
         where = _Where(file or str(path), None)
@@ -71,8 +87,8 @@ def load_orders(source: OrdersInput, *, tz: str = DEFAULT_ZONE, file: str | None
         raw, where = source, _Where(file, None)
     else:
         where = _Where(file, rows_key)
-        raw = _rows_to_table(list(source), where, tz)
-    return _validate(raw, where, tz)
+        raw = _rows_to_table(list(source), where, tz, columns)
+    return _validate(raw, where, tz, columns)
 
 
 def _read_csv(path: Path, where: _Where) -> pa.Table:
@@ -86,16 +102,18 @@ def _read_csv(path: Path, where: _Where) -> pa.Table:
         raise where.error(f"not a readable CSV table ({err})", None, None) from None
 
 
-def _rows_to_table(rows: list[Mapping[str, Any]], where: _Where, tz: str) -> pa.Table:
+def _rows_to_table(rows: list[Mapping[str, Any]], where: _Where, tz: str,
+                   spec: tuple[Column, ...]) -> pa.Table:
     """Scenario rows → Arrow, converting cell by cell (scenario tables are small)."""
+    by_name = {c.name: c for c in spec}
     columns: dict[str, list[Any]] = {}
     for i, row in enumerate(rows):
         if not isinstance(row, Mapping):
             raise where.error(f"expected an order mapping, got {row!r}", i, None)
         for key in row:
-            if key not in BY_NAME:
-                raise where.error(_unknown_message(), i, str(key))
-    for col in ORDER_COLUMNS:
+            if key not in by_name:
+                raise where.error(_unknown_message(spec), i, str(key))
+    for col in spec:
         if rows and not any(col.name in row for row in rows):
             if col.nullable:   # a scenario may leave out a column that is empty everywhere
                 columns[col.name] = [None] * len(rows)
@@ -108,8 +126,8 @@ def _rows_to_table(rows: list[Mapping[str, Any]], where: _Where, tz: str) -> pa.
                 raise where.error(err.message, i, col.name) from None
         columns[col.name] = values
     if not rows:
-        return ORDER_SCHEMA.empty_table()
-    return pa.table({name: pa.array(vals, type=BY_NAME[name].type)
+        return pa.schema([pa.field(c.name, c.type) for c in spec]).empty_table()
+    return pa.table({name: pa.array(vals, type=by_name[name].type)
                      for name, vals in columns.items()})
 
 
@@ -147,16 +165,17 @@ def _amount(value: Any) -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
-def _unknown_message() -> str:
-    return "unknown order column; expected: " + ", ".join(c.name for c in ORDER_COLUMNS)
+def _unknown_message(spec: tuple[Column, ...]) -> str:
+    return "unknown column; expected: " + ", ".join(c.name for c in spec)
 
 
-def _validate(raw: pa.Table, where: _Where, tz: str) -> pa.Table:
+def _validate(raw: pa.Table, where: _Where, tz: str, spec: tuple[Column, ...]) -> pa.Table:
+    names = {c.name for c in spec}
     for name in raw.column_names:
-        if name not in BY_NAME:
-            raise where.error(_unknown_message(), None, name)
+        if name not in names:
+            raise where.error(_unknown_message(spec), None, name)
     out = {}
-    for col in ORDER_COLUMNS:
+    for col in spec:
         if col.name not in raw.column_names:
             if not col.optional:
                 raise where.error("missing column (required by the order table)", None, col.name)
@@ -169,9 +188,8 @@ def _validate(raw: pa.Table, where: _Where, tz: str) -> pa.Table:
             row = _first(pc.is_null(values))
             raise where.error("missing value (this column may not be empty)", row, col.name)
         out[col.name] = values
-    table = pa.table(out, schema=ORDER_SCHEMA)
-    _check_rows(table, where)
-    return table
+    schema = pa.schema([pa.field(c.name, c.type, nullable=c.nullable) for c in spec])
+    return pa.table(out, schema=schema)
 
 
 def _convert(values: pa.Array, col: Column, where: _Where, tz: str) -> pa.Array:
@@ -250,21 +268,28 @@ def _to_amount(values: pa.Array, col: Column, where: _Where) -> pa.Array:
     return amounts
 
 
-def _check_rows(table: pa.Table, where: _Where) -> None:
-    """Cross-column checks: unique ids, and no dispute or notice before the order itself."""
-    ids = table.column("order_id")
+def check_unique(table: pa.Table, column: str, where: _Where) -> None:
+    ids = table.column(column)
     if pc.count_distinct(ids).as_py() != table.num_rows:
         seen: set[str] = set()
         for row, oid in enumerate(ids.to_pylist()):
             if oid in seen:
-                raise where.error(f"duplicate order_id {oid!r}", row, "order_id")
+                raise where.error(f"duplicate {column} {oid!r}", row, column)
             seen.add(oid)
-    placed = table.column("placed_at")
+
+
+def check_not_before(table: pa.Table, later: str, earlier: str, where: _Where) -> None:
+    early = pc.fill_null(pc.less(table.column(later), table.column(earlier)), False)
+    if pc.any(early).as_py():
+        row = _first(early.combine_chunks())
+        raise where.error(f"{later} is before {earlier}", row, later)
+
+
+def _check_rows(table: pa.Table, where: _Where) -> None:
+    """Cross-column checks: unique ids, and no dispute or notice before the order itself."""
+    check_unique(table, "order_id", where)
     for name in ("ship_notice_at", "nrd_at", "sold_not_shipped_at"):
-        early = pc.fill_null(pc.less(table.column(name), placed), False)
-        if pc.any(early).as_py():
-            row = _first(early.combine_chunks())
-            raise where.error(f"{name} is before placed_at", row, name)
+        check_not_before(table, name, "placed_at", where)
 
 
 def _first(mask: pa.Array | pa.ChunkedArray) -> int:
