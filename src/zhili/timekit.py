@@ -6,7 +6,7 @@ Nothing here reads the clock: every function takes the instant it reasons about.
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from .errors import InputError
@@ -17,7 +17,7 @@ DEFAULT_ZONE = "Asia/Shanghai"
 _FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
 
 
-@lru_cache(maxsize=None)
+@cache
 def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
@@ -75,6 +75,7 @@ def natural_year(t: dt.datetime, tz: str = DEFAULT_ZONE) -> int:
     return t.astimezone(zone(tz)).year
 
 
+@lru_cache(maxsize=1024)
 def year_start(year: int, tz: str = DEFAULT_ZONE) -> dt.datetime:
     return dt.datetime(year, 1, 1, tzinfo=zone(tz))
 
@@ -126,5 +127,6 @@ def fmt(t: dt.datetime | None, tz: str = DEFAULT_ZONE) -> str:
     """A local instant for people: ``2026-03-02 10:00`` (seconds only when present)."""
     if t is None:
         return "permanent"
-    local = t.astimezone(zone(tz))
-    return local.strftime("%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M")
+    d = t.astimezone(zone(tz))
+    text = f"{d.year:04d}-{d.month:02d}-{d.day:02d} {d.hour:02d}:{d.minute:02d}"
+    return f"{text}:{d.second:02d}" if d.second else text

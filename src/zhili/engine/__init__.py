@@ -3,7 +3,13 @@
 from .fold import ComponentFold, OutOfOrder, register_mechanism
 from .ledger import Fold, Ledger, SubjectState, replay
 from .records import (
-    AppealState, Decision, Explanation, Hold, Notice, Sanction, ViolationRecord,
+    AppealState,
+    Decision,
+    Explanation,
+    Hold,
+    Notice,
+    Sanction,
+    ViolationRecord,
 )
 from .subjects import Subject
 

@@ -70,6 +70,7 @@ class SubjectBook:
     appeals: dict[str, AppealBook] = field(default_factory=dict)
     occurrences: dict[tuple[str, str | None], list[dt.datetime]] = field(default_factory=dict)
     cycle_start: dt.datetime | None = None
+    next_tick: dt.datetime | None = None   # the clock has nothing to do before this instant
     cycle_minutes: float = 0.0
     cycle_transactions: int = 0
     cycle_clean: bool = True

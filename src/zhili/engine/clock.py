@@ -24,6 +24,8 @@ class Clock:
 
     def advance(self, book: SubjectBook, t: dt.datetime) -> None:
         """Run every reset and recovery cycle that ends at or before ``t``."""
+        if book.next_tick is not None and t < book.next_tick:
+            return
         if book.year is None:
             book.year = natural_year(t, self.tz)
         while True:
@@ -32,9 +34,11 @@ class Clock:
                           if self.cycle is not None and book.cycle_start is not None else None)
             if next_cycle is not None and next_cycle <= t and next_cycle < next_year:
                 self._end_cycle(book, next_cycle)
+                self._skip_idle_cycles(book, min(t, next_year))
             elif next_year <= t:
                 self._reset_year(book, next_year)
             else:
+                book.next_tick = min(next_year, next_cycle) if next_cycle else next_year
                 return
 
     def _reset_year(self, book: SubjectBook, at: dt.datetime) -> None:
@@ -80,11 +84,21 @@ class Clock:
         book.cycle_transactions = 0
         book.cycle_clean = True
 
+    def _skip_idle_cycles(self, book: SubjectBook, until: dt.datetime) -> None:
+        """Cycles with no activity at all earn nothing: step over them at once."""
+        if book.cycle_start is None or self.cycle is None or book.cycle_minutes \
+                or book.cycle_transactions:
+            return
+        idle = (until - book.cycle_start) // self.cycle
+        if idle > 1:
+            book.cycle_start += self.cycle * (idle - 1)
+
     def restart_cycle(self, book: SubjectBook, at: dt.datetime) -> None:
         """Cycles run back to back from the most recent deduction."""
         if self.cycle is None:
             return
         book.cycle_start = at
+        book.next_tick = None
         book.cycle_minutes = 0.0
         book.cycle_transactions = 0
         book.cycle_clean = True

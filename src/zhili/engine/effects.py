@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import EventError
-from ..rules import Pack, Param
+from ..rules import Pack, Param, Provenance
 from ..rules.model import Consequences, HoldSpec, SanctionSpec
 from ..timekit import fmt
 from .book import SubjectBook
@@ -28,12 +28,14 @@ def _num(value: Any) -> Decimal:
 
 
 def prov_of(*items: Any) -> Mapping[str, Any]:
+    """The first provenance found among parameters, specs, provenances and ready mappings."""
     for item in items:
-        provenance = getattr(item, "provenance", item)
-        if provenance is not None and hasattr(provenance, "to_dict"):
-            d = provenance.to_dict()
-            if d:
-                return d
+        if item is None:
+            continue
+        provenance = item if isinstance(item, Provenance | Mapping) else item.provenance
+        found = provenance.to_dict() if isinstance(provenance, Provenance) else provenance
+        if found:
+            return found
     return {}
 
 
@@ -146,7 +148,10 @@ class Effects:
             if inside and not active:
                 self._ladder_impose(book, ladder, step, key, new, at, cause)
             elif not inside and active:
-                self.lift(book, lambda s, k=key: s.ladder_step == k, at, f"ladders.{key}", cause,
+                def below_step(s: Sanction, k: str = key) -> bool:
+                    return s.ladder_step == k
+
+                self.lift(book, below_step, at, f"ladders.{key}", cause,
                           f"{ladder.score} back to {new:g}")
 
     def _ladder_impose(self, book: SubjectBook, ladder: Any, step: Any, key: str, score: float,

@@ -11,6 +11,7 @@ import datetime as dt
 import heapq
 from collections.abc import Callable
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from .. import events as ev
@@ -25,6 +26,11 @@ from .records import ViolationRecord
 from .subjects import Subject
 
 Timer = Callable[["ComponentFold", dt.datetime], None]
+
+
+@lru_cache(maxsize=256)
+def _instant(value: str, tz: str) -> dt.datetime:
+    return parse_instant(value, tz)
 
 
 class OutOfOrder(ZhiliError):
@@ -50,6 +56,8 @@ class ComponentFold:
         self._timer_seq = 0
         self.links: list[tuple[dt.datetime | None, str, str]] = self._attribute_links()
         self.starts = {n: float(s.start.value) for n, s in pack.scores.items()}
+        # (rule, flags, tier) -> merged consequences; merging is pure, so it is done once
+        self._merged: dict[tuple[str, tuple[str, ...], int], Consequences] = {}
 
     # -- books and time --------------------------------------------------------------------------
     def book(self, sid: str) -> SubjectBook:
@@ -139,10 +147,9 @@ class ComponentFold:
 
     def _with_repeats(self, book: SubjectBook, rule: Rule, rec: ViolationRecord
                       ) -> tuple[Consequences, int, tuple[str, str | None]]:
-        cons = rule.consequences_for(rec.flags)
         spec = rule.repeats
         if spec is None:
-            return cons, 1, (rule.code, None)
+            return self._consequences(rule, rec.flags, -1), 1, (rule.code, None)
         from .effects import resolve_scope
 
         scope = resolve_scope(rule.scope or "$item", rec) if spec.per_scope else None
@@ -156,19 +163,33 @@ class ComponentFold:
             since = rec.at - DAY * float(spec.rolling_days.at(rec.at))
             prior = [t for t in prior if t > since]
         n = len(prior) + 1
-        for tier in spec.tiers:
+        chosen = -1
+        for i, tier in enumerate(spec.tiers):
             first = int(tier.first.at(rec.at)) if tier.first else 1
             last = int(tier.last.at(rec.at)) if tier.last else None
             if n >= first and (last is None or n <= last):
-                cons = cons.merged(tier.consequences, replace=tier.replace)
-        return cons, n, key
+                chosen = i
+        return self._consequences(rule, rec.flags, chosen), n, key
+
+    def _consequences(self, rule: Rule, flags: tuple[str, ...], tier: int) -> Consequences:
+        key = (rule.code, flags, tier)
+        found = self._merged.get(key)
+        if found is None:
+            found = rule.consequences_for(flags)
+            if tier >= 0 and rule.repeats is not None:
+                t = rule.repeats.tiers[tier]
+                found = found.merged(t.consequences, replace=t.replace)
+            self._merged[key] = found
+        return found
 
     # -- association -------------------------------------------------------------------------------
     def _attribute_links(self) -> list[tuple[dt.datetime | None, str, str]]:
         assoc = self.pack.association
         if assoc is None:
             return []
-        extended = parse_instant(assoc.extended_from.value, self.pack.timezone)
+        if len(self.subjects) < 2:
+            return []
+        extended = _instant(assoc.extended_from.value, self.pack.timezone)
         links: list[tuple[dt.datetime | None, str, str]] = []
         subjects = sorted(self.subjects.values(), key=lambda s: s.id)
         for i, a in enumerate(subjects):
@@ -187,7 +208,7 @@ class ComponentFold:
             return
         effective = e.at
         if e.via in assoc.extended_via:
-            effective = max(e.at, parse_instant(assoc.extended_from.value, self.pack.timezone))
+            effective = max(e.at, _instant(assoc.extended_from.value, self.pack.timezone))
         self.links.append((effective, e.subject or "", e.other))
 
     def group_of(self, sid: str, t: dt.datetime) -> set[str]:

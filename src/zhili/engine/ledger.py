@@ -21,7 +21,14 @@ from ..rules import Pack, load_pack
 from .book import SubjectBook
 from .fold import ComponentFold, OutOfOrder, clone_fold, shares_extended
 from .records import (
-    AppealState, Decision, Explanation, Hold, Notice, Sanction, ViolationRecord, _jsonable,
+    AppealState,
+    Decision,
+    Explanation,
+    Hold,
+    Notice,
+    Sanction,
+    ViolationRecord,
+    _jsonable,
 )
 from .subjects import Subject
 
@@ -257,7 +264,8 @@ class Fold:
         found = self.components.get(sid)
         if found is not None:
             return found
-        self.subjects.setdefault(sid, Subject(sid, kind=self.pack.subject_kind))
+        if sid not in self.subjects:
+            self.subjects[sid] = Subject(sid, kind=self.pack.subject_kind)
         members = self._groups.setdefault(sid, {sid})
         comp = Component(self.pack, {m: self.subjects.setdefault(
             m, Subject(m, kind=self.pack.subject_kind)) for m in sorted(members)})

@@ -12,9 +12,9 @@ from typing import Any
 
 from ..errors import PackError
 from .model import (
-    Appeals, Association, AssociationTier, Band, Bands, Consequences, ContentMapping,
-    Determination, Funds, HoldSpec, Ladder, LadderStep, Pack, Recovery, RepeatSpec, Rule,
-    SanctionSpec, ScoreDef, Variant,
+    Consequences,
+    HoldSpec,
+    SanctionSpec,
 )
 from .params import Param, Provenance, make_param, parse_values
 
@@ -73,7 +73,7 @@ class Builder:
             raise self.fail(path, "no provenance: give `source` and `quote`, or `assumption`")
         starts, values = parse_values(node, path, self.tz, self.file)
         for v in values:
-            if isinstance(v, bool) and kind != bool or not isinstance(v, kind):
+            if isinstance(v, bool) and kind is not bool or not isinstance(v, kind):
                 raise self.fail(path, f"expected {getattr(kind, '__name__', 'a number')}, "
                                       f"got {v!r}")
         if path in self.overrides:

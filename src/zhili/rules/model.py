@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import InputError
 from .params import Param, Provenance
 
 
@@ -261,8 +262,6 @@ class Pack:
         return mapping.rule
 
     def rule(self, code: str) -> Rule:
-        from ..errors import InputError
-
         try:
             return self.rules[code]
         except KeyError:

@@ -7,6 +7,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..errors import PackError
@@ -37,12 +38,20 @@ class Provenance:
             return f"assumption: {self.assumption}"
         return f"source {self.file}: 「{self.quote}」"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> Mapping[str, Any]:
+        return _provenance_dict(self)
+
+    def _as_dict(self) -> dict[str, Any]:
         if self.override:
             return {"override": True}
         if self.assumption is not None:
             return {"assumption": self.assumption}
         return {"source": self.file, "quote": self.quote}
+
+
+@lru_cache(maxsize=4096)
+def _provenance_dict(p: Provenance) -> Mapping[str, Any]:
+    return p._as_dict()  # shared by many decisions: read it, never change it
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,21 @@ from typing import Any
 from ..events import EVENT_TYPES
 from .loader import CONSEQUENCE_KEYS, Builder
 from .model import (
-    Appeals, Association, AssociationTier, Band, Bands, ContentMapping, Determination, Funds,
-    Ladder, LadderStep, Recovery, RepeatSpec, Rule, ScoreDef, Variant,
+    Appeals,
+    Association,
+    AssociationTier,
+    Band,
+    Bands,
+    ContentMapping,
+    Determination,
+    Funds,
+    Ladder,
+    LadderStep,
+    Recovery,
+    RepeatSpec,
+    Rule,
+    ScoreDef,
+    Variant,
 )
 from .params import Provenance
 
@@ -64,8 +77,9 @@ def recovery(b: Builder, node: Any) -> Recovery | None:
     keys = ("score", "cycle_days", "min_live_hours", "min_transactions", "points")
     b.mapping(node, "recovery", keys, keys)
     prov = b.prov(node, "recovery", None)
-    return Recovery(node["score"], *(b.param(node[k], f"recovery.{k}", prov) for k in keys[1:]),
-                    provenance=prov or Provenance())
+    cycle, hours, transactions, points = (b.param(node[k], f"recovery.{k}", prov)
+                                          for k in keys[1:])
+    return Recovery(node["score"], cycle, hours, transactions, points, prov or Provenance())
 
 
 def ladders(b: Builder, node: Any) -> tuple[Ladder, ...]:
@@ -141,8 +155,8 @@ def appeals(b: Builder, node: Any) -> Appeals | None:
     keys = ("window_days", "due_working_days", "complex_due_working_days", "material_hours")
     b.mapping(node, "appeals", keys, keys)
     prov = b.prov(node, "appeals", None)
-    return Appeals(*(b.param(node[k], f"appeals.{k}", prov) for k in keys),
-                   provenance=prov or Provenance())
+    window, due, complex_due, material = (b.param(node[k], f"appeals.{k}", prov) for k in keys)
+    return Appeals(window, due, complex_due, material, prov or Provenance())
 
 
 def rule(b: Builder, code: str, spec: Any) -> Rule:
