@@ -3,8 +3,9 @@ expired documents, each raised when the fold reaches its instant; and the end of
 holds that last ``until: document_accepted``.
 
 Review results (``document_reviewed`` noncompliant or falsified) reach rules through each
-pack's ``determinations:``, so that the violation's id is the review event's and an appeal can
-name it; this mechanism handles only what time causes. It is registered with the engine at
+pack's ``determinations:``; for a pack without them, this mechanism raises the registry's rule
+for the reviewed document's type. Either way the violation's id is the review event's, so an
+appeal can name it. It is registered with the engine at
 import (the engine imports ``zhili.documents.mechanism`` itself).
 
 Per fold it keeps the document events seen so far, per subject. After each such event it
@@ -69,6 +70,8 @@ def on_event(fold: ComponentFold, event: Event) -> None:
     memory.events.setdefault(event.subject, []).append(event)
     if isinstance(event, DocumentReviewed) and event.result == "accepted":
         lift_when_accepted(fold, event.subject, event.at)
+    elif isinstance(event, DocumentReviewed) and not _pack_determines_reviews(fold):
+        review_violation(fold, event)
     instants = sorted({max(f.at, event.at) for f in _findings(fold, event.subject, FAR)
                        if f.id not in memory.raised})
     for at in instants:
@@ -76,6 +79,35 @@ def on_event(fold: ComponentFold, event: Event) -> None:
             check(event.subject, fold, event.at)
         else:
             fold.schedule(at, event.subject, partial(check, event.subject))
+
+
+def _pack_determines_reviews(fold: ComponentFold) -> bool:
+    return any(d.event_type == "document_reviewed" for d in fold.pack.determinations)
+
+
+def review_violation(fold: ComponentFold, review: DocumentReviewed) -> None:
+    """For a pack without review determinations: the registry's rule for the reviewed
+    document's type and the result (a determination cannot see the type, only the review).
+    The violation's id is the review event's, so an appeal names the review."""
+    subject = review.subject or ""
+    events = _memory(fold).events.get(subject, [])
+    submitted = {e.doc_id or e.id: e for e in events if isinstance(e, DocumentSubmitted)}
+    doc = submitted.get(review.doc_id)
+    req = load_registry().requirement_of(fold.pack.code, doc.doc_type) if doc else None
+    code = req.code_for(review.result) if req else None
+    if doc is None or req is None or code is None or code not in fold.pack.rules:
+        return
+    evidence: dict[str, Any] = {"scope": doc.doc_type, "doc_type": doc.doc_type,
+                                "doc_id": review.doc_id, "result": review.result,
+                                "event": review.id}
+    if doc.batch:
+        evidence["batch"] = doc.batch
+    own = fold.book(subject).subject.categories
+    cats = sorted(set(own) & req.categories) if req.categories else []
+    if cats:
+        evidence["category"] = cats[0]
+    fold.violate(ViolationRecord(review.id, review.at, subject, code, item=doc.item,
+                                 evidence=evidence))
 
 
 def check(subject: str, fold: ComponentFold, at: dt.datetime) -> None:
