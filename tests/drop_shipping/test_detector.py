@@ -155,3 +155,16 @@ def test_purchase_csv_reads_like_the_order_table(tmp_path: Path) -> None:
 def test_bad_settings_are_refused() -> None:
     with pytest.raises(InputError, match="min_share within"):
         DetectorSettings.default(min_share=2)
+
+
+def test_a_confirmed_candidate_runs_through_the_wechat_store_pack() -> None:
+    from zhili.engine import replay
+    from zhili.rules import load_pack
+
+    orders = [order(f"o{i}", f"2026-05-1{i} 10:00") for i in range(1, 4)]
+    purchases = [purchase(f"p{i}", f"o{i}", f"2026-05-1{i} 11:00") for i in range(1, 4)]
+    confirmed = parse_event(run(orders, purchases)["s1"].proposed_event())
+    state = replay([confirmed], load_pack("wechat_store"), {}).state("s1", AS_OF)
+    assert [v.code for v in state.violations] == ["drop_shipping"]
+    assert [n.kind for n in state.notices] == ["warning"]
+    assert [v.id for v in state.violations] == ["drop_shipping_determined:s1:store:2026-05-31"]
