@@ -178,6 +178,27 @@ class StoreInspections:
         return replace(self, orders={**self.orders, order: updated})
 
 
+def apply_event(stores: dict[str, StoreInspections], event: Event,
+                max_attempts: int) -> OrderInspection | None:
+    """Fold one inspection event into ``stores`` (updated in place).
+
+    Returns the order record an ``inspection_result`` changed (None for anything else); an
+    impossible step raises :class:`InspectionTransitionError` naming the event.
+    """
+    if not isinstance(event, InspectionEnabled | InspectionResult) or event.subject is None:
+        return None
+    store = stores.get(event.subject) or StoreInspections(event.subject, max_attempts)
+    if isinstance(event, InspectionEnabled):
+        stores[event.subject] = store.enable(event.at)
+        return None
+    try:
+        store = store.inspect(event.order, event.at, event.appearance, event.material)
+    except InspectionTransitionError as err:
+        raise InspectionTransitionError(err.message, path=f"events.{event.id}") from None
+    stores[event.subject] = store
+    return store.orders[event.order]
+
+
 def run_inspections(events: Iterable[Event], max_attempts: int,
                     ) -> tuple[dict[str, StoreInspections], list[CancellationRequired]]:
     """Fold the inspection events of any number of stores, in time order.
@@ -190,19 +211,8 @@ def run_inspections(events: Iterable[Event], max_attempts: int,
     stores: dict[str, StoreInspections] = {}
     notices: list[CancellationRequired] = []
     for event in in_time_order(events):
-        if not isinstance(event, InspectionEnabled | InspectionResult) or event.subject is None:
-            continue
-        store = stores.get(event.subject) or StoreInspections(event.subject, max_attempts)
-        if isinstance(event, InspectionEnabled):
-            stores[event.subject] = store.enable(event.at)
-            continue
-        try:
-            store = store.inspect(event.order, event.at, event.appearance, event.material)
-        except InspectionTransitionError as err:
-            raise InspectionTransitionError(err.message, path=f"events.{event.id}") from None
-        stores[event.subject] = store
-        record = store.orders[event.order]
-        if record.state is OrderState.CANCELLATION_REQUIRED:
-            notices.append(CancellationRequired(event.subject, event.order, event.at,
+        record = apply_event(stores, event, max_attempts)
+        if record is not None and record.state is OrderState.CANCELLATION_REQUIRED:
+            notices.append(CancellationRequired(record.store, record.order, event.at,
                                                 len(record.attempts)))
     return stores, notices

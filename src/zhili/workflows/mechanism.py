@@ -19,7 +19,7 @@ from ..engine.fold import ComponentFold
 from ..events import Event, InspectionEnabled, InspectionResult
 from ..rules import Pack
 from ..timekit import local_date
-from .inspection import InspectionTransitionError, OrderState, StoreInspections
+from .inspection import OrderState, StoreInspections, apply_event
 
 RULE = "inspection_failed"
 CANCELLATION = "order_cancellation_required"
@@ -45,22 +45,14 @@ def _stores(fold: ComponentFold) -> dict[str, StoreInspections]:
 
 
 def on_event(fold: ComponentFold, event: Event) -> None:
-    if not isinstance(event, InspectionEnabled | InspectionResult) or event.subject is None:
+    if not isinstance(event, InspectionResult | InspectionEnabled):
         return
     limit = max_attempts(fold.pack)
     if limit is None:
         return
-    stores = _stores(fold)
-    store = stores.get(event.subject) or StoreInspections(event.subject, limit)
-    if isinstance(event, InspectionEnabled):
-        stores[event.subject] = store.enable(event.at)
+    record = apply_event(_stores(fold), event, limit)
+    if record is None or not isinstance(event, InspectionResult) or event.subject is None:
         return
-    try:
-        store = store.inspect(event.order, event.at, event.appearance, event.material)
-    except InspectionTransitionError as err:
-        raise InspectionTransitionError(err.message, path=f"events.{event.id}") from None
-    stores[event.subject] = store
-    record = store.orders[event.order]
     attempt = record.attempts[-1]
     if attempt.passed:
         return
