@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -23,7 +23,7 @@ from ...timekit import DEFAULT_ZONE, parse_instant
 from .columns import AMOUNT, ORDER_COLUMNS, TIMESTAMP, Column
 
 _FAST_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
-OrdersInput = str | Path | pa.Table | Iterable[Mapping[str, Any]]
+OrdersInput: TypeAlias = str | Path | pa.Table | Iterable[Mapping[str, Any]]
 
 
 class _Where:
@@ -34,6 +34,7 @@ class _Where:
         self.rows_key = rows_key
 
     def error(self, message: str, row: int | None, column: str | None) -> InputError:
+        path: str | None
         if self.rows_key is not None:
             path = self.rows_key if row is None else f"{self.rows_key}[{row}]"
             path = f"{path}.{column}" if column else path

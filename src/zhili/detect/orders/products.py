@@ -105,7 +105,7 @@ def _inactive_stores(stores: list[str], created: np.ndarray, sold: np.ndarray,
     step = int(th.value("inactive_store.step_days"))
     first = int((created.min() + clock.offset_seconds) // SECONDS_PER_DAY)
     days = np.arange(first, last_day + 1)
-    ends = np.array([clock.start_of(d + 1).timestamp() for d in days], np.int64)[None, :]
+    ends = np.array([clock.start_of(int(d) + 1).timestamp() for d in days], np.int64)[None, :]
     out = []
     names = np.array(stores)
     for store in sorted(set(stores)):
@@ -130,7 +130,7 @@ def _inactive_stores(stores: list[str], created: np.ndarray, sold: np.ndarray,
                           "new_sold": int(new_sold.sum(0)[j]),
                           "threshold": {"inactive_share_above": share,
                                         "new_sold_share_below": new_share}}))
-            next_ok = j + step
+            next_ok = int(j) + step
     return out
 
 

@@ -86,5 +86,5 @@ def _param(path: str, leaf: Any, sources: Mapping[str, str]) -> Param:
         if not number_in_quote(leaf["value"], str(quote)):
             raise PackError(f"{leaf['value']} does not appear in its quote", file=str(FILE),
                             path=path)
-        prov = Provenance(ref=ref, file=sources[ref], quote=str(quote))
+        prov = Provenance(ref=str(ref), file=sources[str(ref)], quote=str(quote))
     return make_param(path, [None], [leaf["value"]], prov)
