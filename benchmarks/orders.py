@@ -15,6 +15,7 @@ and reports seconds, rows per second, the ratios, and peak memory (RSS high-wate
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import resource
 import sys
 import tempfile
@@ -28,6 +29,9 @@ from rich.progress import Progress
 from zhili.detect.orders import assess_orders
 from zhili.detect.orders.generate import generate_orders
 
+# The floor: the line rule at every daily assessment (no freezes), in one hand-written query.
+# Orders enter a window on their placed day and leave 30 days later; a dispute enters on the
+# later of its order's placed day and its own day, if still inside that window.
 FLOOR_SQL = """
 WITH daily AS (
   SELECT store, line,
@@ -36,12 +40,30 @@ WITH daily AS (
          count(*) AS n
   FROM read_parquet(?) WHERE line IS NOT NULL AND line_assessed
   GROUP BY ALL
-), days AS (SELECT DISTINCT pday AS d FROM daily)
-SELECT daily.store, daily.line, days.d,
-       sum(n) AS orders, sum(n) FILTER (WHERE nday <= days.d) AS nrd
-FROM daily JOIN days ON daily.pday BETWEEN days.d - 29 AND days.d
-GROUP BY ALL
-HAVING nrd >= 10 AND nrd >= 0.10 * orders
+), deltas AS (
+  SELECT store, line, pday AS d, n AS o, 0 AS k FROM daily
+  UNION ALL SELECT store, line, pday + 30, -n, 0 FROM daily
+  UNION ALL SELECT store, line, greatest(pday, nday), 0, n FROM daily
+    WHERE nday IS NOT NULL AND nday < pday + 30
+  UNION ALL SELECT store, line, pday + 30, 0, -n FROM daily
+    WHERE nday IS NOT NULL AND nday < pday + 30
+), per_day AS (
+  SELECT store, line, d, sum(o) AS o, sum(k) AS k FROM deltas GROUP BY ALL
+), windows AS (
+  SELECT store, line, d,
+         sum(o) OVER w AS orders, sum(k) OVER w AS nrd
+  FROM per_day WINDOW w AS (PARTITION BY store, line ORDER BY d)
+)
+SELECT store, line, d, orders, nrd FROM windows
+WHERE d <= (SELECT max(pday) FROM daily) AND nrd >= 10 AND nrd >= 0.10 * orders
+"""
+
+# The narrowest query for the line rule: one window, as of the last day only.
+LAST_DAY_SQL = """
+SELECT store, line, count(*) AS orders, count(*) FILTER (WHERE nrd_at < ?) AS nrd
+FROM read_parquet(?)
+WHERE line IS NOT NULL AND line_assessed AND placed_at >= ? AND placed_at < ?
+GROUP BY ALL HAVING nrd >= 10 AND nrd >= 0.10 * orders
 """
 
 
@@ -91,11 +113,16 @@ def main() -> None:
         result = assess_orders(path, "aliexpress", until=_until(args.days),
                                progress=lambda d, n: bar.update(task, completed=d, total=n))
         full = time.perf_counter() - start
+        assess_peak = peak_rss_gib()
         bar.remove_task(task)
         task = bar.add_task("floor: hand-written DuckDB SQL, line rule", total=None)
         start = time.perf_counter()
         floor_hits = len(duckdb.execute(FLOOR_SQL, [str(path)]).fetchall())
         floor = time.perf_counter() - start
+        end = dt.datetime.fromisoformat(_until(args.days) + "T00:00:00+08:00")
+        start = time.perf_counter()
+        duckdb.execute(LAST_DAY_SQL, [end, str(path), end - dt.timedelta(days=30), end]).fetchall()
+        last_day = time.perf_counter() - start
         bar.remove_task(task)
         task = bar.add_task("pandas, line rule on a sample", total=None)
         pandas_s, pandas_rows = pandas_line_rule(path, min(args.pandas_rows, args.orders))
@@ -106,15 +133,16 @@ def main() -> None:
                   f"{len(result.violations)} violations")
     console.print(f"floor (line rule, one SQL query): {floor:.2f} s, {floor_hits} window hits; "
                   f"ratio complete/floor = {full / floor:.2f}× (target ≤ 3×)")
+    console.print(f"narrowest line-rule query (one window, last day only): {last_day:.2f} s; "
+                  f"ratio complete/narrowest = {full / last_day:.2f}×")
     console.print(f"pandas line rule: {pandas_s:.2f} s on {pandas_rows:,} rows "
                   f"({pandas_rows / pandas_s:,.0f} rows/s); per-row speed-up of the complete "
                   f"assessment = {(n / full) / (pandas_rows / pandas_s):.1f}× (target ≥ 10×)")
-    console.print(f"peak memory (RSS): {peak_rss_gib():.2f} GiB (target < 8 GiB)")
+    console.print(f"peak memory (RSS) after the complete assessment: {assess_peak:.2f} GiB "
+                  f"(target < 8 GiB); whole run incl. the pandas sample: {peak_rss_gib():.2f} GiB")
 
 
 def _until(days: int) -> str:
-    import datetime as dt
-
     return (dt.date(2026, 1, 1) + dt.timedelta(days=days)).isoformat()
 
 
