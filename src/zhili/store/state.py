@@ -26,9 +26,11 @@ from ..rules import Pack, available_packs, load_pack
 from .base import AppendResult, EventStore
 from .codec import dumps
 
-# Write a new snapshot once this many events were applied on top of the last one: fewer are
-# cheaper to fold again than to pickle and store the whole pack's fold.
+# Write a new snapshot once this many events were folded on top of the last one, and at least
+# a quarter of the history: pickling costs as much as the fold is big, so spacing snapshots
+# geometrically keeps their cost a constant share of ingestion instead of growing with it.
 SNAPSHOT_EVERY = 32
+SNAPSHOT_SHARE = 4
 _MAGIC = b"zhili-fold-1\n"
 
 
@@ -77,7 +79,10 @@ class StateService:
             result = self.store.append(events, pack=pack)
             folded.applied += len(history)
             folded.unsaved += len(history)
-            self._warm = {self._key(code): folded}
+            key = self._key(code)
+            if history and self._due(folded):
+                self._save(key, folded)
+            self._warm = {key: folded}
             return result
 
     def state(self, subject: str, as_of: dt.datetime) -> SubjectState:
@@ -127,11 +132,13 @@ class StateService:
             resumed.fold.apply(event)
         resumed.applied += len(tail)
         resumed.unsaved += len(tail)
-        if tail and resumed.unsaved >= self.snapshot_every:
+        if tail and self._due(resumed):
             self._save(key, resumed)
-            resumed.unsaved = 0
         self._warm = {key: resumed}  # one pack warm at a time keeps memory bounded
         return resumed
+
+    def _due(self, resumed: _Resumed) -> bool:
+        return resumed.unsaved >= max(self.snapshot_every, resumed.applied // SNAPSHOT_SHARE)
 
     def _still_exact(self, pack: Pack, resumed: _Resumed) -> bool:
         horizon = resumed.fold.horizon
@@ -154,6 +161,7 @@ class StateService:
             return
         header = json.dumps({"applied": resumed.applied}).encode()
         self.store.put_snapshot(key, horizon, _MAGIC + header + b"\n" + resumed.fold.snapshot())
+        resumed.unsaved = 0
 
 
 def snapshot_key(pack: Pack, subjects: dict[str, Subject]) -> str:
