@@ -68,12 +68,22 @@ def scenario_files(paths: Iterable[str]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
+            # In a folder, scenario files are the YAML lists of cases; pack definitions and
+            # example histories beside them are mappings.
+            out.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")
+                              and _is_case_list(p)))
         elif path.is_file():
             out.append(path)
         else:
             raise InputError("no such file or folder", file=str(path))
     return out
+
+
+def _is_case_list(path: Path) -> bool:
+    try:
+        return isinstance(yaml.safe_load(path.read_text(encoding="utf-8")), list)
+    except yaml.YAMLError:
+        return True  # let load_cases report where it is broken
 
 
 def load_cases(path: Path) -> list[Case]:

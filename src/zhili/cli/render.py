@@ -34,7 +34,7 @@ def consequences(rule: Rule) -> str:
         parts.append(f"fee {c.fee.value:g}")
     if c.raise_deposit_multiple:
         parts.append(f"raise deposit ×{c.raise_deposit_multiple.value:g}")
-    parts += [f"[{flag}] +variant" for flag in rule.flags]
+    parts += [f"with flag {flag}: more" for flag in rule.flags]
     if rule.repeats:
         parts.append(f"repeats per {rule.repeats.window}")
     return "; ".join(parts) or "recorded"

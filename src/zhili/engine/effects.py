@@ -32,8 +32,9 @@ def prov_of(*items: Any) -> Mapping[str, Any]:
     for item in items:
         if item is None:
             continue
-        provenance = item if isinstance(item, Provenance | Mapping) else item.provenance
-        found = provenance.to_dict() if isinstance(provenance, Provenance) else provenance
+        kind = type(item)
+        found = (item if kind is dict else item.to_dict() if kind is Provenance
+                 else item.provenance.to_dict())
         if found:
             return found
     return {}
@@ -43,6 +44,7 @@ class Effects:
     def __init__(self, pack: Pack):
         self.pack = pack
         self.tz = pack.timezone
+        self._rule_provs = {code: r.provenance.to_dict() for code, r in pack.rules.items()}
 
     # -- decisions ---------------------------------------------------------------------------
     def decide(self, book: SubjectBook, at: dt.datetime, kind: str, rule: str,
@@ -211,8 +213,8 @@ class Effects:
     def impose_sanction(self, book: SubjectBook, spec: SanctionSpec, at: dt.datetime, rule: str,
                         cause: str | None, record: ViolationRecord | None, *,
                         band: int | None = None, ladder_step: str | None = None,
-                        why: str = "") -> Sanction:
-        scope = resolve_scope(spec.scope, record)
+                        why: str = "", scope: str | None = None) -> Sanction:
+        scope = scope if scope is not None else resolve_scope(spec.scope, record)
         end = at + DAY * float(spec.days.at(at)) if spec.days is not None else None
         detail = {k: p.at(at) for k, p in spec.detail.items()}
         sanction = Sanction(spec.kind, scope, at, end, rule, cause, band=band,
@@ -307,7 +309,12 @@ class Effects:
                         f"deposit raised to {multiple}× the base of {base} CNY",
                         prov_of(cons.raise_deposit_multiple), {"base_deposit": base})
         for spec in cons.sanctions:
-            self.impose_sanction(book, spec, at, rule, cause, record)
+            if spec.scope == "$items":  # one sanction per item the determination names
+                items = list((record.evidence.get("items") if record else None) or [])
+                for item in items or [None]:
+                    self.impose_sanction(book, spec, at, rule, cause, record, scope=item)
+            else:
+                self.impose_sanction(book, spec, at, rule, cause, record)
         for hold in cons.holds:
             self.impose_hold(book, hold, at, rule, cause, record)
         for kind in cons.notices:
@@ -318,8 +325,7 @@ class Effects:
         return deducted
 
     def _rule_prov(self, rule: str) -> Mapping[str, Any]:
-        found = self.pack.rules.get(rule)
-        return found.provenance.to_dict() if found else {}
+        return self._rule_provs.get(rule, {})
 
 
 def resolve_scope(scope: str | None, record: ViolationRecord | None) -> str | None:

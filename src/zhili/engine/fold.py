@@ -7,6 +7,7 @@ recomputed as if it had never happened.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import heapq
 from collections.abc import Callable
@@ -70,9 +71,11 @@ class ComponentFold:
 
     def touch(self, sid: str, t: dt.datetime) -> SubjectBook:
         """The subject's book with every timer and clock tick up to ``t`` run."""
-        self.run_timers(t)
-        book = self.book(sid)
-        self.clock.advance(book, t)
+        if self.timers:
+            self.run_timers(t)
+        book = self.books.get(sid) or self.book(sid)
+        if book.next_tick is None or t >= book.next_tick:
+            self.clock.advance(book, t)
         return book
 
     def run_timers(self, t: dt.datetime) -> None:
@@ -104,9 +107,11 @@ class ComponentFold:
             handler(self, event)
         elif event.subject is not None:
             self.touch(event.subject, event.at)
-        for mechanism in mechanisms():
-            if self.grant is None:
-                mechanism(self, event)
+        extra = _MECHANISMS if _loaded else mechanisms()
+        if extra:
+            for mechanism in extra:
+                if self.grant is None:
+                    mechanism(self, event)
         return self.grant is None
 
     def on_violation(self, e: ev.Violation) -> None:
@@ -122,7 +127,8 @@ class ComponentFold:
         rule = self.pack.rule(rec.code)
         book = self.touch(rec.subject, rec.at)
         cons, n, key = self._with_repeats(book, rule, rec)
-        rec = replace(rec, occurrence=n)
+        if n != 1:
+            rec = replace(rec, occurrence=n)
         book.violations.append(rec)
         book.occurrences.setdefault(key, []).append(rec.at)
         book.cycle_clean = False
@@ -447,4 +453,16 @@ def clone_fold(fold: ComponentFold) -> ComponentFold:
     other.exemptions = list(fold.exemptions)
     other.timers = list(fold.timers)
     other.links = list(fold.links)
+    # State that mechanisms keep on the fold is theirs to shape: copy it deeply, so that a
+    # query advancing the copy past the horizon cannot change the original.
+    for name, value in fold.__dict__.items():
+        if name not in _FOLD_OWN:
+            setattr(other, name, copy.deepcopy(value))
     return other
+
+
+_FOLD_OWN = frozenset({
+    "pack", "subjects", "voided", "effects", "clock", "books", "horizon", "violation_owner",
+    "appeal_owner", "group_violations", "exemptions", "grant", "timers", "_timer_seq", "links",
+    "starts", "_merged",
+})

@@ -27,7 +27,9 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True, slots=True)
+# Decisions and their explanations are never changed once made; they are not frozen only
+# because the fold makes hundreds of thousands of them and frozen construction costs twice.
+@dataclass(slots=True)
 class Explanation:
     """Why a decision was taken: the rule, its provenance, and what was compared."""
 
@@ -41,7 +43,7 @@ class Explanation:
                 "inputs": _jsonable(self.inputs)}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Decision:
     id: str
     at: dt.datetime
