@@ -1,0 +1,5 @@
+"""python -m zhili.cli"""
+
+from . import main
+
+main()
