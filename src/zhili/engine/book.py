@@ -71,6 +71,7 @@ class SubjectBook:
     occurrences: dict[tuple[str, str | None], list[dt.datetime]] = field(default_factory=dict)
     cycle_start: dt.datetime | None = None
     next_tick: dt.datetime | None = None   # the clock has nothing to do before this instant
+    decision_counts: dict[tuple[str, str, str], int] = field(default_factory=dict)
     cycle_minutes: float = 0.0
     cycle_transactions: int = 0
     cycle_clean: bool = True
@@ -97,6 +98,7 @@ class SubjectBook:
                          for k, v in self.appeals.items()}
         other.occurrences = {k: list(v) for k, v in self.occurrences.items()}
         other.ladder_counts = dict(self.ladder_counts)
+        other.decision_counts = dict(self.decision_counts)
         return other
 
     # -- lookups as of an instant (up to the fold's horizon) ----------------------------------

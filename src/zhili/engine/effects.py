@@ -51,8 +51,13 @@ class Effects:
                cause: str | None, detail: Mapping[str, Any], text: str,
                provenance: Mapping[str, Any], inputs: Mapping[str, Any] | None = None
                ) -> Decision:
+        # Ids name what the decision is, not where it sits, so a recomputed history gives the
+        # same decision the same id: cause, kind, rule, subject, and a count among equals.
+        key = (cause or at.isoformat(), kind, rule)
+        n = book.decision_counts.get(key, 0)
+        book.decision_counts[key] = n + 1
         decision = Decision(
-            id=f"{cause or 'clock'}/{kind}/{book.subject.id}/{len(book.decisions)}",
+            id=f"{key[0]}/{kind}/{rule}/{book.subject.id}" + (f"#{n + 1}" if n else ""),
             at=at, subject=book.subject.id, kind=kind, rule=rule, pack=self.pack.code,
             version=self.pack.version, cause=cause, detail=detail,
             explanation=Explanation(rule, text, provenance, inputs or {}),

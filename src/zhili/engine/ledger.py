@@ -230,6 +230,8 @@ class Fold:
         self.components: dict[str, Component] = {}
         self.horizon: dt.datetime | None = None
         self._groups = self._initial_groups()
+        for sid in sorted(self.subjects):  # declared subjects have a state before any event
+            self._component_for(sid)
 
     def _initial_groups(self) -> dict[str, set[str]]:
         groups: dict[str, set[str]] = {sid: {sid} for sid in self.subjects}
@@ -310,22 +312,23 @@ class Fold:
         return Ledger(self.pack, self.components)
 
     def snapshot(self) -> bytes:
+        """The fold as bytes: a small header (pack, version, overrides), then the state."""
         buffer = io.BytesIO()
-        pickler = _PackPickler(buffer, self.pack)
-        pickler.dump((self.pack.code, self.pack.version, dict(self.pack.overrides),
-                      self.__dict__))
+        pickle.dump((self.pack.code, self.pack.version, dict(self.pack.overrides)), buffer,
+                    protocol=pickle.HIGHEST_PROTOCOL)
+        _PackPickler(buffer, self.pack).dump(self.__dict__)
         return buffer.getvalue()
 
     @classmethod
     def restore(cls, data: bytes, pack: Pack | None = None) -> Fold:
-        code, version, overrides, state = _peek(data)
+        buffer = io.BytesIO(data)
+        code, version, overrides = pickle.load(buffer)
         if pack is None:
             pack = load_pack(code, overrides)
         if (pack.code, pack.version) != (code, version):
             raise InputError(f"snapshot is of {code} {version}, not {pack.code} {pack.version}")
-        state = _PackUnpickler(io.BytesIO(data), pack).load()[3]
         fold = cls.__new__(cls)
-        fold.__dict__.update(state)
+        fold.__dict__.update(_PackUnpickler(buffer, pack).load())
         return fold
 
 
@@ -349,21 +352,15 @@ class _PackUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
 
 
-def _peek(data: bytes) -> tuple[str, str, dict[str, Any], Any]:
-    return _PackUnpickler(io.BytesIO(data), None).load()
-
-
 def replay(events: Iterable[ev.Event], pack: Pack,
            subjects: Mapping[str, Subject] | None = None) -> Ledger:
     """Fold the events (any order; duplicates by id count once) into a ledger."""
     ordered = ev.in_time_order(events)
-    fold = Fold(pack, subjects)
+    known = dict(subjects or {})
     for e in ordered:  # subjects met only in events join before the fold starts
-        if e.subject is not None:
-            fold.subjects.setdefault(e.subject, Subject(e.subject, kind=pack.subject_kind))
-    fold._groups = fold._initial_groups()
-    for sid in sorted(fold.subjects):  # declared subjects without events still have a state
-        fold._component_for(sid)
+        if e.subject is not None and e.subject not in known:
+            known[e.subject] = Subject(e.subject, kind=pack.subject_kind)
+    fold = Fold(pack, known)
     fold.apply_all(ordered)
     return fold.ledger()
 
