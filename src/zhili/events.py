@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
+from operator import attrgetter
 from typing import Any, ClassVar
 
 from .errors import EventError, InputError
@@ -395,4 +396,7 @@ def in_time_order(events: Iterable[Event]) -> list[Event]:
     seen: dict[str, Event] = {}
     for event in events:
         seen.setdefault(event.id, event)
-    return sorted(seen.values(), key=Event.sort_key)
+    return sorted(seen.values(), key=_SORT_KEY)
+
+
+_SORT_KEY = attrgetter("at", "rank", "id")  # the same order as Event.sort_key, cheaper
