@@ -21,7 +21,7 @@ from ...events import Event, ExemptionDeclared, Violation
 from ...timekit import parse_instant
 from . import backends
 from .driver import SanctionBook, ScopeState, run_assessments
-from .expressions import DayClock, fulfilment_counts
+from .expressions import DayClock, day_numbers, fulfilment_counts
 from .families import Family, FamilyCounts, Trigger, aliexpress_families, family_counts
 from .loading import OrdersInput, load_orders
 from .series import PPM, qualify_days, window_series
@@ -68,7 +68,7 @@ def aggregate(orders: OrdersInput, *, tz: str, until: dt.datetime, clock: DayClo
     table = table if table is not None else order_source(orders, con, tz)
     exemptions = [e for e in events if isinstance(e, ExemptionDeclared) and e.at <= until]
     expr = fulfilment_counts(table, clock, exemptions, until)
-    return con.to_pyarrow(expr)
+    return day_numbers(con.to_pyarrow(expr))
 
 
 def assess_orders(orders: OrdersInput, pack: Any, *, until: dt.datetime | str,

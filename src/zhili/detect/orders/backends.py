@@ -21,8 +21,12 @@ ENGINES = ("duckdb", "spark")
 
 
 def connect(engine: str) -> Any:
+    # Both sessions run in UTC: local days are computed from a fixed offset, never from the
+    # machine's zone (a TIMESTAMPTZ cast to DATE uses the session zone).
     if engine == "duckdb":
-        return ibis.duckdb.connect()
+        con = ibis.duckdb.connect()
+        con.raw_sql("SET TimeZone = 'UTC'")
+        return con
     if engine == "spark":
         try:
             from pyspark.sql import SparkSession
@@ -33,6 +37,7 @@ def connect(engine: str) -> Any:
                    .config("spark.ui.enabled", "false")
                    .config("spark.sql.shuffle.partitions", "8")
                    .getOrCreate())
+        session.conf.set("spark.sql.session.timeZone", "UTC")
         return ibis.pyspark.connect(session)
     raise InputError(f"unknown engine {engine!r}; expected one of: {', '.join(ENGINES)}")
 

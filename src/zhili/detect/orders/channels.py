@@ -23,7 +23,7 @@ from ...events import Violation
 from ...timekit import parse_instant
 from . import backends
 from .columns import TIMESTAMP, Column
-from .expressions import DayClock
+from .expressions import DayClock, day_numbers
 from .loading import OrdersInput, load_table
 from .series import PPM, Counts, window_series
 from .thresholds import thresholds_for
@@ -59,8 +59,9 @@ def violations_from_after_sales(rows: OrdersInput, pack: Any, *, until: dt.datet
     con = backends.connect(engine)
     t = backends.order_table(con, table).filter(_.placed_at < cutoff)
     dispute = ibis.ifelse(t.dispute_at < cutoff, t.dispute_at, ibis.null())
-    agg = con.to_pyarrow(t.group_by(creator=t.creator, placed_day=clock.expr(t.placed_at),
-                                    dispute_day=clock.expr(dispute)).aggregate(n=_.count()))
+    agg = day_numbers(con.to_pyarrow(t.group_by(
+        creator=t.creator, placed_day=clock.expr(t.placed_at),
+        dispute_day=clock.expr(dispute)).aggregate(n=_.count())))
     if agg.num_rows == 0:
         return []
     window = int(th.value("after_sales_dispute_rate.window_days"))
@@ -117,8 +118,9 @@ def violations_from_cs(rows: OrdersInput, pack: Any, *, until: dt.datetime | str
     t = backends.order_table(con, table)
     due = t.asked_at + ibis.interval(seconds=int(minutes * 60))
     late = t.filter((due < cutoff) & (t.answered_at.isnull() | (t.answered_at > due)))
-    counts = con.to_pyarrow(late.group_by(creator=late.creator, day=clock.expr(due))
-                            .aggregate(timeouts=_.count()).filter(_.timeouts > limit))
+    counts = day_numbers(con.to_pyarrow(late.group_by(creator=late.creator, day=clock.expr(due))
+                                        .aggregate(timeouts=_.count())
+                                        .filter(_.timeouts > limit)))
     found = []
     for r in sorted(counts.to_pylist(), key=lambda r: (r["day"], r["creator"])):
         date = clock.date_of(r["day"]).isoformat()

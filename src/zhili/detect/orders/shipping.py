@@ -15,7 +15,7 @@ import pyarrow as pa
 from ibis import _
 
 from ...events import Violation
-from .expressions import DayClock
+from .expressions import DayClock, day_numbers
 from .thresholds import Thresholds
 
 EVIDENCE_IDS = 50   # order ids listed in a violation's evidence (the count is always complete)
@@ -64,11 +64,11 @@ def shipping_violations(con: Any, table: ibis.Table, th: Thresholds, clock: DayC
     found: list[Violation] = []
     if th.has("late_shipment"):
         hours = float(th.value("late_shipment.hours"))
-        rows = con.to_pyarrow(late_orders(table, clock, hours, cutoff))
+        rows = day_numbers(con.to_pyarrow(late_orders(table, clock, hours, cutoff)))
         found += _per_store_day(rows, "late_shipment", clock, {"hours": hours}, None)
     if th.has("fake_tracking"):
         lo, hi = int(th.value("fake_tracking.min_length")), int(th.value("fake_tracking.max_length"))
-        rows = con.to_pyarrow(fake_tracking_orders(table, clock, lo, hi, cutoff))
+        rows = day_numbers(con.to_pyarrow(fake_tracking_orders(table, clock, lo, hi, cutoff)))
         severe = int(th.value("fake_tracking.severe_orders"))
         found += _per_store_day(rows, "fake_tracking", clock,
                                 {"length": [lo, hi], "severe_orders": severe}, severe)
