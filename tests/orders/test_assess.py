@@ -89,10 +89,10 @@ def test_exemption_removes_orders_from_numerator_and_denominator():
 def test_early_warning_says_how_far_a_line_is():
     rows = [r for d in range(10) for r in batch("s1", d, 7, 1 if d < 8 else 0)]
     rows += batch("s1", 10, 4, 0)
-    warnings = early_warnings(run(rows, until="2026-03-14"))
-    line = next(w for w in warnings if w.code == "line_nrd_rate")
+    result = assess_orders(table(rows), "aliexpress", until="2026-03-14", book=ThirtyDayBook())
+    line = next(w for w in early_warnings(result) if w.code == "line_nrd_rate")
     assert line.message == ("LINE-A: 8 NRD disputes in 74 orders (10.8%): "
-                            "2 more disputes freeze it ")
+                            "2 more disputes freeze it for 30 days")
     assert line.more_needed == 2
 
 
@@ -120,3 +120,14 @@ def test_threshold_more_needed():
     assert th.more_needed(8, 74) == 2
     assert th.more_needed(8, 150) == 7
     assert th.more_needed(0, 9) is None
+
+
+def test_early_warning_knows_the_next_freeze_is_permanent():
+    rows = []
+    for k, day in enumerate((0, 31, 62)):
+        rows += batch("s1", day, 100, 10, after=0, prefix=f"b{k}")
+    rows += batch("s1", 93, 100, 4, after=0, prefix="b3")
+    a = assess_orders(table(rows), "aliexpress", until="2026-06-03", book=ThirtyDayBook())
+    assert len(a.violations) == 3
+    (w,) = [w for w in early_warnings(a) if w.code == "line_nrd_rate"]
+    assert w.message.endswith("6 more disputes freeze it permanently")

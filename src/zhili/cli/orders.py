@@ -106,12 +106,15 @@ def _sanctions(result: Any) -> list[dict[str, Any]]:
     """Active sanctions as of the assessment instant, for every store with a violation."""
     if result.book is None or not hasattr(result.book, "ledger"):
         return []
+    from ..timekit import fmt
+
     ledger = result.book.ledger()
+    tz = result.pack.timezone
     out = []
     for store in sorted({v.subject for v in result.violations if v.subject}):
         for s in ledger.state(store, result.until).sanctions:
-            out.append({"store": store, "sanction": s.name, "start": s.start.isoformat(),
-                        "end": s.end.isoformat() if s.end else "permanent", "rule": s.rule})
+            out.append({"store": store, "sanction": s.name, "start": fmt(s.start, tz),
+                        "end": fmt(s.end, tz), "rule": s.rule})
     return out
 
 

@@ -6,6 +6,7 @@ line merchants and agencies look at first.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,11 +57,12 @@ def early_warnings(a: Assessment) -> list[EarlyWarning]:
                     d, n = window_series(fc.only(trig.code, index), trig.window, state.floor)
                     orders, events = int(d[0, last]), int(n[0, last])
                 more = trig.threshold.more_needed(events, orders)
+                nth = _prior(a, store, scope, {t.code for t in fc.family.triggers}) + 1
                 out.append(EarlyWarning(
                     store, fc.family.name, scope, trig.code, orders, events,
                     round(events / orders, 6) if orders else 0.0, more, frozen,
                     _message(scope, trig.event_name, orders, events, more, frozen,
-                             PHRASE[fc.family.name], _duration(a, trig.code))))
+                             PHRASE[fc.family.name], _duration(a, trig.code, nth))))
     out.sort(key=lambda w: (w.frozen, w.more_needed is None,
                             w.more_needed if w.more_needed is not None else 0,
                             -w.rate, w.store, w.scope))
@@ -75,18 +77,39 @@ def _message(scope: str, name: str, orders: int, events: int, more: int | None,
         return f"{head}: frozen now"
     if more is None:
         return f"{head}: too few orders in the window to reach the threshold"
+    tail = f"{action} {duration}".strip()
     if more == 0:
-        return f"{head}: at the threshold; the next assessment will {action} {duration}"
-    return f"{head}: {more} more {'disputes' if 'NRD' in name else name} {action} {duration}"
+        return f"{head}: at the threshold; the next assessment will {tail}"
+    return f"{head}: {more} more {'disputes' if 'NRD' in name else name} {tail}"
 
 
-def _duration(a: Assessment, code: str) -> str:
-    """How long the pack's sanction for this rule lasts, in words."""
+def _prior(a: Assessment, store: str, scope: str, codes: set[str]) -> int:
+    """Violations of these codes on this scope inside the pack's repeat window (the
+    escalation counter: 3 freezes in 365 days make the 4th permanent)."""
+    rules = getattr(a.pack, "rules", {}) or {}
+    since = None
+    for code in codes:
+        rule = rules.get(code)
+        if rule is not None and rule.repeats is not None and rule.repeats.rolling_days:
+            since = a.until - dt.timedelta(days=float(rule.repeats.rolling_days.at(a.until)))
+    return sum(1 for v in a.violations if v.subject == store and v.code in codes
+               and v.evidence.get("scope") == scope and (since is None or v.at > since))
+
+
+def _duration(a: Assessment, code: str, nth: int = 1) -> str:
+    """How long the pack's sanction for the ``nth`` hit of this rule lasts, in words."""
     rules = getattr(a.pack, "rules", {}) or {}
     rule = rules.get(code)
     if rule is None:
         return ""
-    for spec in rule.consequences.sanctions:
+    cons = rule.consequences
+    if rule.repeats is not None:
+        for tier in rule.repeats.tiers:
+            first = tier.first.at(a.until) if tier.first is not None else 1
+            last = tier.last.at(a.until) if tier.last is not None else nth
+            if first <= nth <= last:
+                cons = cons.merged(tier.consequences, replace=tier.replace)
+    for spec in cons.sanctions:
         if spec.permanent:
             return "permanently"
         if spec.days is not None:
