@@ -1,0 +1,39 @@
+"""`zhili generate orders` and `zhili assess` end to end on a small table."""
+
+import json
+
+from typer.testing import CliRunner
+
+from zhili.cli import app
+from zhili.errors import InputError
+
+
+def test_generate_then_assess(tmp_path):
+    out = tmp_path / "orders.parquet"
+    runner = CliRunner()
+    gen = runner.invoke(app, ["generate", "orders", "--stores", "30", "--days", "35", "--seed",
+                              "2", str(out)])
+    assert gen.exit_code == 0, gen.output
+    again = tmp_path / "again.parquet"
+    runner.invoke(app, ["generate", "orders", "--stores", "30", "--days", "35", "--seed", "2",
+                        str(again)])
+    assert out.read_bytes() == again.read_bytes()          # same seed, same file
+    res = runner.invoke(app, ["assess", str(out), "--pack", "aliexpress", "--as-of",
+                              "2026-02-05", "--format", "jsonl", "--warnings", "3"])
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in res.output.splitlines()]
+    kinds = {r["kind"] for r in rows}
+    assert "warning" in kinds
+    warnings = [r for r in rows if r["kind"] == "warning"]
+    assert len(warnings) == 3 and all("more" in w["message"] or "frozen" in w["message"]
+                                      or "threshold" in w["message"] for w in warnings)
+    for v in (r for r in rows if r["kind"] == "violation"):
+        assert v["id"].startswith(v["code"] + ":" + v["subject"] + ":")
+        assert {"scope", "threshold"} <= set(v["evidence"])
+
+
+def test_bad_format_is_refused(tmp_path):
+    res = CliRunner().invoke(app, ["assess", str(tmp_path / "none.csv"), "--pack", "aliexpress",
+                                   "--as-of", "2026-02-05", "--format", "xml"])
+    assert isinstance(res.exception, InputError)
+    assert "unknown format 'xml'" in str(res.exception)
