@@ -45,17 +45,18 @@ def fake_tracking_orders(orders: ibis.Table, clock: DayClock, min_length: int, m
         store=_.store.cast("string"), order_id=_.order_id.cast("string"), day=clock.expr(_.ship_notice_at),
         reason=ibis.literal("invalid"))
     valid = shipped.filter(tn.notnull() & tn.re_search(pattern))
-    groups = valid.group_by("tracking_no").aggregate(
-        orders=_.count(), buyers=_.buyer.nunique(), unknown=_.buyer.isnull().sum())
-    shared = groups.filter((_.orders > 1) & ((_.buyers > 1) | (_.unknown > 0)))
-    w = ibis.window(group_by=valid.tracking_no, order_by=[valid.ship_notice_at, valid.order_id])
-    ranked = valid.mutate(rn=ibis.row_number().over(w))
-    second = ranked.filter(ranked.rn == 1).select(
-        tracking_no=_.tracking_no, second_at=_.ship_notice_at)
-    dup = ranked.join(shared.select("tracking_no"), "tracking_no").join(second, "tracking_no")
-    shows = ibis.greatest(dup.ship_notice_at, dup.second_at)
-    dup = dup.select(store=dup.store.cast("string"), order_id=dup.order_id.cast("string"), day=clock.expr(shows),
-                     reason=ibis.literal("duplicate"))
+    # Orders of one buyer may share a parcel: a number is duplicated once a second buyer (or an
+    # order of an unknown buyer) uses it, at that buyer's first notice.
+    valid = valid.mutate(buyer_key=valid.buyer.fill_null("#" + valid.order_id))
+    firsts = valid.group_by(["tracking_no", "buyer_key"]).aggregate(first_at=_.ship_notice_at.min())
+    w = ibis.window(group_by=firsts.tracking_no, order_by=[firsts.first_at, firsts.buyer_key])
+    ranked = firsts.mutate(rn=ibis.row_number().over(w))
+    conflict = ranked.filter(ranked.rn == 1).select(
+        tracking_no=_.tracking_no, conflict_at=_.first_at)
+    dup = valid.join(conflict, "tracking_no")
+    shows = ibis.greatest(dup.ship_notice_at, dup.conflict_at)
+    dup = dup.select(store=dup.store.cast("string"), order_id=dup.order_id.cast("string"),
+                     day=clock.expr(shows), reason=ibis.literal("duplicate"))
     return invalid.union(dup)
 
 
