@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +28,6 @@ from rich.console import Console
 from rich.progress import Progress
 
 from zhili.detect.orders import assess_orders
-from zhili.detect.orders.generate import generate_orders
 
 # The floor: the line rule at every daily assessment (no freezes), in one hand-written query.
 # Orders enter a window on their placed day and leave 30 days later; a dispute enters on the
@@ -64,6 +64,13 @@ SELECT store, line, count(*) AS orders, count(*) FILTER (WHERE nrd_at < ?) AS nr
 FROM read_parquet(?)
 WHERE line IS NOT NULL AND line_assessed AND placed_at >= ? AND placed_at < ?
 GROUP BY ALL HAVING nrd >= 10 AND nrd >= 0.10 * orders
+"""
+
+
+GENERATE = """
+import sys
+path, stores, days, seed, orders = sys.argv[1:]
+generate_orders(path, stores=int(stores), days=int(days), seed=int(seed), orders=int(orders))
 """
 
 
@@ -105,8 +112,9 @@ def main() -> None:
     with Progress(console=console, transient=True) as bar:
         if not path.exists():
             task = bar.add_task("generating orders (DuckDB SQL)", total=None)
-            generate_orders(path, stores=stores, days=args.days, seed=args.seed,
-                            orders=args.orders)
+            # In a child process, so that the peak memory below is the assessment's own.
+            subprocess.run([sys.executable, "-c", GENERATE, str(path), str(stores),
+                            str(args.days), str(args.seed), str(args.orders)], check=True)
             bar.remove_task(task)
         task = bar.add_task("complete assessment", total=args.days)
         start = time.perf_counter()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from zhili.detect.orders import assess_orders
+from zhili.detect.orders import assess_orders, violations_from_orders
 from zhili.detect.orders.assess import aggregate
 from zhili.detect.orders.expressions import DayClock
 from zhili.timekit import parse_instant
@@ -24,6 +24,9 @@ def rows():
     out = batch("s1", 0, 100, 12) + batch("s2", 3, 40, 5, ship_from="ES", after=4)
     out += [order(f"n{i}", "s2", 2, ship_from="FR", line=None, sns_after=2) for i in range(12)]
     out += [r for d in (5, 6, 7) for r in batch("s3", d, 100, 60, after=1, line=f"L{d}")]
+    out += [order("t1", "s4", 1, tracking_no="bad#"), order("t2", "s4", 1, bonded=True, line=None),
+            order("t3", "s4", 2, tracking_no="LP-77777777", buyer="x"),
+            order("t4", "s5", 2, tracking_no="LP-77777777", buyer="y")]
     return out
 
 
@@ -42,5 +45,8 @@ def test_duckdb_and_spark_agree():
         orders, Pack, until=until, engine=e, book=ThirtyDayBook()).violations]
         for e in ("duckdb", "spark")}
     assert found["duckdb"] == found["spark"]
+    shipping = {e: [(v.id, v.flags, dict(v.evidence)) for v in violations_from_orders(
+        orders, "tmall_global", until=until, engine=e)] for e in ("duckdb", "spark")}
+    assert shipping["duckdb"] == shipping["spark"] and shipping["duckdb"]
     assert {v[0].split(":")[0] for v in found["duckdb"]} == {
         "line_nrd_rate", "ship_from_sold_not_shipped", "store_nrd_streak"}
