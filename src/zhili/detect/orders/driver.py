@@ -132,7 +132,7 @@ def run_assessments(families: Sequence[FamilyCounts], book: SanctionBook, *, clo
             state.set_floor(max(floor, day + 1))
             nxt = state.next_hit(state.floor) if state.floor < n_days else None
             if nxt is not None:
-                f_i = families.index(state.fc)
+                f_i = next(i for i, fc in enumerate(families) if fc is state.fc)
                 heapq.heappush(queue, (nxt, f_i, state.store, state.scope, state.index))
         if progress:
             progress(day)
