@@ -77,3 +77,17 @@ def test_parquet_round_trip(tmp_path):
     t = load_orders(write(tmp_path, GOOD))
     pq.write_table(t, tmp_path / "o.parquet")
     assert load_orders(tmp_path / "o.parquet").equals(t)
+
+
+def test_parquet_read_by_the_backend_still_names_the_bad_row(tmp_path):
+    import pyarrow as pa
+
+    from zhili.detect.orders import violations_from_orders
+
+    t = load_orders(write(tmp_path, GOOD, GOOD.replace("o1", "o2")))
+    amounts = pa.array([12.5, -3.0]).cast(t.schema.field("amount").type)
+    bad = t.set_column(t.schema.get_field_index("amount"), "amount", amounts)
+    pq.write_table(bad, tmp_path / "bad.parquet")
+    with pytest.raises(InputError) as err:
+        violations_from_orders(tmp_path / "bad.parquet", "aliexpress", until="2026-04-01")
+    assert err.value.path == "row 2, column amount"

@@ -17,6 +17,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ...errors import InputError
 from ...events import Event, ExemptionDeclared, Violation
 from ...timekit import parse_instant
 from . import backends
@@ -68,7 +69,12 @@ def aggregate(orders: OrdersInput, *, tz: str, until: dt.datetime, clock: DayClo
     table = table if table is not None else order_source(orders, con, tz)
     exemptions = [e for e in events if isinstance(e, ExemptionDeclared) and e.at <= until]
     expr = fulfilment_counts(table, clock, exemptions, until)
-    return day_numbers(con.to_pyarrow(expr))
+    agg = day_numbers(con.to_pyarrow(expr))
+    if pc.any(agg.column("bad")).as_py():
+        # Only a file read by the backend can get here: let the loader name the row.
+        load_orders(orders, tz=tz)
+        raise InputError("the order table has rows the loader refuses", file=str(orders))
+    return agg
 
 
 def assess_orders(orders: OrdersInput, pack: Any, *, until: dt.datetime | str,

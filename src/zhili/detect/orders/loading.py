@@ -183,6 +183,12 @@ def _validate(raw: pa.Table, where: _Where, tz: str, spec: tuple[Column, ...]) -
             out[col.name] = pa.array([col.default] * raw.num_rows, type=col.type)
             continue
         values = _convert(raw.column(col.name).combine_chunks(), col, where, tz)
+        if col.type == AMOUNT:
+            negative = pc.fill_null(pc.less(values, pa.scalar(0, AMOUNT)), False)
+            if pc.any(negative).as_py():
+                row = _first(negative)
+                raise where.error(f"expected a non-negative amount, got {values[row].as_py()}",
+                                  row, col.name)
         if col.optional and col.default is not None:
             values = pc.fill_null(values, pa.scalar(col.default, type=col.type))
         if not col.nullable and values.null_count:
@@ -218,9 +224,6 @@ def _convert(values: pa.Array, col: Column, where: _Where, tz: str) -> pa.Array:
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         raise where.error(f"expected {col.type}, got a column of {values.type}",
                           None, col.name) from None
-    if col.type == AMOUNT and pc.any(pc.less(cast, pa.scalar(0, AMOUNT))).as_py():
-        row = _first(pc.less(cast, pa.scalar(0, AMOUNT)))
-        raise where.error("expected a non-negative amount", row, col.name)
     return cast
 
 
@@ -261,11 +264,6 @@ def _to_amount(values: pa.Array, col: Column, where: _Where) -> pa.Array:
                 except InputError as err:
                     raise where.error(err.message, row, col.name) from None
         raise where.error("expected amounts with at most 2 decimals", None, col.name) from None
-    negative = pc.fill_null(pc.less(amounts, pa.scalar(0, AMOUNT)), False)
-    if pc.any(negative).as_py():
-        row = _first(negative)
-        raise where.error(f"expected a non-negative amount, got {values[row].as_py()!r}",
-                          row, col.name)
     return amounts
 
 
