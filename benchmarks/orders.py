@@ -133,7 +133,8 @@ def main() -> None:
         last_day = time.perf_counter() - start
         bar.remove_task(task)
         task = bar.add_task("pandas, line rule on a sample", total=None)
-        pandas_s, pandas_rows = pandas_line_rule(path, min(args.pandas_rows, args.orders))
+        pandas_s, pandas_rows = pandas_line_rule(path, min(args.pandas_rows, args.orders),
+                                                 args.orders)
         bar.remove_task(task)
     n = args.orders
     console.print(f"orders: {n:,} over {args.days} days, {stores:,} stores ({path})")
