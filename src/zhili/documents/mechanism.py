@@ -188,4 +188,5 @@ def _matching_categories(finding: DocumentFinding, fold: ComponentFold,
     return sorted(set(own) & spec.categories)
 
 
-register_mechanism(on_event)
+register_mechanism(on_event, types=("document_submitted", "document_reviewed",
+                                       "document_deadline"))

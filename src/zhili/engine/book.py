@@ -71,7 +71,7 @@ class SubjectBook:
     occurrences: dict[tuple[str, str | None], list[dt.datetime]] = field(default_factory=dict)
     cycle_start: dt.datetime | None = None
     next_tick: dt.datetime | None = None   # the clock has nothing to do before this instant
-    decision_counts: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    decision_counts: dict[tuple[Any, ...], int] = field(default_factory=dict)
     cycle_minutes: float = 0.0
     cycle_transactions: int = 0
     cycle_clean: bool = True

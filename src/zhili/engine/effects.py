@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +20,7 @@ from .book import SubjectBook
 from .records import Decision, Explanation, Hold, Notice, Sanction, ViolationRecord
 
 DAY = dt.timedelta(days=1)
+_NONE: Mapping[str, Any] = {}
 
 
 def _num(value: Any) -> Decimal:
@@ -45,23 +45,22 @@ class Effects:
         self.pack = pack
         self.tz = pack.timezone
         self._rule_provs = {code: r.provenance.to_dict() for code, r in pack.rules.items()}
+        self.starts = {n: float(s.start.value) for n, s in pack.scores.items()}
+        self.merged: dict[tuple[str, tuple[str, ...], int], Consequences] = {}
+        from .clock import Clock
+
+        self.clock = Clock(pack, self)
 
     # -- decisions ---------------------------------------------------------------------------
     def decide(self, book: SubjectBook, at: dt.datetime, kind: str, rule: str,
                cause: str | None, detail: Mapping[str, Any], text: str,
                provenance: Mapping[str, Any], inputs: Mapping[str, Any] | None = None
                ) -> Decision:
-        # Ids name what the decision is, not where it sits, so a recomputed history gives the
-        # same decision the same id: cause, kind, rule, subject, and a count among equals.
-        key = (cause or at.isoformat(), kind, rule)
+        key = (cause, at, kind, rule) if cause is None else (cause, kind, rule)
         n = book.decision_counts.get(key, 0)
         book.decision_counts[key] = n + 1
-        decision = Decision(
-            id=f"{key[0]}/{kind}/{rule}/{book.subject.id}" + (f"#{n + 1}" if n else ""),
-            at=at, subject=book.subject.id, kind=kind, rule=rule, pack=self.pack.code,
-            version=self.pack.version, cause=cause, detail=detail,
-            explanation=Explanation(rule, text, provenance, inputs or {}),
-        )
+        decision = Decision(at, book.subject.id, kind, rule, self.pack.code, self.pack.version,
+                            cause, detail, Explanation(rule, text, provenance, inputs or _NONE), n)
         book.decisions.append(decision)
         return decision
 
@@ -270,7 +269,7 @@ class Effects:
              rule: str, cause: str | None, why: str) -> None:
         for i, s in enumerate(book.sanctions):
             if s.end is None and s.start <= at and match(s):
-                book.sanctions[i] = replace(s, end=at)
+                book.sanctions[i] = s._replace(end=at)
                 self.decide(book, at, "lift", rule, cause, {"sanction": s.name},
                             f"{s.name} lifted: {why}", {})
 
@@ -278,7 +277,7 @@ class Effects:
                 rule: str, cause: str | None, why: str) -> None:
         for i, h in enumerate(book.holds):
             if h.end is None and h.start <= at and match(h):
-                book.holds[i] = replace(h, end=at)
+                book.holds[i] = h._replace(end=at)
                 self.decide(book, at, "release", rule, cause,
                             {"account": h.account, "amount": h.amount if h.amount is not None
                              else "all"}, f"hold on {h.account} released: {why}", {})

@@ -11,7 +11,6 @@ import copy
 import datetime as dt
 import heapq
 from collections.abc import Callable
-from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -21,7 +20,6 @@ from ..rules import Pack
 from ..rules.model import Consequences, Rule
 from ..timekit import add_working_days, local_date, natural_year, parse_instant
 from .book import AppealBook, SubjectBook
-from .clock import Clock
 from .effects import DAY, Effects, prov_of
 from .records import ViolationRecord
 from .subjects import Subject
@@ -40,12 +38,13 @@ class OutOfOrder(ZhiliError):
 
 class ComponentFold:
     def __init__(self, pack: Pack, subjects: dict[str, Subject],
-                 voided: frozenset[str] = frozenset()):
+                 voided: frozenset[str] = frozenset(), effects: Effects | None = None):
         self.pack = pack
         self.subjects = subjects
         self.voided = voided
-        self.effects = Effects(pack)
-        self.clock = Clock(pack, self.effects)
+        # Effects and the clock hold no state of their own: one pair serves every component.
+        self.effects = effects or Effects(pack)
+        self.clock = self.effects.clock
         self.books: dict[str, SubjectBook] = {}
         self.horizon: dt.datetime | None = None
         self.violation_owner: dict[str, tuple[str, dt.datetime]] = {}
@@ -56,9 +55,9 @@ class ComponentFold:
         self.timers: list[tuple[dt.datetime, int, str, Timer]] = []
         self._timer_seq = 0
         self.links: list[tuple[dt.datetime | None, str, str]] = self._attribute_links()
-        self.starts = {n: float(s.start.value) for n, s in pack.scores.items()}
-        # (rule, flags, tier) -> merged consequences; merging is pure, so it is done once
-        self._merged: dict[tuple[str, tuple[str, ...], int], Consequences] = {}
+        self.starts = self.effects.starts
+        # (rule, flags, tier) -> merged consequences; merging is pure, so done once per pack
+        self._merged = self.effects.merged
 
     # -- books and time --------------------------------------------------------------------------
     def book(self, sid: str) -> SubjectBook:
@@ -107,11 +106,11 @@ class ComponentFold:
             handler(self, event)
         elif event.subject is not None:
             self.touch(event.subject, event.at)
-        extra = _MECHANISMS if _loaded else mechanisms()
-        if extra:
-            for mechanism in extra:
-                if self.grant is None:
-                    mechanism(self, event)
+        extra = _MECHANISMS.get(event.type, _FOR_EVERY_TYPE) if _loaded else mechanisms(
+            event.type)
+        for mechanism in extra:
+            if self.grant is None:
+                mechanism(self, event)
         return self.grant is None
 
     def on_violation(self, e: ev.Violation) -> None:
@@ -128,7 +127,7 @@ class ComponentFold:
         book = self.touch(rec.subject, rec.at)
         cons, n, key = self._with_repeats(book, rule, rec)
         if n != 1:
-            rec = replace(rec, occurrence=n)
+            rec = rec._replace(occurrence=n)
         book.violations.append(rec)
         book.occurrences.setdefault(key, []).append(rec.at)
         book.cycle_clean = False
@@ -301,7 +300,7 @@ class ComponentFold:
 
                 scope = resolve_scope(d.scope, rec) or "store"
                 day = local_date(e.at, self.pack.timezone).isoformat()
-                rec = replace(rec, id=f"{d.rule}:{e.subject}:{scope}:{day}")
+                rec = rec._replace(id=f"{d.rule}:{e.subject}:{scope}:{day}")
             self.violate(rec)
 
     def on_content(self, e: ev.ContentPublished) -> None:
@@ -413,20 +412,33 @@ HANDLERS: dict[str, Callable[[ComponentFold, Any], None]] = {
 }
 
 
-_MECHANISMS: list[Callable[[ComponentFold, ev.Event], None]] = []
+Mechanism = Callable[[ComponentFold, ev.Event], None]
+_MECHANISMS: dict[str, list[Mechanism]] = {}  # event type -> mechanisms that handle it
+_FOR_EVERY_TYPE: list[Mechanism] = []
 # Modules that register mechanisms when imported; each is optional until its capability exists.
 MECHANISM_MODULES = ("zhili.documents.mechanism", "zhili.workflows.mechanism")
 _loaded = False
 
 
-def register_mechanism(fn: Callable[[ComponentFold, ev.Event], None]) -> None:
-    """Add a mechanism that sees every event after the engine's own handling (documents,
-    inspections). It may call ``fold.violate``, ``fold.effects`` and ``fold.schedule``."""
-    if fn not in _MECHANISMS:
-        _MECHANISMS.append(fn)
+def register_mechanism(fn: Mechanism, types: tuple[str, ...] | None = None) -> None:
+    """Add a mechanism that sees events after the engine's own handling (documents,
+    inspections): those of ``types``, or every event. It may call ``fold.violate``,
+    ``fold.effects`` and ``fold.schedule``."""
+    if types is None:
+        if fn not in _FOR_EVERY_TYPE:
+            _FOR_EVERY_TYPE.append(fn)
+            for handlers in _MECHANISMS.values():
+                handlers.append(fn)
+        return
+    for kind in types:
+        if kind not in ev.EVENT_TYPES:
+            raise ValueError(f"unknown event type {kind!r}")
+        handlers = _MECHANISMS.setdefault(kind, list(_FOR_EVERY_TYPE))
+        if fn not in handlers:
+            handlers.append(fn)
 
 
-def mechanisms() -> list[Callable[[ComponentFold, ev.Event], None]]:
+def mechanisms(kind: str) -> list[Mechanism]:
     global _loaded
     if not _loaded:
         _loaded = True
@@ -438,7 +450,7 @@ def mechanisms() -> list[Callable[[ComponentFold, ev.Event], None]]:
             except ModuleNotFoundError as err:
                 if err.name is None or not name.startswith(err.name):
                     raise
-    return _MECHANISMS
+    return _MECHANISMS.get(kind, _FOR_EVERY_TYPE)
 
 
 def clone_fold(fold: ComponentFold) -> ComponentFold:

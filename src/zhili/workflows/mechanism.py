@@ -67,4 +67,4 @@ def on_event(fold: ComponentFold, event: Event) -> None:
     ))
 
 
-register_mechanism(on_event)
+register_mechanism(on_event, types=("inspection_enabled", "inspection_result"))
