@@ -162,6 +162,14 @@ def _case(raw: Any, file: str, i: int, folder: Path) -> Case:
 
 
 def run_case(case: Case) -> CaseResult:
+    """Run one case; an input error found while folding names the file and the case."""
+    try:
+        return _run(case)
+    except InputError as err:
+        raise err.within(file=case.file, path=f"case {case.name!r}") from None
+
+
+def _run(case: Case) -> CaseResult:
     events = list(case.events)
     tz = case.pack.timezone
     if case.orders is not None:

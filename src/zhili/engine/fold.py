@@ -11,6 +11,7 @@ import copy
 import datetime as dt
 import heapq
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -114,8 +115,11 @@ class ComponentFold:
         return self.grant is None
 
     def on_violation(self, e: ev.Violation) -> None:
+        if e.score is not None and e.score not in self.pack.scores:
+            raise EventError(f"violation {e.id}: pack {self.pack.code} has no score "
+                             f"{e.score!r}; scores: {', '.join(self.pack.scores)}", path="score")
         self.violate(ViolationRecord(e.id, e.at, e.subject or "", e.code, e.item, e.amount,
-                                     e.flags, e.evidence))
+                                     e.flags, e.evidence, score=e.score))
 
     def violate(self, rec: ViolationRecord) -> None:
         if rec.id in self.violation_owner:
@@ -126,6 +130,8 @@ class ComponentFold:
         rule = self.pack.rule(rec.code)
         book = self.touch(rec.subject, rec.at)
         cons, n, key = self._with_repeats(book, rule, rec)
+        if rec.score is not None:  # the event names the score its deductions apply to
+            cons = replace(cons, deduct=tuple((rec.score, p) for _, p in cons.deduct))
         if n != 1:
             rec = rec._replace(occurrence=n)
         book.violations.append(rec)

@@ -80,6 +80,7 @@ class ViolationRecord(NamedTuple):
     flags: tuple[str, ...] = ()
     evidence: Mapping[str, Any] = _EMPTY
     occurrence: int = 1
+    score: str | None = None      # the score the event said its deductions apply to
 
     def to_dict(self) -> dict[str, Any]:
         return _jsonable({"id": self.id, "at": self.at, "code": self.code, "item": self.item,

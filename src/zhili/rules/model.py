@@ -99,7 +99,6 @@ class Rule:
     consequences: Consequences
     flags: Mapping[str, Variant] = field(default_factory=dict)
     repeats: RepeatSpec | None = None
-    score: str | None = None          # the score a violation's `score` field may select
     scope: str | None = None          # how a violation of this rule is scoped for counting
 
     def consequences_for(self, flags: tuple[str, ...]) -> Consequences:

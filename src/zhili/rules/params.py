@@ -7,7 +7,6 @@ import re
 from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from ..errors import PackError
@@ -26,6 +25,11 @@ class Provenance:
     quote: str | None = None
     assumption: str | None = None
     override: bool = False
+    _dict: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Many decisions cite the same provenance: build its mapping once, share it read-only.
+        object.__setattr__(self, "_dict", self._as_dict())
 
     @property
     def is_assumption(self) -> bool:
@@ -39,7 +43,7 @@ class Provenance:
         return f"source {self.file}: 「{self.quote}」"
 
     def to_dict(self) -> Mapping[str, Any]:
-        return _provenance_dict(self)
+        return self._dict
 
     def _as_dict(self) -> dict[str, Any]:
         if self.override:
@@ -47,11 +51,6 @@ class Provenance:
         if self.assumption is not None:
             return {"assumption": self.assumption}
         return {"source": self.file, "quote": self.quote}
-
-
-@lru_cache(maxsize=4096)
-def _provenance_dict(p: Provenance) -> Mapping[str, Any]:
-    return p._as_dict()  # shared by many decisions: read it, never change it
 
 
 @dataclass(frozen=True, slots=True)

@@ -161,7 +161,7 @@ def appeals(b: Builder, node: Any) -> Appeals | None:
 
 def rule(b: Builder, code: str, spec: Any) -> Rule:
     p = f"rules.{code}"
-    b.mapping(spec, p, (*CONSEQUENCE_KEYS, "meaning", "flags", "repeats", "score", "scope"),
+    b.mapping(spec, p, (*CONSEQUENCE_KEYS, "meaning", "flags", "repeats", "scope"),
               ("meaning",))
     prov = b.prov(spec, p, None)
     if prov is None:
@@ -196,7 +196,7 @@ def rule(b: Builder, code: str, spec: Any) -> Rule:
                              r.get("counter", code), bool(r.get("per_scope")), tuple(tiers),
                              rprov or Provenance())
     return Rule(code, str(spec["meaning"]), prov, b.consequences(spec, p, prov), flags,
-                repeats, spec.get("score"), spec.get("scope"))
+                repeats, spec.get("scope"))
 
 
 def determinations(b: Builder, node: Any, rules: Mapping[str, Rule]) -> tuple[Determination, ...]:
