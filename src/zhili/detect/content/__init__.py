@@ -7,9 +7,8 @@ transcripts, chats and captions, and the violations they become on a pack.
 
 from .lexicon import FINDINGS, Lexicon, load_lexicon, parse_lexicon
 from .normalize import normalize
-from .scanner import Finding, scan
+from .scanner import Finding, scan, scan_many
 from .violations import violations_for
 
 __all__ = ["FINDINGS", "Finding", "Lexicon", "load_lexicon", "normalize", "parse_lexicon",
-           "scan",
-           "violations_for"]
+           "scan", "scan_many", "violations_for"]

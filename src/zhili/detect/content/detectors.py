@@ -5,16 +5,30 @@ Each runs on the view of :mod:`.normalize` that suits it. Numbers run on the squ
 the folded view, which keeps ``. / : - _`` and clause punctuation (so that "保质期12个月，美白"
 is two clauses, not a promise), and whose offsets are the original's. The words they use
 (cues, units, verbs) come from the lexicon's ``detectors`` section.
+
+Most product copy holds no phone number, URL, WeChat ID or efficacy wording, so each detector
+has a necessary condition on the squeezed view: a hint word (``Detectors.hints``, which the
+scanner adds to its automaton, so they cost no extra pass) or a mobile-number shape
+(``Detectors.gates``, one regex pass per batch of texts). A detector runs on a text, and builds
+the views it needs, only when its condition holds there. A condition is necessary, not a
+guess: whatever the detector finds holds what the condition looks for, and the squeezed view
+holds it too (see each condition below).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .normalize import CLAUSE, SOFT, Normalized
+from .normalize import CLAUSE_PUNCT, SOFT, Normalized, squeeze
+
+# The detectors, as bits of a text's gate. NUMBERS: a mobile number may stand in the text;
+# QQ_CUE: a QQ cue may (both run the number detector, see Detectors.numbers).
+NUMBERS, URLS, WXIDS, EFFICACY, QQ_CUE = 1, 2, 4, 8, 16
+EVERY = NUMBERS | URLS | WXIDS | EFFICACY | QQ_CUE
 
 MOBILE = re.compile(r"(?:86)?(1[3-9]\d{9})")
 DIGIT_RUN = re.compile(r"\d{5,}")
@@ -24,6 +38,10 @@ URL = re.compile(
     r"(?:https?:/+|www\.)[a-z0-9./:_-]*[a-z0-9/]"
     r"|(?<![a-z0-9._-])(?:[a-z0-9-]+\.)+(?:" + "|".join(TLDS) + r")(?![a-z0-9])(?:/[a-z0-9./_-]*)?"
 )
+# A mobile number, wherever it stands.
+MOBILE_SHAPE = re.compile(r"1[3-9]\d{9}")
+# A clause mark in the original text: exactly the characters that fold to CLAUSE.
+CLAUSE_MARK = re.compile("[" + re.escape(CLAUSE_PUNCT) + "]")
 WECHAT_ID_AFTER = re.compile(r"(?:号码|号|id)?[\x00:]*([a-z][a-z0-9_-]{5,19})(?![a-z0-9_-])")
 WXID = re.compile(r"(?<![a-z0-9])wxid_[a-z0-9_-]{4,}")
 NUMBER = r"(?:\d+(?:\.\d+)?|[十百千半两几]+\d*)"
@@ -50,8 +68,15 @@ class Detectors:
 
     def __init__(self, config: Mapping[str, Mapping[str, Any]]):
         self.config = config
-        self.not_after = _words(config.get("mobile_number", {}), "not_after")
+        not_after = _words(config.get("mobile_number", {}), "not_after")
+        self.not_after = re.compile(_alternation(not_after)) if not_after else None
         self.qq_cues = _words(config.get("qq_number", {}), "cues")
+        # A cue without digits cannot end inside a digit run (see `numbers`).
+        self.cues_without_digits = not any(re.search(r"\d", c) for c in self.qq_cues)
+        # A cue that ends at most 3 characters before the end of the searched window.
+        self.cue_rx = (re.compile(_alternation(self.qq_cues) + r"(?=(?s:.){0,3}\Z)")
+                       if self.qq_cues else None)
+        self.cue_reach = 3 + max((len(c) for c in self.qq_cues), default=0)
         self.allowed_domains = tuple(_words(config.get("url", {}), "allowed_domains"))
         eff = config.get("efficacy_pattern", {})
         gap = f"{re.escape(SOFT)}*"
@@ -68,26 +93,106 @@ class Detectors:
         if effects and quantity:
             self.efficacy.append(("<efficacy:effect+quantity>", re.compile(
                 f"{_alternation(effects)}{quantity}")))
+        # Both patterns hold an effect word as it is written: a hint word (see below).
+        self.effect_words = effects
+        self._build_conditions()
+
+    # --- necessary conditions ------------------------------------------------------------------
+    def _build_conditions(self) -> None:
+        """Per detector, what the squeezed view of every text it finds something in holds:
+        a hint word (``hints``: word → bits), or (numbers) a mobile number (``gates``). A
+        detector without such a condition runs on every text (``always``)."""
+        self.hints: dict[str, int] = {}
+        self.always = 0
+
+        def hint(bit: int, words: Sequence[str] | None) -> None:
+            if words is None:
+                self.always |= bit
+            for w in words or ():
+                if squeeze(w) != w:          # not as the squeezed view would hold it
+                    self.always |= bit
+                self.hints[w] = self.hints.get(w, 0) | bit
+
+        # numbers: a mobile number inside a digit run, or a QQ cue (no digit in it) ending at
+        # most 3 characters before a digit run (see _may_be_introduced).
+        hint(QQ_CUE, self.qq_cues if self.cues_without_digits else None)
+        hint(URLS, ("http", "www", *TLDS))     # every URL match holds one of them
+        hint(WXIDS, ("wxid",))                 # after a contact term: the scanner's
+        if self.efficacy:
+            hint(EFFICACY, self.effect_words)
+
+    def gates(self, joined: str, starts: Sequence[int]) -> list[int]:
+        """For squeezed views joined by ``JOIN`` (view ``i`` begins at ``starts[i]``), the
+        detectors that run whatever the hint words: ``always``, and NUMBERS where a mobile
+        number may stand (a pattern that cannot match across ``JOIN``)."""
+        out = [self.always] * len(starts)
+        if len(starts) == 1:
+            return [out[0] | NUMBERS] if MOBILE_SHAPE.search(joined) else out
+        for m in MOBILE_SHAPE.finditer(joined):
+            out[bisect.bisect_right(starts, m.start()) - 1] |= NUMBERS
+        return out
 
     # --- numbers -------------------------------------------------------------------------------
-    def numbers(self, norm: Normalized) -> Iterator[Hit]:
-        """Mobile numbers anywhere; QQ numbers only when introduced as a contact."""
+    def numbers(self, norm: Normalized, cues: bool = True) -> Iterator[Hit]:
+        """Mobile numbers anywhere; QQ numbers only when introduced as a contact. ``cues=False``
+        says that the text holds no QQ cue: then only the digit runs that hold a mobile number
+        can hold a hit (see _may_be_introduced), and only they are looked at."""
         text = norm.squeezed
-        for run in DIGIT_RUN.finditer(text):
-            # The whole run first (evasion puts commas inside a number), then its clauses.
-            whole = self._number(norm, *run.span())
-            if whole is not None:
-                yield whole
-                continue
-            pieces = self._clauses(norm, *run.span())
+        for s, e in (self._runs(text) if cues else self._mobile_runs(text)):
+            if self._blocked(text, s):
+                # No number in the whole run (nor in its first clause, which starts at s too);
+                # a later clause starts after s: it needs a mobile number starting after s or,
+                # as in _may_be_introduced, a QQ cue before s.
+                if not (MOBILE.search(text, s + 1, e) or self._may_be_introduced(text, s)):
+                    continue
+            else:
+                if not (MOBILE.search(text, s, e) or self._may_be_introduced(text, s)):
+                    continue                  # see _may_be_introduced
+                # The whole run first (evasion puts commas inside a number), then its clauses.
+                whole = self._number(norm, s, e)
+                if whole is not None:
+                    yield whole
+                    continue
+            pieces = self._clauses(norm, s, e)
             for s, e in pieces if len(pieces) > 1 else ():
                 hit = self._number(norm, s, e)
                 if hit is not None:
                     yield hit
 
+    @staticmethod
+    def _runs(text: str) -> Iterator[tuple[int, int]]:
+        return (m.span() for m in DIGIT_RUN.finditer(text))
+
+    @staticmethod
+    def _mobile_runs(text: str) -> Iterator[tuple[int, int]]:
+        """The digit runs holding a mobile number, in order (``\\d`` is ``str.isdecimal``)."""
+        end = -1
+        for m in MOBILE_SHAPE.finditer(text):
+            if m.start() < end:
+                continue                      # in the run already given
+            start = m.start()
+            while start > 0 and text[start - 1].isdecimal():
+                start -= 1
+            run = DIGIT_RUN.match(text, start)
+            assert run is not None
+            end = run.end()
+            yield start, end
+
+    def _may_be_introduced(self, text: str, s: int) -> bool:
+        """Necessary for a QQ number in a digit run starting at ``s`` or in a clause of it
+        starting at ``p >= s``: a cue ends at most 3 characters before ``p``; a cue holds no
+        digit, so it ends at or before ``s``, hence at most 3 characters before ``s``. With
+        ``MOBILE.search`` over the run, this is the condition under which a run may hold a
+        number at all."""
+        return not self.cues_without_digits or self._introduced(text, s)
+
+    def _blocked(self, text: str, s: int) -> bool:
+        """A ``not_after`` word (订单, 单号 …) stands in the 6 characters before ``s``."""
+        return bool(self.not_after and self.not_after.search(text, max(0, s - 6), s))
+
     def _number(self, norm: Normalized, s: int, e: int) -> Hit | None:
         text = norm.squeezed
-        if e - s < 5 or any(cue in text[max(0, s - 6):s] for cue in self.not_after):
+        if e - s < 5 or self._blocked(text, s):
             return None
         mobile = self._mobile(norm, s, e)
         if mobile is not None:
@@ -99,20 +204,21 @@ class Detectors:
     @staticmethod
     def _clauses(norm: Normalized, s: int, e: int) -> list[tuple[int, int]]:
         """A squeezed digit run cut where clause punctuation stood between two digits: "售价
-        138，12345678" holds two numbers, not one."""
-        out, start, origin, folded = [], s, norm.origin, norm.folded
-        for i in range(s + 1, e):
-            a, b = int(origin[i - 1]), int(origin[i])
-            if b - a > 1 and CLAUSE in folded[a + 1:b]:
-                out.append((start, i))
-                start = i
-        out.append((start, e))
-        return out
+        138，12345678" holds two numbers, not one. A clause mark of the original between the
+        run's first and last digit cuts the run before the first digit after it."""
+        origin = norm.origin
+        cuts = sorted({bisect.bisect_right(origin, m.start(), s, e) for m in
+                       CLAUSE_MARK.finditer(norm.original, origin[s], origin[e - 1])})
+        bounds = [s, *cuts, e]
+        return list(zip(bounds, bounds[1:], strict=False))
 
     def _mobile(self, norm: Normalized, s: int, e: int) -> tuple[int, int] | None:
         """The span of a mobile number that is the whole digit run, or the whole of one of its
         segments written in one script (so that 买一送一13812345678 still finds the number)."""
-        for a, b in [(s, e), *self._segments(norm, s, e)]:
+        if e - s < 11:                        # a mobile number has 11 digits, 13 with 86
+            return None
+        # A segment is shorter than its run: only a run of 12 or more holds an 11-digit one.
+        for a, b in [(s, e), *(self._segments(norm, s, e) if e - s > 11 else ())]:
             m = MOBILE.fullmatch(norm.squeezed, a, b)
             if m:
                 return m.start(1), m.end(1)
@@ -120,8 +226,12 @@ class Detectors:
 
     @staticmethod
     def _segments(norm: Normalized, s: int, e: int) -> list[tuple[int, int]]:
+        origin, original = norm.origin, norm.original
+        if max(original[origin[s]:origin[e - 1] + 1]) < "\u3400":
+            return []                         # no Han digit at all: one script
+
         def han(i: int) -> bool:
-            return ord(norm.original[int(norm.origin[i])]) >= 0x3400
+            return ord(original[origin[i]]) >= 0x3400
 
         out, start = [], s
         for i in range(s + 1, e):
@@ -133,12 +243,9 @@ class Detectors:
         return out
 
     def _introduced(self, text: str, s: int) -> bool:
-        window = text[max(0, s - 3 - max((len(c) for c in self.qq_cues), default=0)):s]
-        for cue in self.qq_cues:
-            at = window.rfind(cue)
-            if at >= 0 and len(window) - (at + len(cue)) <= 3:
-                return True
-        return False
+        """A QQ cue ends at most 3 characters before ``s``."""
+        return self.cue_rx is not None and self.cue_rx.search(
+            text, max(0, s - self.cue_reach), s) is not None
 
     # --- links and IDs -------------------------------------------------------------------------
     def urls(self, norm: Normalized) -> Iterator[Hit]:

@@ -14,6 +14,11 @@ few vectorised passes, never a Python loop per character):
   so that 微 信, 微-信 and 微💬信 all read 微信. ``origin[i]`` is the index in the original text of
   squeezed character ``i``.
 
+Only ``squeezed`` is built up front (one table lookup, one decode, one ``str.replace``): the
+automaton and the number detector need it for every text. ``folded`` and ``origin`` are built
+on first use, which for most product copy (no finding, no URL, no efficacy wording) is never.
+:func:`normalize_many` builds the squeezed views of many texts with one pass over all of them.
+
 Characters whose NFKC form is longer than one character (⑩, ㎏) are kept as they are: they
 would break the one-to-one folded view and do not occur inside the words we look for.
 """
@@ -21,6 +26,7 @@ would break the one-to-one folded view and do not occur inside the words we look
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -45,24 +51,70 @@ _COMPAT_RANGES = (
 )
 _CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
 _SIZE = 0x110000
-
-
-@dataclass(frozen=True, slots=True)
-class Normalized:
-    original: str
-    folded: str
-    squeezed: str
-    origin: npt.NDArray[np.int64]
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """Original offsets of squeezed span ``[start, end)``."""
-        return int(self.origin[start]), int(self.origin[end - 1]) + 1
+# Joins the texts of a batch; never in a squeezed view (it is a control character, a separator).
+JOIN = "\x02"
+_BATCH_CHARS = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
 class _Tables:
-    fold: npt.NDArray[np.uint32]
-    keep: npt.NDArray[np.bool_]
+    fold: npt.NDArray[np.uint32]         # code point → folded code point (or a sentinel)
+    keep: npt.NDArray[np.bool_]          # code point → kept in the squeezed view
+    squeeze: npt.NDArray[np.uint32]      # like fold, but every separator → SOFT
+
+
+class Normalized:
+    """The views of one text. ``folded`` and ``origin`` are computed when first read."""
+
+    __slots__ = ("_codes", "_folded", "_origin", "original", "squeezed")
+
+    def __init__(self, original: str, squeezed: str,
+                 codes: npt.NDArray[np.uint32] | None = None):
+        self.original = original
+        self.squeezed = squeezed
+        self._codes = codes                 # the code points of original, if already at hand
+        self._folded: str | None = None
+        self._origin: list[int] | None = None
+
+    @property
+    def codes(self) -> npt.NDArray[np.uint32]:
+        if self._codes is None:
+            self._codes = _codes(self.original)
+        return self._codes
+
+    @property
+    def folded(self) -> str:
+        if self._folded is None:
+            self._folded = _tables().fold[self.codes].tobytes().decode("utf-32-le")
+        return self._folded
+
+    @property
+    def origin(self) -> list[int]:
+        if self._origin is None:
+            if len(self.squeezed) == len(self.original):
+                self._origin = list(range(len(self.original)))
+            else:
+                self._origin = _tables().keep[self.codes].nonzero()[0].tolist()
+        return self._origin
+
+    def build_all(self) -> None:
+        """Build the lazy views now."""
+        _ = self.folded, self.origin
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original offsets of squeezed span ``[start, end)``."""
+        origin = self.origin
+        return origin[start], origin[end - 1] + 1
+
+    def folded_char(self, i: int) -> str:
+        """``folded[i]`` without building the whole folded view."""
+        if self._folded is not None:
+            return self._folded[i]
+        return chr(_tables().fold[ord(self.original[i])])
+
+
+def _codes(text: str) -> npt.NDArray[np.uint32]:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
 def _fold_char(ch: str, t2s: dict[str, str]) -> str:
@@ -109,9 +161,10 @@ def _tables() -> _Tables:
         fold[ord(src)] = ord(CHINESE_DIGITS.get(dst, dst))
     for src, dst in CHINESE_DIGITS.items():
         fold[ord(src)] = ord(dst)
-    fold.setflags(write=False)
-    keep.setflags(write=False)
-    return _Tables(fold, keep)
+    squeeze_ = np.where(keep, fold, np.uint32(ord(SOFT))).astype(np.uint32)
+    for table in (fold, keep, squeeze_):
+        table.setflags(write=False)
+    return _Tables(fold, keep, squeeze_)
 
 
 def warm_up() -> None:
@@ -119,22 +172,52 @@ def warm_up() -> None:
     _tables()
 
 
-def normalize(text: str) -> Normalized:
-    tables = _tables()
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    folded = tables.fold[codes]
-    keep = tables.keep[codes]
-    squeezed = folded[keep]
-    return Normalized(
-        original=text,
-        folded=folded.tobytes().decode("utf-32-le"),
-        squeezed=squeezed.tobytes().decode("utf-32-le"),
-        origin=np.flatnonzero(keep),
-    )
+def _squeeze(codes: npt.NDArray[np.uint32]) -> str:
+    return _tables().squeeze[codes].tobytes().decode("utf-32-le").replace(SOFT, "")
 
 
 def squeeze(text: str) -> str:
-    """The squeezed form alone: how lexicon terms and phrases are stored."""
-    tables = _tables()
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    return tables.fold[codes][tables.keep[codes]].tobytes().decode("utf-32-le")
+    """The squeezed view alone: how lexicon terms and phrases are stored."""
+    return _squeeze(_codes(text))
+
+
+def normalize(text: str) -> Normalized:
+    codes = _codes(text)
+    return Normalized(text, _squeeze(codes), codes)
+
+
+def normalize_many(texts: Sequence[str]) -> list[Normalized]:
+    """``[normalize(t) for t in texts]``, with one table lookup per batch of about a million
+    characters instead of one per text."""
+    return [norm for batch in batches(texts) for norm in batch.views]
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """The views of consecutive texts, and their squeezed views joined by ``JOIN`` (which no
+    squeezed view holds): ``joined[starts[i]:]`` begins the squeezed view of text ``i``."""
+    views: list[Normalized]
+    joined: str
+    starts: list[int]
+
+
+def batches(texts: Sequence[str], size: int = _BATCH_CHARS) -> Iterator[Batch]:
+    """The texts in batches of about ``size`` characters, normalised one batch at a time."""
+    table = _tables().squeeze
+    start = 0
+    while start < len(texts):
+        end, chars = start, 0
+        while end < len(texts) and (chars < size or end == start):
+            chars += len(texts[end]) + 1
+            end += 1
+        batch = texts[start:end]
+        codes = _codes(JOIN.join(batch))
+        squeezed = table[codes]
+        bounds = np.cumsum([0] + [len(t) + 1 for t in batch]).tolist()
+        squeezed[np.array(bounds[1:-1], dtype=np.int64) - 1] = ord(JOIN)
+        joined = squeezed.tobytes().decode("utf-32-le").replace(SOFT, "")
+        views = joined.split(JOIN)
+        starts = np.cumsum([0] + [len(v) + 1 for v in views[:-1]]).tolist()
+        yield Batch([Normalized(t, v, codes[a:a + len(t)])
+                     for t, v, a in zip(batch, views, bounds, strict=False)], joined, starts)
+        start = end

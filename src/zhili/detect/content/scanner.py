@@ -5,17 +5,26 @@ over the squeezed view, the pattern detectors, the context rules, and the catego
 labels. A term match is dropped when it lies wholly inside an allowed phrase that applies to
 the text's category and the pack's options, when its term does not apply to the category, or
 when a term made of Latin letters is glued to other letters (the "v信" inside "TV信号").
+
+Most product copy has no finding, so the common case is kept cheap: what a pattern stands for
+in a category is worked out once per lexicon and category, the URL, WeChat ID and efficacy
+detectors run only when their necessary condition holds (see :mod:`.detectors`), and the folded
+view and the offset map are built only when a detector or a finding needs them.
+:func:`scan_many` also shares the normalisation of many texts. ``exhaustive=True`` (for tests)
+skips every shortcut: all detectors run and all views are built.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .detectors import Detectors, Hit
+import ahocorasick_rs
+
+from .detectors import EFFICACY, EVERY, NUMBERS, QQ_CUE, URLS, WXIDS, Detectors, Hit
 from .lexicon import Lexicon, default_lexicon
-from .normalize import Normalized, normalize
+from .normalize import Normalized, batches, normalize, squeeze
 
 _EMPTY: Mapping[str, Any] = {}
 
@@ -36,52 +45,117 @@ class Finding:
         return asdict(self)
 
 
-_compiled: dict[int, tuple[Lexicon, Detectors]] = {}
+# What one pattern of the automaton reports in a context: (finding, term, provenance) each.
+_Reports = tuple[tuple[str, str, str], ...]
 
 
-def _detectors(lex: Lexicon) -> Detectors:
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """The lexicon as it applies to one category and one set of pack options."""
+    allowed: frozenset[int]                 # patterns that are an allowed phrase here
+    reports: tuple[_Reports, ...]           # per pattern; () when it reports nothing here
+    labels: tuple[tuple[str, str, str], ...]   # (label, squeezed label, provenance)
+
+
+class _Compiled:
+    """What a lexicon needs at scan time, built once per lexicon."""
+
+    def __init__(self, lex: Lexicon):
+        self.lex = lex
+        self.detectors = Detectors(lex.detectors)
+        # The lexicon's patterns, then the detectors' hint words that are not among them: one
+        # pass gives the term matches and the detectors whose hint word stands in the text.
+        texts = [p.text for p in lex.patterns]
+        index = {t: i for i, t in enumerate(texts)}
+        self.bits = [0] * len(texts)
+        for word, bit in self.detectors.hints.items():
+            if word not in index:
+                index[word] = len(texts)
+                texts.append(word)
+                self.bits.append(0)
+            self.bits[index[word]] |= bit
+        self.automaton = ahocorasick_rs.AhoCorasick(texts,
+                                                    matchkind=ahocorasick_rs.MatchKind.Standard)
+        self.latin = tuple((t[0].isascii() and t[0].isalpha(), t[-1].isascii() and t[-1].isalpha())
+                           for t in texts)
+        self.options = tuple(sorted({ph.option for ph in lex.allow if ph.option is not None}))
+        self._contexts: dict[tuple[str | None, tuple[bool, ...]], _Context] = {}
+
+    def context(self, category: str | None, options: Mapping[str, Any]) -> _Context:
+        key = (category, tuple(bool(options.get(o)) for o in self.options))
+        ctx = self._contexts.get(key)
+        if ctx is None:
+            if len(self._contexts) > 256:
+                self._contexts.clear()
+            ctx = self._contexts[key] = self._build(category, options)
+        return ctx
+
+    def _build(self, category: str | None, options: Mapping[str, Any]) -> _Context:
+        allowed, reports = set(), []
+        for i, pattern in enumerate(self.lex.patterns):
+            if any(ph.applies(category, options) for ph in pattern.phrases):
+                allowed.add(i)
+            seen: dict[str, tuple[str, str, str]] = {}
+            for term in pattern.terms:
+                if term.finding not in seen and term.applies(category):
+                    seen[term.finding] = (term.finding, term.term, term.provenance)
+            reports.append(tuple(seen.values()))
+        reports += [()] * (len(self.bits) - len(reports))      # the hint words report nothing
+        labels = tuple((lb.label, squeeze(lb.label), lb.provenance)
+                       for lb in self.lex.label_for(category) if lb.label)
+        return _Context(frozenset(allowed), tuple(reports), labels)
+
+
+_compiled: dict[int, _Compiled] = {}
+
+
+def _compile(lex: Lexicon) -> _Compiled:
     hit = _compiled.get(id(lex))
-    if hit is None or hit[0] is not lex:
+    if hit is None or hit.lex is not lex:
         if len(_compiled) > 32:
             _compiled.clear()
-        hit = _compiled[id(lex)] = (lex, Detectors(lex.detectors))
-    return hit[1]
+        hit = _compiled[id(lex)] = _Compiled(lex)
+    return hit
 
 
-def _glued(folded: str, start: int, end: int, latin_start: bool, latin_end: bool) -> bool:
+def _glued(norm: Normalized, start: int, end: int, latin: tuple[bool, bool]) -> bool:
     def letter(i: int) -> bool:
-        return 0 <= i < len(folded) and folded[i].isascii() and folded[i].isalpha()
+        if not 0 <= i < len(norm.original):
+            return False
+        ch = norm.folded_char(i)
+        return ch.isascii() and ch.isalpha()
 
-    return (latin_start and letter(start - 1)) or (latin_end and letter(end))
+    return (latin[0] and letter(start - 1)) or (latin[1] and letter(end))
 
 
-def _term_findings(norm: Normalized, lex: Lexicon, category: str | None,
-                   options: Mapping[str, Any]) -> list[Finding]:
-    matches = lex.automaton.find_matches_as_indexes(norm.squeezed, overlapping=True)
-    if not matches:
-        return []
-    patterns = lex.patterns
-    allowed = [(s, e) for i, s, e in matches
-               if any(ph.applies(category, options) for ph in patterns[i].phrases)]
-    out = []
+def _term_findings(norm: Normalized, comp: _Compiled, ctx: _Context,
+                   matches: list[tuple[int, int, int]]) -> list[Finding]:
+    reports, allowed_ids = ctx.reports, ctx.allowed
+    allowed: list[tuple[int, int]] | None = None
+    out: list[Finding] = []
     for i, s, e in matches:
-        pattern = patterns[i]
-        if not pattern.terms or any(a <= s and e <= b for a, b in allowed):
+        found = reports[i]
+        if not found:
             continue
-        start, end = norm.span(s, e)
-        if _glued(norm.folded, start, end, pattern.latin_start, pattern.latin_end):
-            continue
-        seen = set()
-        for term in pattern.terms:
-            if term.finding not in seen and term.applies(category):
-                seen.add(term.finding)
-                out.append(Finding(term.finding, start, end, norm.original[start:end],
-                                   term.term, term.provenance))
+        if allowed is None:
+            allowed = [(a, b) for j, a, b in matches if j in allowed_ids]
+        for a, b in allowed:
+            if a <= s and e <= b:
+                break                           # inside an allowed phrase
+        else:
+            start, end = norm.span(s, e)
+            if _glued(norm, start, end, comp.latin[i]):
+                continue
+            text = norm.original[start:end]
+            out += [Finding(finding, start, end, text, term, prov)
+                    for finding, term, prov in found]
     return out
 
 
-def _pattern_findings(norm: Normalized, lex: Lexicon, det: Detectors,
-                      contact_ends: list[int]) -> list[Finding]:
+def _pattern_findings(norm: Normalized, comp: _Compiled, contact_ends: list[int],
+                      gate: int) -> list[Finding]:
+    lex, det = comp.lex, comp.detectors
+
     def finding(hit: Hit, term: str) -> Finding:
         spec = lex.detectors[hit.detector]
         return Finding(str(spec["finding"]), hit.start, hit.end,
@@ -90,14 +164,14 @@ def _pattern_findings(norm: Normalized, lex: Lexicon, det: Detectors,
 
     out = []
     active = lex.detectors
-    if "mobile_number" in active or "qq_number" in active:
-        out += [finding(h, f"<{h.detector}>") for h in det.numbers(norm)
+    if gate & (NUMBERS | QQ_CUE) and ("mobile_number" in active or "qq_number" in active):
+        out += [finding(h, f"<{h.detector}>") for h in det.numbers(norm, bool(gate & QQ_CUE))
                 if h.detector in active]
-    if "url" in active:
+    if gate & URLS and "url" in active:
         out += [finding(h, "<url>") for h in det.urls(norm)]
-    if "wechat_id" in active:
+    if (contact_ends or gate & WXIDS) and "wechat_id" in active:
         out += [finding(h, "<wechat_id>") for h in det.wechat_ids(norm, contact_ends)]
-    if "efficacy_pattern" in active:
+    if gate & EFFICACY and "efficacy_pattern" in active:
         out += [finding(h, term) for term, h in det.efficacy_promises(norm)]
     return out
 
@@ -114,22 +188,71 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return sorted(kept, key=lambda f: (f.start, f.end, f.finding, f.term))
 
 
+def _scan(norm: Normalized, comp: _Compiled, ctx: _Context, gate: int,
+          matches: list[tuple[int, int, int]]) -> list[Finding]:
+    """The findings of one text, given its automaton matches and the detectors that may find
+    something (``gate``; the detectors whose hint word is among the matches are added here)."""
+    found: list[Finding] = []
+    contact_ends: list[int] = []
+    if matches:
+        bits = comp.bits
+        for i, _, _ in matches:
+            gate |= bits[i]
+        found = _term_findings(norm, comp, ctx, matches)
+        if found:
+            contact_ends = [f.end for f in found if f.finding == "off_platform_contact"]
+    if gate or contact_ends:
+        found += _pattern_findings(norm, comp, contact_ends, gate)
+    if ctx.labels:
+        found += [Finding("required_label_missing", 0, 0, "", label, prov)
+                  for label, squeezed, prov in ctx.labels if squeezed not in norm.squeezed]
+    return _dedupe(found) if len(found) > 1 else found
+
+
 def scan(text: str, *, category: str | None = None, options: Mapping[str, Any] | None = None,
-         lexicon: Lexicon | None = None) -> list[Finding]:
+         lexicon: Lexicon | None = None, exhaustive: bool = False) -> list[Finding]:
     """The findings of RULES.md section 6 in ``text``.
 
     ``category`` is the goods category of the text (it decides category-bound terms, allowed
     function wording and required labels); ``options`` are the pack's content options (see
-    docs/content.md); ``lexicon`` defaults to the packaged one.
+    docs/content.md); ``lexicon`` defaults to the packaged one. ``exhaustive`` builds every
+    view and runs every detector whatever its necessary condition says (the reference that the
+    tests compare the shortcuts with).
     """
-    lex = lexicon or default_lexicon()
-    opts = options if options is not None else _EMPTY
+    comp = _compile(lexicon or default_lexicon())
+    ctx = comp.context(category, options if options is not None else _EMPTY)
     norm = normalize(text)
-    found = _term_findings(norm, lex, category, opts)
-    contact_ends = [f.end for f in found if f.finding == "off_platform_contact"]
-    found += _pattern_findings(norm, lex, _detectors(lex), contact_ends)
-    for label in lex.label_for(category):
-        if label.label and normalize(label.label).squeezed not in norm.squeezed:
-            found.append(Finding("required_label_missing", 0, 0, "", label.label,
-                                 label.provenance))
-    return _dedupe(found)
+    if exhaustive:
+        norm.build_all()
+        gate = EVERY
+    else:
+        gate = comp.detectors.gates(norm.squeezed, (0,))[0]
+    return _scan(norm, comp, ctx, gate,
+                 comp.automaton.find_matches_as_indexes(norm.squeezed, overlapping=True))
+
+
+def scan_many(texts: Sequence[str], *, category: str | None = None,
+              categories: Sequence[str | None] | None = None,
+              options: Mapping[str, Any] | None = None,
+              lexicon: Lexicon | None = None) -> list[list[Finding]]:
+    """``[scan(t, ...) for t in texts]``, faster: the texts are normalised together.
+
+    ``categories``, when given, has one category per text and takes the place of ``category``.
+    """
+    if categories is not None and len(categories) != len(texts):
+        raise ValueError(f"{len(categories)} categories for {len(texts)} texts")
+    comp = _compile(lexicon or default_lexicon())
+    opts = options if options is not None else _EMPTY
+    find = comp.automaton.find_matches_as_indexes
+    ctx = comp.context(category, opts)
+    out: list[list[Finding]] = []
+    for batch in batches(texts):
+        gates = comp.detectors.gates(batch.joined, batch.starts)
+        # The automaton over the whole batch first: its tables stay in the CPU cache.
+        matches = [find(norm.squeezed, overlapping=True) for norm in batch.views]
+        first = len(out)
+        for i, (norm, gate, m) in enumerate(zip(batch.views, gates, matches, strict=True)):
+            if categories is not None:
+                ctx = comp.context(categories[first + i], opts)
+            out.append(_scan(norm, comp, ctx, gate, m) if m or gate or ctx.labels else [])
+    return out
