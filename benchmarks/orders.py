@@ -69,6 +69,7 @@ GROUP BY ALL HAVING nrd >= 10 AND nrd >= 0.10 * orders
 
 GENERATE = """
 import sys
+from zhili.detect.orders.generate import generate_orders
 path, stores, days, seed, orders = sys.argv[1:]
 generate_orders(path, stores=int(stores), days=int(days), seed=int(seed), orders=int(orders))
 """
@@ -78,10 +79,11 @@ def peak_rss_gib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1 << 20)
 
 
-def pandas_line_rule(path: Path, rows: int) -> tuple[float, int]:
-
+def pandas_line_rule(path: Path, rows: int, total: int) -> tuple[float, int]:
+    # A uniform sample (not the first rows: the generator writes store by store).
+    pct = min(100.0, 100.0 * rows / total)
     frame = duckdb.sql(f"SELECT store, line, placed_at, nrd_at, line_assessed FROM "
-                       f"read_parquet('{path}') LIMIT {rows}").df()
+                       f"read_parquet('{path}') USING SAMPLE {pct}% (bernoulli, 7)").df()
     start = time.perf_counter()
     frame = frame[frame.line.notna() & frame.line_assessed]
     pday = (frame.placed_at.astype("int64") // 10**9 + 28800) // 86400
