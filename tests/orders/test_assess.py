@@ -131,3 +131,13 @@ def test_early_warning_knows_the_next_freeze_is_permanent():
     assert len(a.violations) == 3
     (w,) = [w for w in early_warnings(a) if w.code == "line_nrd_rate"]
     assert w.message.endswith("6 more disputes freeze it permanently")
+
+
+def test_early_warning_counts_qualifying_days_towards_a_store_streak():
+    rows = [r for d in (0, 1) for r in batch("s1", d, 100, 50, after=0, line=f"L{d}")]
+    result = assess_orders(table(rows), "aliexpress", until="2026-03-03", book=ThirtyDayBook())
+    (w,) = [w for w in early_warnings(result) if w.code == "store_nrd_streak"]
+    assert w.more_needed == 1
+    assert w.message == ("store: 2 days in a row with NRD disputes ≥ 30% and ≥ 50 "
+                         "(2026-03-01, 2026-03-02): 1 more such day freezes all non-Cainiao "
+                         "lines permanently")

@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from .assess import Assessment
-from .series import window_series
+from .series import qualify_days, window_series
 
-PHRASE = {"line": "freeze it", "ship_from": "freeze its overseas lines",
-          "store": "freeze all non-Cainiao lines"}
+PHRASE = {"line": "it", "ship_from": "its overseas lines", "store": "all non-Cainiao lines"}
+
+
+def _freeze(n: int | None) -> str:
+    return "freezes" if n == 1 else "freeze"
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ def early_warnings(a: Assessment) -> list[EarlyWarning]:
     for fc in a.families:
         for trig in fc.family.triggers:
             if trig.streak_days:
+                out += _streak_warnings(a, fc, trig, at)
                 continue
             c = fc.counts[trig.code]
             den, num = window_series(c, trig.window)
@@ -69,6 +73,37 @@ def early_warnings(a: Assessment) -> list[EarlyWarning]:
     return out
 
 
+def _streak_warnings(a: Assessment, fc: Any, trig: Any, at: dt.datetime) -> list[EarlyWarning]:
+    """Stores with qualifying days in a row up to the last day, short of a streak (5.3)."""
+    last = a.n_days - 1
+    q = qualify_days(fc.counts[trig.code], trig.threshold)
+    out = []
+    for index, (store, scope) in enumerate(fc.keys):
+        state = a.states.get((fc.family.name, store, scope))
+        floor = state.floor if state is not None else 0
+        if floor:
+            q_i = qualify_days(fc.only(trig.code, index), trig.threshold, floor)[0]
+        else:
+            q_i = q[index]
+        run = 0
+        while run < trig.streak_days and last - run >= floor and q_i[last - run] <= last:
+            run += 1
+        if run == 0 or run >= trig.streak_days:
+            continue
+        frozen = bool(a.book and fc.family.sanction_name(scope) in a.book.active(store, at))
+        days = [a.clock.date_of(a.day0 + last - k).isoformat() for k in reversed(range(run))]
+        more = trig.streak_days - run
+        tail = f"{_freeze(more)} {PHRASE[fc.family.name]} {_duration(a, trig.code)}".strip()
+        message = (f"{scope}: {run} day{'s' if run > 1 else ''} in a row with "
+                   f"{trig.event_name} ≥ {trig.threshold.rate_ppm / 10_000:g}% and ≥ "
+                   f"{trig.threshold.min_count} ({', '.join(days)}): "
+                   + ("frozen now" if frozen else f"{more} more such day{'s' if more > 1 else ''} "
+                      f"{tail}"))
+        out.append(EarlyWarning(store, fc.family.name, scope, trig.code, 0, 0, 0.0, more,
+                                frozen, message))
+    return out
+
+
 def _message(scope: str, name: str, orders: int, events: int, more: int | None,
              frozen: bool, action: str, duration: str) -> str:
     rate = f"{100 * events / orders:.1f}%" if orders else "—"
@@ -77,10 +112,12 @@ def _message(scope: str, name: str, orders: int, events: int, more: int | None,
         return f"{head}: frozen now"
     if more is None:
         return f"{head}: too few orders in the window to reach the threshold"
-    tail = f"{action} {duration}".strip()
     if more == 0:
-        return f"{head}: at the threshold; the next assessment will {tail}"
-    return f"{head}: {more} more {'disputes' if 'NRD' in name else name} {tail}"
+        return f"{head}: at the threshold; the next assessment will " + \
+            f"freeze {action} {duration}".strip()
+    noun = ("dispute" if more == 1 else "disputes") if "NRD" in name else \
+        (name.removesuffix("s") if more == 1 else name)
+    return f"{head}: {more} more {noun} " + f"{_freeze(more)} {action} {duration}".strip()
 
 
 def _prior(a: Assessment, store: str, scope: str, codes: set[str]) -> int:
