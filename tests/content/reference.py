@@ -1,0 +1,84 @@
+"""Reference implementations for the fast-path tests: the normalisation and the number detector
+as they were before the shortcuts (every view built eagerly with the fold/keep tables; every
+digit run and every clause looked at, character by character). Slow and plain on purpose."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from zhili.detect.content.detectors import DIGIT_RUN, MOBILE, Detectors, Hit
+from zhili.detect.content.normalize import CLAUSE, _tables
+
+
+def views(text: str) -> tuple[str, str, list[int]]:
+    """(folded, squeezed, origin) of ``text``, computed eagerly from the fold and keep tables."""
+    tables = _tables()
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    folded = tables.fold[codes]
+    keep = tables.keep[codes]
+    return (folded.tobytes().decode("utf-32-le"), folded[keep].tobytes().decode("utf-32-le"),
+            [int(i) for i in np.flatnonzero(keep)])
+
+
+def numbers(det: Detectors, text: str) -> Iterator[Hit]:
+    """Mobile and QQ numbers as the detector found them before its shortcuts."""
+    folded, squeezed, origin = views(text)
+    words = [str(w).lower() for w in det.config.get("mobile_number", {}).get("not_after") or ()]
+
+    def span(s: int, e: int) -> tuple[int, int]:
+        return origin[s], origin[e - 1] + 1
+
+    def introduced(s: int) -> bool:
+        window = squeezed[max(0, s - 3 - max((len(c) for c in det.qq_cues), default=0)):s]
+        for cue in det.qq_cues:
+            at = window.rfind(cue)
+            if at >= 0 and len(window) - (at + len(cue)) <= 3:
+                return True
+        return False
+
+    def segments(s: int, e: int) -> list[tuple[int, int]]:
+        def han(i: int) -> bool:
+            return ord(text[origin[i]]) >= 0x3400
+
+        out, start = [], s
+        for i in range(s + 1, e):
+            if han(i) != han(i - 1):
+                out.append((start, i))
+                start = i
+        if start != s:
+            out.append((start, e))
+        return out
+
+    def number(s: int, e: int) -> Hit | None:
+        if e - s < 5 or any(cue in squeezed[max(0, s - 6):s] for cue in words):
+            return None
+        for a, b in [(s, e), *segments(s, e)]:
+            m = MOBILE.fullmatch(squeezed, a, b)
+            if m:
+                return Hit("mobile_number", *span(m.start(1), m.end(1)))
+        if e - s <= 11 and introduced(s):
+            return Hit("qq_number", *span(s, e))
+        return None
+
+    def clauses(s: int, e: int) -> list[tuple[int, int]]:
+        out, start = [], s
+        for i in range(s + 1, e):
+            a, b = origin[i - 1], origin[i]
+            if b - a > 1 and CLAUSE in folded[a + 1:b]:
+                out.append((start, i))
+                start = i
+        out.append((start, e))
+        return out
+
+    for run in DIGIT_RUN.finditer(squeezed):
+        whole = number(*run.span())
+        if whole is not None:
+            yield whole
+            continue
+        pieces = clauses(*run.span())
+        for s, e in pieces if len(pieces) > 1 else ():
+            hit = number(s, e)
+            if hit is not None:
+                yield hit
