@@ -3,6 +3,7 @@ jsonl, table and html."""
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import json
 from dataclasses import dataclass, field
@@ -65,6 +66,29 @@ def test_channel_category_options_and_local_date():
                                          "off_platform_inducement:c1:store:2026-03-02"]
     diversion = next(v for v in out if v.code == "off_platform_inducement")
     assert diversion.flags == ("finance_or_health",)
+
+
+@pytest.mark.parametrize("text, category", [
+    ("加微信领取", "health_supplement"),        # a health category
+    ("治愈失眠，加微信", "food"),                 # a medical claim in the text
+])
+def test_finance_or_health_is_an_inference_a_pack_can_switch_off(text, category):
+    def flags(pack):
+        out = violations_for(event(text=text, category=category), pack)
+        return next(v for v in out if v.code == "off_platform_inducement").flags
+
+    inferring = FakePack()
+    assert flags(inferring) == ("finance_or_health",)          # the default reading
+    assert flags(FakePack(content_options={"allow_wechat_pay": True,
+                                           "infer_finance_or_health": True})) == (
+        "finance_or_health",)
+    assert flags(FakePack(content_options={"allow_wechat_pay": True,
+                                           "infer_finance_or_health": False})) == ()
+
+
+def test_no_finance_or_health_flag_on_ordinary_diversion():
+    out = violations_for(event(text="加微信领取", category="apparel"), FakePack())
+    assert [v.flags for v in out] == [()]
 
 
 def test_real_pack_mapping_when_available():
@@ -137,3 +161,19 @@ def test_bad_input_names_file_line_and_field(tmp_path):
         list(read_texts(bad_csv))
     with pytest.raises(InputError, match=r"expected a \.txt"):
         list(read_texts(tmp_path / "x.docx"))
+
+
+def test_scan_reads_files_in_chunks_with_each_records_category():
+    from zhili.detect.content import scan
+    from zhili.detect.content.inputs import TextRecord
+    from zhili.detect.content.lexicon import default_lexicon
+
+    module = importlib.import_module("zhili.cli.scan")
+    records = [TextRecord(str(i), text, cat) for i, (text, cat) in enumerate([
+        ("鱼油软胶囊", "health_supplement"), ("宝宝益智米粉", None), ("益智米粉", "infant_food"),
+        ("加薇信 13812345678", None), ("", None)])]
+    chunks = list(module._scanned_chunks(records, "food", {}, default_lexicon(), size=2))
+    assert [len(recs) for recs, _ in chunks] == [2, 2, 1]
+    got = [found for _, findings in chunks for found in findings]
+    assert got == [scan(r.text, category=r.category or "food") for r in records]
+    assert [f.finding for f in got[0]] == ["required_label_missing"]

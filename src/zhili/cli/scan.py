@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from ..errors import InputError
 
+if TYPE_CHECKING:
+    from ..detect.content import Finding, Lexicon
+    from ..detect.content.inputs import TextRecord
+
 FORMATS = ("jsonl", "table", "html")
+CHUNK = 4096                 # texts scanned together
 
 
 def register(app: typer.Typer) -> None:
@@ -32,7 +40,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Scan texts for extreme words, medical and efficacy claims, off-platform contact,
         duty-free claims and missing labels (RULES.md section 6)."""
-        from ..detect.content import load_lexicon, scan
+        from ..detect.content import load_lexicon
         from ..detect.content.inputs import CHANNELS, read_texts
         from ..detect.content.report import ScannedText, render_html
 
@@ -51,13 +59,13 @@ def register(app: typer.Typer) -> None:
         options = the_pack.content_options if the_pack is not None else {}
 
         scanned = []
-        for rec in read_texts(file):
-            cat = rec.category or category
-            found = scan(rec.text, category=cat, options=options, lexicon=lex)
-            rules = [the_pack.content_rule(f.finding, channel=rec.channel or channel,
-                                           category=cat) if the_pack is not None else None
-                     for f in found]
-            scanned.append(ScannedText(rec.id, rec.text, cat, found, rules))
+        for records, findings in _scanned_chunks(read_texts(file), category, options, lex):
+            for rec, found in zip(records, findings, strict=True):
+                cat = rec.category or category
+                rules = [the_pack.content_rule(f.finding, channel=rec.channel or channel,
+                                               category=cat) if the_pack is not None else None
+                         for f in found]
+                scanned.append(ScannedText(rec.id, rec.text, cat, found, rules))
 
         out = output.open("w", encoding="utf-8") if output else sys.stdout
         try:
@@ -76,6 +84,19 @@ def register(app: typer.Typer) -> None:
         finally:
             if output:
                 out.close()
+
+
+def _scanned_chunks(records: Iterable[TextRecord], category: str | None,
+                    options: Mapping[str, Any], lex: Lexicon,
+                    size: int = CHUNK) -> Iterator[tuple[list[TextRecord], list[list[Finding]]]]:
+    """The records in chunks of ``size``, each with its findings (``scan_many`` shares the
+    normalisation of a chunk's texts)."""
+    from ..detect.content import scan_many
+
+    it = iter(records)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk, scan_many([r.text for r in chunk], options=options, lexicon=lex,
+                               categories=[r.category or category for r in chunk])
 
 
 def _table(scanned, out) -> None:

@@ -19,8 +19,11 @@ from .scanner import Finding, scan
 
 # (A) off-platform diversion of health content is the aggravated case of RULES.md 1.2
 # ("涉及金融、健康类内容导流"): the text's category is a health one, or it makes a medical claim.
+# On wechat_channels the flag means a permanent ban, so the reading is a pack content option,
+# INFER_OPTION (default true), that a pack or a user can switch off (docs/content.md).
 HEALTH_CATEGORIES = frozenset({"health_supplement", "health_food", "medicine", "medical_device",
                                "infant_formula", "infant_food"})
+INFER_OPTION = "infer_finance_or_health"
 
 
 class ContentPack(Protocol):
@@ -48,8 +51,8 @@ def violations_for(event: ContentPublished, pack: ContentPack, *,
         return []
     date = event.at.astimezone(ZoneInfo(pack.timezone)).date().isoformat()
     scope = event.item or "store"
-    health = event.category in HEALTH_CATEGORIES or any(
-        f.finding == "medical_claim" for f in findings)
+    health = bool(pack.content_options.get(INFER_OPTION, True)) and (
+        event.category in HEALTH_CATEGORIES or any(f.finding == "medical_claim" for f in findings))
     out = []
     for code, hits in by_rule.items():
         diversion = any(f.finding == "off_platform_contact" for f in hits)
