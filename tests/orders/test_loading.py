@@ -85,9 +85,10 @@ def test_parquet_read_by_the_backend_still_names_the_bad_row(tmp_path):
     from zhili.detect.orders import violations_from_orders
 
     t = load_orders(write(tmp_path, GOOD, GOOD.replace("o1", "o2")))
-    amounts = pa.array([12.5, -3.0]).cast(t.schema.field("amount").type)
-    bad = t.set_column(t.schema.get_field_index("amount"), "amount", amounts)
+    field = t.schema.field("nrd_at")
+    early = pa.array([None, dt.datetime(2026, 2, 1, tzinfo=dt.UTC)], field.type)
+    bad = t.set_column(t.schema.get_field_index("nrd_at"), field, early)
     pq.write_table(bad, tmp_path / "bad.parquet")
     with pytest.raises(InputError) as err:
         violations_from_orders(tmp_path / "bad.parquet", "aliexpress", until="2026-04-01")
-    assert err.value.path == "row 2, column amount"
+    assert err.value.path == "row 2, column nrd_at"
