@@ -108,7 +108,7 @@ def test_the_documents_command_says_what_is_missing_and_what_it_costs() -> None:
 def test_the_documents_table_keeps_rule_text_literal() -> None:
     result = runner.invoke(app, ["documents", str(AGENCY), "--as-of", "2026-04-01 00:00"])
     assert result.exit_code == 0, result.output
-    assert "[severe] +variant" in result.output
+    assert "with flag severe: more" in result.output
     assert "Keep ready for appeals on wechat_store: production_licence" in result.output
 
 

@@ -67,7 +67,7 @@ def documents(subject_file: Annotated[Path, typer.Argument(
                                           for s in statuses]})
                 continue
             order = sorted(statuses, key=lambda s: (s.ok, s.state != "expiring", s.doc_type))
-            # Escaped: rule text such as "[severe] +variant" is not Rich markup.
+            # Escaped: rule and document text is data, never Rich markup.
             rows = [[escape(s.doc_type + (f" / {s.batch}" if s.batch else "")), s.state,
                      escape(_when(s, tz)), escape(_cost(s, pack))] for s in order]
             title = f"{subject} ({pack.code}) documents as of {fmt(at, tz)}"
