@@ -55,6 +55,10 @@ class Hit:
     end: int
 
 
+def _never(text: str, s: int) -> bool:
+    return False
+
+
 def _alternation(words: Sequence[str]) -> str:
     return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
 
@@ -138,15 +142,16 @@ class Detectors:
         says that the text holds no QQ cue: then only the digit runs that hold a mobile number
         can hold a hit (see _may_be_introduced), and only they are looked at."""
         text = norm.squeezed
+        may_be_introduced = self._may_be_introduced if cues else _never
         for s, e in (self._runs(text) if cues else self._mobile_runs(text)):
             if self._blocked(text, s):
                 # No number in the whole run (nor in its first clause, which starts at s too);
                 # a later clause starts after s: it needs a mobile number starting after s or,
                 # as in _may_be_introduced, a QQ cue before s.
-                if not (MOBILE.search(text, s + 1, e) or self._may_be_introduced(text, s)):
+                if not (MOBILE.search(text, s + 1, e) or may_be_introduced(text, s)):
                     continue
             else:
-                if not (MOBILE.search(text, s, e) or self._may_be_introduced(text, s)):
+                if not (MOBILE.search(text, s, e) or may_be_introduced(text, s)):
                     continue                  # see _may_be_introduced
                 # The whole run first (evasion puts commas inside a number), then its clauses.
                 whole = self._number(norm, s, e)

@@ -82,7 +82,7 @@ class _Compiled:
         self._contexts: dict[tuple[str | None, tuple[bool, ...]], _Context] = {}
 
     def context(self, category: str | None, options: Mapping[str, Any]) -> _Context:
-        key = (category, tuple(bool(options.get(o)) for o in self.options))
+        key = (category, tuple([bool(options.get(o)) for o in self.options]))
         ctx = self._contexts.get(key)
         if ctx is None:
             if len(self._contexts) > 256:
@@ -129,11 +129,15 @@ def _glued(norm: Normalized, start: int, end: int, latin: tuple[bool, bool]) -> 
 
 
 def _term_findings(norm: Normalized, comp: _Compiled, ctx: _Context,
-                   matches: list[tuple[int, int, int]]) -> list[Finding]:
-    reports, allowed_ids = ctx.reports, ctx.allowed
+                   matches: list[tuple[int, int, int]]) -> tuple[list[Finding], int]:
+    """The term findings of the matches, and the bits of the detectors whose hint word is
+    among them."""
+    reports, allowed_ids, bits = ctx.reports, ctx.allowed, comp.bits
     allowed: list[tuple[int, int]] | None = None
     out: list[Finding] = []
+    gate = 0
     for i, s, e in matches:
+        gate |= bits[i]
         found = reports[i]
         if not found:
             continue
@@ -149,7 +153,7 @@ def _term_findings(norm: Normalized, comp: _Compiled, ctx: _Context,
             text = norm.original[start:end]
             out += [Finding(finding, start, end, text, term, prov)
                     for finding, term, prov in found]
-    return out
+    return out, gate
 
 
 def _pattern_findings(norm: Normalized, comp: _Compiled, contact_ends: list[int],
@@ -176,8 +180,14 @@ def _pattern_findings(norm: Normalized, comp: _Compiled, contact_ends: list[int]
     return out
 
 
+def _order(f: Finding) -> tuple[int, int, str, str]:
+    return f.start, f.end, f.finding, f.term
+
+
 def _dedupe(findings: list[Finding]) -> list[Finding]:
     """Per finding kind, drop a match lying inside a longer one (最优 inside 最优质)."""
+    if len({f.finding for f in findings}) == len(findings):
+        return sorted(findings, key=_order)     # one of each kind: nothing to drop
     kept: list[Finding] = []
     for f in sorted(findings, key=lambda f: (f.start, -(f.end - f.start), f.finding,
                                         f.term.startswith("<"), f.term)):
@@ -185,7 +195,7 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
                and (k.start, k.end) != (0, 0) for k in kept):
             continue
         kept.append(f)
-    return sorted(kept, key=lambda f: (f.start, f.end, f.finding, f.term))
+    return sorted(kept, key=_order)
 
 
 def _scan(norm: Normalized, comp: _Compiled, ctx: _Context, gate: int,
@@ -195,10 +205,8 @@ def _scan(norm: Normalized, comp: _Compiled, ctx: _Context, gate: int,
     found: list[Finding] = []
     contact_ends: list[int] = []
     if matches:
-        bits = comp.bits
-        for i, _, _ in matches:
-            gate |= bits[i]
-        found = _term_findings(norm, comp, ctx, matches)
+        found, hinted = _term_findings(norm, comp, ctx, matches)
+        gate |= hinted
         if found:
             contact_ends = [f.end for f in found if f.finding == "off_platform_contact"]
     if gate or contact_ends:
