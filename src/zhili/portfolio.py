@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .documents import DocumentStatus, documents_as_of
 from .engine import Subject, SubjectState, replay
 from .errors import InputError
-from .events import Event, parse_events
-from .rules import Pack, load_pack
+from .events import Event
+from .histories import check_keys, parse_history, read_yaml
+from .rules import Pack
 from .timekit import fmt
 
 BOOK_KEYS = ("pack", "params", "subjects", "events", "batches")
@@ -44,14 +43,7 @@ class Book:
 def load_books(path: Path) -> list[Book]:
     """A YAML file holding one book (a mapping) or several (a list, or ``{books: [...]}``)."""
     file = str(path)
-    if not path.is_file():
-        raise InputError("no such file", file=file)
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise InputError(f"not valid YAML: {getattr(err, 'problem', err)}", file=file,
-                         path=f"line {mark.line + 1}" if mark else None) from None
+    doc = read_yaml(path)
     if isinstance(doc, Mapping) and "books" in doc:
         doc = doc["books"]
     raws = [doc] if isinstance(doc, Mapping) else doc
@@ -63,24 +55,8 @@ def load_books(path: Path) -> list[Book]:
 def _book(raw: Any, file: str, where: str) -> Book:
     if not isinstance(raw, Mapping):
         raise InputError("expected a mapping {pack, subjects, events}", file=file, path=where)
-    for key in raw:
-        if key not in BOOK_KEYS:
-            raise InputError(f"unknown key; expected one of: {', '.join(BOOK_KEYS)}", file=file,
-                             path=f"{where}.{key}")
-    if "pack" not in raw:
-        raise InputError("missing required key", file=file, path=f"{where}.pack")
-    try:
-        pack = load_pack(str(raw["pack"]), raw.get("params") or {})
-    except InputError as err:
-        raise InputError(err.message, file=file, path=f"{where}.pack") from None
-    subjects = {}
-    for sid, attrs in (raw.get("subjects") or {}).items():
-        try:
-            subjects[str(sid)] = Subject.from_mapping(str(sid), attrs, pack.subject_kind)
-        except InputError as err:
-            raise err.within(file=file, path=f"{where}.subjects.{sid}") from None
-    events = parse_events(raw.get("events") or [], pack.timezone, file=file,
-                          path=f"{where}.events")
+    check_keys(raw, BOOK_KEYS, ("pack",), file, where)
+    pack, subjects, events = parse_history(raw, file, where)
     batches = raw.get("batches") or {}
     if not isinstance(batches, Mapping) or not all(isinstance(v, list) for v in batches.values()):
         raise InputError("expected a mapping of subject id to a list of batch ids", file=file,

@@ -14,12 +14,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .engine import Ledger, Subject, SubjectState, replay
 from .errors import InputError
-from .events import Event, parse_events
-from .rules import Pack, load_pack
+from .events import Event
+from .histories import check_keys, parse_history, read_yaml
+from .rules import Pack
 from .timekit import is_date_only, local_date, parse_instant
 
 CASE_KEYS = ("name", "pack", "params", "subjects", "events", "orders", "orders_file", "expect")
@@ -81,19 +80,14 @@ def scenario_files(paths: Iterable[str]) -> list[Path]:
 
 def _is_case_list(path: Path) -> bool:
     try:
-        return isinstance(yaml.safe_load(path.read_text(encoding="utf-8")), list)
-    except yaml.YAMLError:
+        return isinstance(read_yaml(path), list)
+    except InputError:
         return True  # let load_cases report where it is broken
 
 
 def load_cases(path: Path) -> list[Case]:
     file = str(path)
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise InputError(f"not valid YAML: {getattr(err, 'problem', err)}", file=file,
-                         path=f"line {mark.line + 1}" if mark else None) from None
+    doc = read_yaml(path)
     if not isinstance(doc, list):
         raise InputError("expected a YAML list of cases", file=file)
     return [_case(raw, file, i, path.parent) for i, raw in enumerate(doc)]
@@ -105,30 +99,8 @@ def _case(raw: Any, file: str, i: int, folder: Path) -> Case:
         raise InputError("expected a case mapping", file=file, path=where)
     name = str(raw.get("name") or where)
     where = f"case {name!r}"
-    for key in raw:
-        if key not in CASE_KEYS:
-            raise InputError(f"unknown key; expected one of: {', '.join(CASE_KEYS)}",
-                             file=file, path=f"{where}.{key}")
-    for key in ("pack", "expect"):
-        if key not in raw:
-            raise InputError("missing required key", file=file, path=f"{where}.{key}")
-    try:
-        pack = load_pack(str(raw["pack"]), raw.get("params") or {})
-    except InputError as err:
-        raise InputError(err.message, file=file, path=f"{where}.pack") from None
-    subjects = {}
-    for sid, attrs in (raw.get("subjects") or {}).items():
-        try:
-            subjects[str(sid)] = Subject.from_mapping(str(sid), attrs, pack.subject_kind)
-        except InputError as err:
-            raise err.within(file=file, path=f"{where}.subjects.{sid}") from None
-    events = parse_events(raw.get("events") or [], pack.timezone, file=file,
-                          path=f"{where}.events")
-    for k, event in enumerate(events):
-        code = getattr(event, "code", None)
-        if event.type == "violation" and code not in pack.rules:
-            raise InputError(f"pack {pack.code} has no rule {code!r}", file=file,
-                             path=f"{where}.events[{k}].code")
+    check_keys(raw, CASE_KEYS, ("pack", "expect"), file, where)
+    pack, subjects, events = parse_history(raw, file, where)
     expect = raw["expect"]
     if not isinstance(expect, list):
         raise InputError("expected a list of checks", file=file, path=f"{where}.expect")
