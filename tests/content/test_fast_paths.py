@@ -156,3 +156,10 @@ def test_shortcuts_skip_the_views_that_ordinary_copy_does_not_need():
     assert gate == 0 and matches == []
     assert _scan(norm, comp, comp.context(None, {}), gate, matches) == []
     assert norm._folded is None and norm._origin is None
+
+
+def test_a_word_at_the_end_of_one_text_does_not_block_a_number_in_the_next():
+    many = ["订单号", "13812345678", "加QQ", "12345", "订单号13812345678", "13912345678"]
+    got = [[f.term for f in found] for found in scan_many(many)]
+    assert got == [[], ["<mobile_number>"], ["加qq"], [], [], ["<mobile_number>"]]
+    assert scan_many(many) == [scan(t) for t in many]

@@ -127,13 +127,16 @@ class Detectors:
 
     def gates(self, joined: str, starts: Sequence[int]) -> list[int]:
         """For squeezed views joined by ``JOIN`` (view ``i`` begins at ``starts[i]``), the
-        detectors that run whatever the hint words: ``always``, and NUMBERS where a mobile
-        number may stand (a pattern that cannot match across ``JOIN``)."""
+        detectors that run whatever the hint words: ``always``, and NUMBERS where a digit run
+        may hold a mobile number: it holds a mobile-number shape, and a ``not_after`` word
+        does not block it or a shape starts after its first digit (the test of ``numbers``
+        for a text without QQ cue; a text with one runs the number detector anyway). No run,
+        shape or word spans ``JOIN``; the look-back for a word stops at the text's start."""
         out = [self.always] * len(starts)
-        if len(starts) == 1:
-            return [out[0] | NUMBERS] if MOBILE_SHAPE.search(joined) else out
-        for m in MOBILE_SHAPE.finditer(joined):
-            out[bisect.bisect_right(starts, m.start()) - 1] |= NUMBERS
+        for s, e in self._mobile_runs(joined):
+            i = bisect.bisect_right(starts, s) - 1 if len(starts) > 1 else 0
+            if not self._blocked(joined, s, starts[i]) or MOBILE.search(joined, s + 1, e):
+                out[i] |= NUMBERS
         return out
 
     # --- numbers -------------------------------------------------------------------------------
@@ -191,9 +194,10 @@ class Detectors:
         number at all."""
         return not self.cues_without_digits or self._introduced(text, s)
 
-    def _blocked(self, text: str, s: int) -> bool:
-        """A ``not_after`` word (订单, 单号 …) stands in the 6 characters before ``s``."""
-        return bool(self.not_after and self.not_after.search(text, max(0, s - 6), s))
+    def _blocked(self, text: str, s: int, lo: int = 0) -> bool:
+        """A ``not_after`` word (订单, 单号 …) stands in the 6 characters before ``s`` (and
+        after ``lo``)."""
+        return bool(self.not_after and self.not_after.search(text, max(lo, s - 6), s))
 
     def _number(self, norm: Normalized, s: int, e: int) -> Hit | None:
         text = norm.squeezed
