@@ -33,6 +33,7 @@ class DayClock:
     """
 
     offset_seconds: int
+    tz: str = "UTC"
 
     @classmethod
     def for_zone(cls, tz: str, around: Sequence[dt.datetime] = ()) -> DayClock:
@@ -46,13 +47,15 @@ class DayClock:
                              "zone with a fixed UTC offset")
         offset = offsets.pop()
         assert offset is not None
-        return cls(int(offset.total_seconds()))
+        return cls(int(offset.total_seconds()), tz)
 
     def day_of(self, t: dt.datetime) -> int:
         return int((t.timestamp() + self.offset_seconds) // SECONDS_PER_DAY)
 
     def start_of(self, day: int) -> dt.datetime:
-        return dt.datetime.fromtimestamp(day * SECONDS_PER_DAY - self.offset_seconds, dt.UTC)
+        """Local midnight starting ``day``, as an instant in the zone (reads as 00:00)."""
+        return dt.datetime.fromtimestamp(day * SECONDS_PER_DAY - self.offset_seconds,
+                                         zone(self.tz))
 
     def date_of(self, day: int) -> dt.date:
         return dt.date(1970, 1, 1) + dt.timedelta(days=day)
