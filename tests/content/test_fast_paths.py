@@ -120,14 +120,14 @@ def test_lazy_views_equal_the_eager_ones(text):
 @given(st.lists(st.one_of(texts, st.text(max_size=30)), max_size=10),
        st.sampled_from([1, 8, 64, 1 << 20]))
 def test_batches_equal_single_texts(many, size):
-    views = [v for batch in batches(many, size) for v in batch.views]
+    views = [batch.view(i) for batch in batches(many, size) for i in range(len(batch.texts))]
     assert [(v.original, v.squeezed) for v in views] == [
         (t, normalize(t).squeezed) for t in many]
     assert [v.origin for v in views] == [normalize(t).origin for t in many]
     for batch in batches(many, size):
-        assert batch.joined == JOIN.join(v.squeezed for v in batch.views)
-        assert [batch.joined.startswith(v.squeezed, s) for v, s in
-                zip(batch.views, batch.starts, strict=True)] == [True] * len(batch.views)
+        assert batch.joined == JOIN.join(batch.squeezed)
+        assert [batch.joined.startswith(v, s) for v, s in
+                zip(batch.squeezed, batch.starts, strict=True)] == [True] * len(batch.texts)
     assert [n.squeezed for n in normalize_many(many)] == [normalize(t).squeezed for t in many]
 
 

@@ -189,16 +189,24 @@ def normalize(text: str) -> Normalized:
 def normalize_many(texts: Sequence[str]) -> list[Normalized]:
     """``[normalize(t) for t in texts]``, with one table lookup per batch of about a million
     characters instead of one per text."""
-    return [norm for batch in batches(texts) for norm in batch.views]
+    return [batch.view(i) for batch in batches(texts) for i in range(len(batch.texts))]
 
 
 @dataclass(frozen=True, slots=True)
 class Batch:
-    """The views of consecutive texts, and their squeezed views joined by ``JOIN`` (which no
-    squeezed view holds): ``joined[starts[i]:]`` begins the squeezed view of text ``i``."""
-    views: list[Normalized]
+    """Consecutive texts and their squeezed views, also joined by ``JOIN`` (which no squeezed
+    view holds): ``joined[starts[i]:]`` begins the squeezed view of text ``i``. ``view(i)``
+    is ``normalize(texts[i])``, built on demand."""
+    texts: Sequence[str]
+    squeezed: list[str]
     joined: str
     starts: list[int]
+    codes: npt.NDArray[np.uint32]           # the code points of the texts joined by JOIN
+    bounds: list[int]                        # text i is codes[bounds[i]:bounds[i + 1] - 1]
+
+    def view(self, i: int) -> Normalized:
+        text, at = self.texts[i], self.bounds[i]
+        return Normalized(text, self.squeezed[i], self.codes[at:at + len(text)])
 
 
 def batches(texts: Sequence[str], size: int = _BATCH_CHARS) -> Iterator[Batch]:
@@ -218,6 +226,5 @@ def batches(texts: Sequence[str], size: int = _BATCH_CHARS) -> Iterator[Batch]:
         joined = squeezed.tobytes().decode("utf-32-le").replace(SOFT, "")
         views = joined.split(JOIN)
         starts = np.cumsum([0] + [len(v) + 1 for v in views[:-1]]).tolist()
-        yield Batch([Normalized(t, v, codes[a:a + len(t)])
-                     for t, v, a in zip(batch, views, bounds, strict=False)], joined, starts)
+        yield Batch(batch, views, joined, starts, codes, bounds)
         start = end

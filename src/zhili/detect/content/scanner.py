@@ -27,6 +27,9 @@ from .lexicon import Lexicon, default_lexicon
 from .normalize import Normalized, batches, normalize, squeeze
 
 _EMPTY: Mapping[str, Any] = {}
+# Shared empty results inside a scan (never returned, never appended to).
+_NONE: list[Any] = []
+_NONE_ENDS: list[int] = []
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,26 +134,25 @@ def _glued(norm: Normalized, start: int, end: int, latin: tuple[bool, bool]) -> 
 def _term_findings(norm: Normalized, comp: _Compiled, ctx: _Context,
                    matches: list[tuple[int, int, int]]) -> tuple[list[Finding], int]:
     """The term findings of the matches, and the bits of the detectors whose hint word is
-    among them."""
-    reports, allowed_ids, bits = ctx.reports, ctx.allowed, comp.bits
-    allowed: list[tuple[int, int]] | None = None
-    out: list[Finding] = []
+    among them. (Most texts find nothing here: nothing is allocated for them.)"""
+    reports, allowed, bits = ctx.reports, ctx.allowed, comp.bits
+    out: list[Finding] = _NONE
     gate = 0
     for i, s, e in matches:
         gate |= bits[i]
         found = reports[i]
         if not found:
             continue
-        if allowed is None:
-            allowed = [(a, b) for j, a, b in matches if j in allowed_ids]
-        for a, b in allowed:
-            if a <= s and e <= b:
+        for j, a, b in matches:
+            if a <= s and e <= b and j in allowed:
                 break                           # inside an allowed phrase
         else:
             start, end = norm.span(s, e)
             if _glued(norm, start, end, comp.latin[i]):
                 continue
             text = norm.original[start:end]
+            if out is _NONE:
+                out = []
             out += [Finding(finding, start, end, text, term, prov)
                     for finding, term, prov in found]
     return out, gate
@@ -202,19 +204,22 @@ def _scan(norm: Normalized, comp: _Compiled, ctx: _Context, gate: int,
           matches: list[tuple[int, int, int]]) -> list[Finding]:
     """The findings of one text, given its automaton matches and the detectors that may find
     something (``gate``; the detectors whose hint word is among the matches are added here)."""
-    found: list[Finding] = []
-    contact_ends: list[int] = []
+    found: list[Finding] = _NONE
+    contact_ends: list[int] = _NONE_ENDS
     if matches:
         found, hinted = _term_findings(norm, comp, ctx, matches)
         gate |= hinted
         if found:
             contact_ends = [f.end for f in found if f.finding == "off_platform_contact"]
     if gate or contact_ends:
-        found += _pattern_findings(norm, comp, contact_ends, gate)
+        found = found + _pattern_findings(norm, comp, contact_ends, gate)
     if ctx.labels:
-        found += [Finding("required_label_missing", 0, 0, "", label, prov)
-                  for label, squeezed, prov in ctx.labels if squeezed not in norm.squeezed]
-    return _dedupe(found) if len(found) > 1 else found
+        found = found + [Finding("required_label_missing", 0, 0, "", label, prov)
+                         for label, squeezed, prov in ctx.labels
+                         if squeezed not in norm.squeezed]
+    if len(found) > 1:
+        return _dedupe(found)
+    return list(found)                  # a list of its own, never the shared empty one
 
 
 def scan(text: str, *, category: str | None = None, options: Mapping[str, Any] | None = None,
@@ -257,10 +262,11 @@ def scan_many(texts: Sequence[str], *, category: str | None = None,
     for batch in batches(texts):
         gates = comp.detectors.gates(batch.joined, batch.starts)
         # The automaton over the whole batch first: its tables stay in the CPU cache.
-        matches = [find(norm.squeezed, overlapping=True) for norm in batch.views]
+        matches = [find(squeezed, overlapping=True) for squeezed in batch.squeezed]
         first = len(out)
-        for i, (norm, gate, m) in enumerate(zip(batch.views, gates, matches, strict=True)):
+        for i, (gate, m) in enumerate(zip(gates, matches, strict=True)):
             if categories is not None:
                 ctx = comp.context(categories[first + i], opts)
-            out.append(_scan(norm, comp, ctx, gate, m) if m or gate or ctx.labels else [])
+            out.append(_scan(batch.view(i), comp, ctx, gate, m) if m or gate or ctx.labels
+                       else [])
     return out
