@@ -104,11 +104,17 @@ def _violation_dict(v: Any) -> dict[str, Any]:
 
 def _sanctions(result: Any) -> list[dict[str, Any]]:
     """Active sanctions as of the assessment instant, for every store with a violation."""
-    if result.book is None or not hasattr(result.book, "ledger"):
-        return []
+    from ..detect.orders.folding import EngineBook
+    from ..events import in_time_order
     from ..timekit import fmt
 
-    ledger = result.book.ledger()
+    book = result.book
+    if book is None:        # packs without the daily freeze loop: fold the violations here
+        book = EngineBook(result.pack)
+        book.apply(in_time_order(result.violations))
+    if not hasattr(book, "ledger"):
+        return []
+    ledger = book.ledger()
     tz = result.pack.timezone
     out = []
     for store in sorted({v.subject for v in result.violations if v.subject}):
@@ -129,8 +135,9 @@ def _print_tables(result: Any, sanctions: list[dict[str, Any]], warnings: list[A
     for v in result.violations:
         ev = v.evidence
         count = ev.get("nrd", ev.get("sold_not_shipped", ""))
-        vt.add_row(v.id, str(ev.get("orders", "")), str(count),
-                   f"{100 * ev['rate']:.1f}%" if "rate" in ev else "streak")
+        rate = f"{100 * ev['rate']:.1f}%" if "rate" in ev else (
+            f"{len(ev['days'])} days" if "days" in ev else "")
+        vt.add_row(v.id, str(ev.get("orders", "")), str(count), rate)
     console.print(vt)
     st = Table(title="Active sanctions")
     for col in ("store", "sanction", "start", "end"):
