@@ -24,7 +24,7 @@ from zhili.detect.content.normalize import (
     normalize,
     normalize_many,
 )
-from zhili.detect.content.scanner import _compile, _scan
+from zhili.detect.content.scanner import _compile, _scan, scan_exhaustive
 
 from . import reference
 
@@ -56,8 +56,8 @@ contexts = st.tuples(st.sampled_from(CATEGORIES),
 @given(st.one_of(texts, numbers), contexts)
 def test_scan_with_shortcuts_equals_exhaustive_scan(text, context):
     category, options = context
-    assert scan(text, category=category, options=options) == scan(
-        text, category=category, options=options, exhaustive=True)
+    assert scan(text, category=category, options=options) == scan_exhaustive(
+        text, category=category, options=options)
 
 
 @settings(max_examples=100, deadline=None)

@@ -10,8 +10,8 @@ Most product copy has no finding, so the common case is kept cheap: what a patte
 in a category is worked out once per lexicon and category, the URL, WeChat ID and efficacy
 detectors run only when their necessary condition holds (see :mod:`.detectors`), and the folded
 view and the offset map are built only when a detector or a finding needs them.
-:func:`scan_many` also shares the normalisation of many texts. ``exhaustive=True`` (for tests)
-skips every shortcut: all detectors run and all views are built.
+:func:`scan_many` also shares the normalisation of many texts. :func:`scan_exhaustive` (for
+tests) skips every shortcut: all detectors run and all views are built.
 """
 
 from __future__ import annotations
@@ -223,15 +223,26 @@ def _scan(norm: Normalized, comp: _Compiled, ctx: _Context, gate: int,
 
 
 def scan(text: str, *, category: str | None = None, options: Mapping[str, Any] | None = None,
-         lexicon: Lexicon | None = None, exhaustive: bool = False) -> list[Finding]:
+         lexicon: Lexicon | None = None) -> list[Finding]:
     """The findings of RULES.md section 6 in ``text``.
 
     ``category`` is the goods category of the text (it decides category-bound terms, allowed
     function wording and required labels); ``options`` are the pack's content options (see
-    docs/content.md); ``lexicon`` defaults to the packaged one. ``exhaustive`` builds every
-    view and runs every detector whatever its necessary condition says (the reference that the
-    tests compare the shortcuts with).
+    docs/content.md); ``lexicon`` defaults to the packaged one.
     """
+    return _scan_text(text, category, options, lexicon, exhaustive=False)
+
+
+def scan_exhaustive(text: str, *, category: str | None = None,
+                    options: Mapping[str, Any] | None = None,
+                    lexicon: Lexicon | None = None) -> list[Finding]:
+    """``scan`` without its shortcuts: every view built, every detector run whatever its
+    necessary condition says. The reference the tests compare ``scan`` with."""
+    return _scan_text(text, category, options, lexicon, exhaustive=True)
+
+
+def _scan_text(text: str, category: str | None, options: Mapping[str, Any] | None,
+               lexicon: Lexicon | None, *, exhaustive: bool) -> list[Finding]:
     comp = _compile(lexicon or default_lexicon())
     ctx = comp.context(category, options if options is not None else _EMPTY)
     norm = normalize(text)
