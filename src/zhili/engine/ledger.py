@@ -84,11 +84,12 @@ class Component:
         self.effects = effects
         self.events: list[ev.Event] = []
         self.voided: frozenset[str] = frozenset()
-        self.epochs = [Epoch(None, ComponentFold(pack, subjects, effects=effects))]
+        self.current = ComponentFold(pack, subjects, effects=effects)
+        self.epochs = [Epoch(None, self.current)]
 
     def apply(self, event: ev.Event) -> None:
         self.events.append(event)
-        if not self.epochs[-1].fold.apply(event):
+        if not self.current.apply(event):
             self._next_epochs()
 
     def _next_epochs(self) -> None:
@@ -105,6 +106,7 @@ class Component:
             if new.grant is None:
                 new.advance(at)
             self.epochs.append(Epoch(at, new, transitions(old, new, at, violation)))
+            self.current = new
 
     def epoch_at(self, t: dt.datetime) -> Epoch:
         chosen = self.epochs[0]
@@ -289,7 +291,7 @@ class Fold:
             for comp in {id(c): c for c in self.components.values()}.values():
                 comp.apply(event)
             return
-        comp = self._component_for(event.subject)
+        comp = self.components.get(event.subject) or self._component_for(event.subject)
         if isinstance(event, ev.LinkObserved) and self.pack.association is not None:
             other = self._component_for(event.other)
             if other is not comp:
