@@ -37,3 +37,18 @@ def test_bad_format_is_refused(tmp_path):
                                    "--as-of", "2026-02-05", "--format", "xml"])
     assert isinstance(res.exception, InputError)
     assert "unknown format 'xml'" in str(res.exception)
+
+
+def test_assess_a_product_table_without_orders(tmp_path):
+    path = tmp_path / "products.csv"
+    path.write_text("store,item,created_at,last_sold_at,deleted_at\n"
+                    "s1,p1,2025-01-01 10:00,2025-03-01 12:00,\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["assess", "--pack", "aliexpress", "--as-of", "2025-09-01",
+                                   "--products", str(path), "--format", "jsonl"])
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in res.output.splitlines()]
+    assert [r["id"] for r in rows if r["kind"] == "violation"] == [
+        "inactive_product:s1:p1:2025-08-28"]
+    assert {"kind": "sanction", "store": "s1", "sanction": "traffic_block:p1",
+            "start": "2025-08-29 00:00", "end": "2025-09-28 00:00",
+            "rule": "inactive_product"} in rows

@@ -14,24 +14,45 @@ ENGINE_HELP = "Where the Ibis expressions run: duckdb (embedded) or spark (PySpa
 def register(app: typer.Typer) -> None:
     @app.command("assess")
     def assess(
-        orders: Path = typer.Argument(..., help="Order table (.csv or .parquet)."),
+        orders: Path | None = typer.Argument(None, help="Order table (.csv or .parquet)."),
         pack: str = typer.Option(..., "--pack", help="Pack code, e.g. aliexpress."),
         as_of: str = typer.Option(..., "--as-of", help="Assess every day up to this instant."),
         engine: str = typer.Option("duckdb", "--engine", help=ENGINE_HELP),
         fmt: str = typer.Option("table", "--format", help="table, json or jsonl."),
         warnings: int = typer.Option(20, "--warnings", help="Early warnings shown (0: all)."),
+        products: Path | None = typer.Option(None, "--products",
+                                             help="Product table (AliExpress 5.5)."),
+        after_sales: Path | None = typer.Option(None, "--after-sales",
+                                                help="Channels after-sales table."),
+        messages: Path | None = typer.Option(None, "--messages",
+                                             help="Channels customer-service table."),
     ) -> None:
-        """Run the daily fulfilment assessments on ORDERS and print violations, sanctions and
-        early warnings (how far every scope is from its threshold)."""
-        from ..detect.orders import assess_orders, early_warnings
+        """Run the daily fulfilment assessments on ORDERS (and the product or Channels tables
+        given) and print violations, sanctions and early warnings (how far every scope is from
+        its threshold). See docs/orders.md for the tables."""
+        from ..detect import orders as detect
         from ..detect.orders.warnings import top
         from ..errors import InputError
 
         if fmt not in ("table", "json", "jsonl"):
             raise InputError(f"unknown format {fmt!r}; expected table, json or jsonl")
+        if orders is None and not (products or after_sales or messages):
+            raise InputError("give an order table, or --products, --after-sales or --messages")
         with _progress(fmt == "table") as report:
-            result = assess_orders(orders, pack, until=as_of, engine=engine, progress=report)
-        shown = top(early_warnings(result), warnings)
+            result = detect.assess_orders(orders if orders is not None else [], pack,
+                                          until=as_of, engine=engine, progress=report)
+        extra = []
+        if products is not None:
+            extra += detect.violations_from_products(products, result.pack, until=as_of)
+        if after_sales is not None:
+            extra += detect.violations_from_after_sales(after_sales, result.pack, until=as_of,
+                                                        engine=engine)
+        if messages is not None:
+            extra += detect.violations_from_cs(messages, result.pack, until=as_of, engine=engine)
+        if extra:    # fold everything together for the sanctions shown
+            result.violations = sorted([*result.violations, *extra], key=lambda v: (v.at, v.id))
+            result.book = None
+        shown = top(detect.early_warnings(result), warnings)
         sanctions = _sanctions(result)
         if fmt == "table":
             _print_tables(result, sanctions, shown)

@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from ...events import Violation
-from ...timekit import parse_instant
+from ...timekit import parse_instant, zone
 from .columns import TIMESTAMP, Column
 from .expressions import SECONDS_PER_DAY, DayClock
 from .loading import OrdersInput, _Where, check_not_before, check_unique, load_table
@@ -90,7 +90,7 @@ def violations_from_products(products: OrdersInput, pack: Any, *, until: dt.date
                 id=f"inactive_product:{stores[i]}:{items[i]}:{date}", at=at, subject=stores[i],
                 code="inactive_product", item=items[i],
                 evidence={"scope": items[i], "step": k + 1,
-                          "created_at": _iso(created[i]), "last_sold_at": _iso(sold[i]),
+                          "created_at": _iso(created[i], tz), "last_sold_at": _iso(sold[i], tz),
                           "threshold": {"created_days": age // day, "unsold_days": unsold // day}}))
     found += _inactive_stores(stores, created, sold, deleted, start, clock, th, last_day)
     return sorted(found, key=lambda v: (v.at, v.id))
@@ -134,7 +134,7 @@ def _inactive_stores(stores: list[str], created: np.ndarray, sold: np.ndarray,
     return out
 
 
-def _iso(seconds: int) -> str | None:
+def _iso(seconds: int, tz: str) -> str | None:
     if seconds >= NEVER:
         return None
-    return dt.datetime.fromtimestamp(int(seconds), dt.UTC).isoformat()
+    return dt.datetime.fromtimestamp(int(seconds), zone(tz)).isoformat()
