@@ -91,7 +91,7 @@ def baseline_fold(events: list[Event], deductions: dict[str, float]) -> dict[str
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--creators", type=int, default=100_000)
-    parser.add_argument("--events-per-creator", type=float, default=10.0)
+    parser.add_argument("--events-per-creator", type=float, default=11.0)
     parser.add_argument("--long-history", type=int, default=1000)
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)

@@ -396,7 +396,10 @@ def in_time_order(events: Iterable[Event]) -> list[Event]:
     seen: dict[str, Event] = {}
     for event in events:
         seen.setdefault(event.id, event)
-    return sorted(seen.values(), key=_SORT_KEY)
+    # The order of Event.sort_key, (at, rank, id), in two stable passes: single-key passes
+    # compare faster than one pass over tuples.
+    return sorted(sorted(seen.values(), key=_TIE_BREAK), key=_AT)
 
 
-_SORT_KEY = attrgetter("at", "rank", "id")  # the same order as Event.sort_key, cheaper
+_TIE_BREAK = attrgetter("rank", "id")
+_AT = attrgetter("at")

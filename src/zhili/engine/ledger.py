@@ -376,14 +376,15 @@ class _PackUnpickler(pickle.Unpickler):
 def replay(events: Iterable[ev.Event], pack: Pack,
            subjects: Mapping[str, Subject] | None = None) -> Ledger:
     """Fold the events (any order; duplicates by id count once) into a ledger."""
-    ordered = ev.in_time_order(events)
-    known = dict(subjects or {})
-    for e in ordered:  # subjects met only in events join before the fold starts
-        if e.subject is not None and e.subject not in known:
-            known[e.subject] = Subject(e.subject, kind=pack.subject_kind)
-    fold = Fold(pack, known)
-    fold.apply_all(ordered)
-    return fold.ledger()
+    with _collector_paused():
+        ordered = ev.in_time_order(events)
+        known = dict(subjects or {})
+        for e in ordered:  # subjects met only in events join before the fold starts
+            if e.subject is not None and e.subject not in known:
+                known[e.subject] = Subject(e.subject, kind=pack.subject_kind)
+        fold = Fold(pack, known)
+        fold.apply_all(ordered)
+        return fold.ledger()
 
 
 __all__ = ["Epoch", "Explanation", "Fold", "Ledger", "OutOfOrder", "SubjectState", "replay",
