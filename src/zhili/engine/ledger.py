@@ -276,8 +276,11 @@ class Fold:
         if sid not in self.subjects:
             self.subjects[sid] = Subject(sid, kind=self.pack.subject_kind)
         members = self._groups.setdefault(sid, {sid})
-        comp = Component(self.pack, {m: self.subjects.setdefault(
-            m, Subject(m, kind=self.pack.subject_kind)) for m in sorted(members)}, self.effects)
+        for m in members:
+            if m not in self.subjects:
+                self.subjects[m] = Subject(m, kind=self.pack.subject_kind)
+        comp = Component(self.pack, {m: self.subjects[m] for m in sorted(members)},
+                         self.effects)
         for m in members:
             self.components[m] = comp
         return comp
