@@ -109,3 +109,18 @@ def test_param_assignments_parse_values_as_yaml() -> None:
 ])
 def test_numbers_are_looked_for_in_their_quotes(value, quote, found) -> None:
     assert number_in_quote(value, quote) is found
+
+
+def test_detector_thresholds_are_parameters_with_provenance(tmp_path: Path) -> None:
+    text = MINIMAL + """detectors:
+  source: S1
+  quote: "纠纷率≥10%且纠纷订单量≥10单"
+  line_nrd_rate: {rate: 0.10, min_count: 10}
+  window_days: {value: 30, assumption: "the source names no window; 30 days"}
+"""
+    pack = load_pack(str(write(tmp_path, text)))
+    assert pack.detectors["line_nrd_rate.rate"].value == 0.10
+    assert pack.detectors["window_days"].provenance.assumption
+    assert "detectors.line_nrd_rate.min_count" in pack.params
+    pack = load_pack(str(write(tmp_path, text)), {"detectors.line_nrd_rate.min_count": 20})
+    assert pack.detectors["line_nrd_rate.min_count"].value == 20

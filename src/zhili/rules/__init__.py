@@ -70,7 +70,7 @@ def _build(file: str, overrides: dict[str, Any]) -> Pack:
     b = Builder(doc, file, overrides)
     top = ("pack", "version", "title", "timezone", "subject_kind", "sources", "scores", "bands",
            "recovery", "ladders", "funds", "association", "appeals", "rules", "determinations",
-           "content")
+           "content", "detectors")
     b.mapping(doc, "(top)", top, ("pack", "version", "timezone", "subject_kind", "sources",
                                   "rules"))
     b.tz = str(doc["timezone"])
@@ -89,7 +89,8 @@ def _build(file: str, overrides: dict[str, Any]) -> Pack:
         association=sections.association(b, doc.get("association")),
         appeals=sections.appeals(b, doc.get("appeals")),
         determinations=sections.determinations(b, doc.get("determinations"), rules),
-        content=content, content_options=options, params=b.params, path=file,
+        content=content, content_options=options,
+        detectors=sections.detectors(b, doc.get("detectors")), params=b.params, path=file,
         overrides=dict(overrides),
     )
     if b.overrides:

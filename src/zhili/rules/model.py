@@ -244,6 +244,7 @@ class Pack:
     determinations: tuple[Determination, ...] = ()
     content: Mapping[str, ContentMapping] = field(default_factory=dict)
     content_options: Mapping[str, Any] = field(default_factory=dict)
+    detectors: Mapping[str, Param] = field(default_factory=dict)  # "RULE.NAME" -> threshold
     params: dict[str, Param] = field(default_factory=dict)
     path: str | None = None
     overrides: Mapping[str, Any] = field(default_factory=dict)

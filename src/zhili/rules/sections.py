@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..events import EVENT_TYPES
-from .loader import CONSEQUENCE_KEYS, Builder
+from .loader import CONSEQUENCE_KEYS, PROVENANCE_KEYS, Builder
 from .model import (
     Appeals,
     Association,
@@ -25,7 +25,7 @@ from .model import (
     ScoreDef,
     Variant,
 )
-from .params import Provenance
+from .params import Param, Provenance
 
 FINDINGS = ("extreme_word", "medical_claim", "efficacy_promise", "off_platform_contact",
             "duty_free_claim", "infant_food_claim", "required_label_missing")
@@ -242,3 +242,21 @@ def content(b: Builder, node: Any, rules: Mapping[str, Rule]):
         out[finding] = ContentMapping(finding, known(spec.get("rule"), f"{p}.rule"), cats,
                                       channels)
     return out, dict(b.mapping(node.get("options", {}), "content.options"))
+
+
+def detectors(b: Builder, node: Any) -> dict[str, Param]:
+    """Detector thresholds (rates, counts, windows): ``detectors.RULE.NAME`` parameters."""
+    top = b.prov(node, "detectors", None) if node else None
+    out: dict[str, Param] = {}
+    for key, spec in b.mapping(node or {}, "detectors").items():
+        if key in PROVENANCE_KEYS:
+            continue
+        path = f"detectors.{key}"
+        if isinstance(spec, Mapping) and not ("value" in spec or "values" in spec):
+            prov = b.prov(spec, path, top)
+            for sub, leaf in spec.items():
+                if sub not in PROVENANCE_KEYS:
+                    out[f"{key}.{sub}"] = b.param(leaf, f"{path}.{sub}", prov, (int, float, str))
+        else:
+            out[str(key)] = b.param(spec, path, top, (int, float, str))
+    return out
