@@ -34,7 +34,7 @@ def test_duckdb_and_spark_agree():
     orders = table(rows())
     until = parse_instant("2026-04-01", "Asia/Shanghai")
     clock = DayClock.for_zone("Asia/Shanghai")
-    keys = ["store", "line", "ship_from", "placed_day", "nrd_day", "sns_day"]
+    keys = ["store", "line", "ship_from", "flags", "placed_day", "nrd_day", "sns_day"]
 
     def agg(engine):
         t = aggregate(orders, tz="Asia/Shanghai", until=until, clock=clock, engine=engine)

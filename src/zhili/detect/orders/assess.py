@@ -22,8 +22,16 @@ from ...events import Event, ExemptionDeclared, Violation
 from ...timekit import parse_instant
 from . import backends
 from .driver import SanctionBook, ScopeState, run_assessments
-from .expressions import DayClock, day_numbers, fulfilment_counts
-from .families import Family, FamilyCounts, Trigger, aliexpress_families, family_counts
+from .expressions import BAD, DayClock, day_numbers, fulfilment_counts
+from .families import (
+    MEMBER_BITS,
+    Family,
+    FamilyCounts,
+    Trigger,
+    aliexpress_families,
+    code_aggregate,
+    family_counts,
+)
 from .loading import OrdersInput, load_orders
 from .series import PPM, qualify_days, window_series
 from .shipping import shipping_violations
@@ -70,7 +78,7 @@ def aggregate(orders: OrdersInput, *, tz: str, until: dt.datetime, clock: DayClo
     exemptions = [e for e in events if isinstance(e, ExemptionDeclared) and e.at <= until]
     expr = fulfilment_counts(table, clock, exemptions, until)
     agg = day_numbers(con.to_pyarrow(expr))
-    if pc.any(agg.column("bad")).as_py():
+    if pc.any(pc.not_equal(pc.bit_wise_and(agg.column("flags"), BAD), 0)).as_py():
         # Only a file read by the backend can get here: let the loader name the row.
         load_orders(orders, tz=tz)
         raise InputError("the order table has rows the loader refuses", file=str(orders))
@@ -101,11 +109,14 @@ def assess_orders(orders: OrdersInput, pack: Any, *, until: dt.datetime | str,
 
         book = EngineBook(pack, subjects)
     families = aliexpress_families(th)
+    member = pc.not_equal(pc.bit_wise_and(agg.column("flags"), sum(MEMBER_BITS.values())), 0)
+    agg = agg.filter(member)
     if agg.num_rows == 0:
         return Assessment(pack, clock, last_day, 0, until, [], {}, shipping, book)
     day0 = int(pc.min(agg.column("placed_day")).as_py())
     n_days = last_day - day0 + 1
-    counts = [family_counts(agg, f, day0, n_days) for f in families]
+    coded = code_aggregate(agg, day0)
+    counts = [family_counts(coded, f, n_days) for f in families]
     states: dict[tuple[str, str, str], ScopeState] = {}
 
     def describe(state: ScopeState, code: str, day: int) -> Violation:

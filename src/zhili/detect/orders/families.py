@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .expressions import IN_LINE, IN_SHIP_FROM, IN_STORE
 from .series import Counts, Threshold, qualify_days, streak_hits, window_series
 from .thresholds import Thresholds
 
@@ -94,45 +95,97 @@ class FamilyCounts:
                       c.event_day[e], c.event_n[e])
 
 
-def family_counts(agg: pa.Table, family: Family, day0: int, n_days: int) -> FamilyCounts:
-    rows = agg.filter(pc.field(family.member))
-    scope = (rows.column(family.scope_col) if family.scope_col
-             else pa.array(["store"] * rows.num_rows, pa.string()))
-    rows = rows.append_column("scope", scope)
-    scope_col = "scope"
-    orders = rows.group_by(["store", scope_col, "placed_day"], use_threads=False).aggregate(
-        [("n", "sum")])
-    key = _key(orders, scope_col)
-    names = pc.unique(key)
-    names = names.take(pc.sort_indices(names))
-    keys = [(k.split("\x1f", 1)[0], k.split("\x1f", 1)[1]) for k in names.to_pylist()]
+@dataclass(frozen=True)
+class CodedAggregate:
+    """The backend's aggregate as integer arrays: each string key column as ranks into its
+    sorted distinct values (so integer order is name order), days relative to ``day0`` (-1: no
+    event). Everything after the one pass over the orders works on these integers."""
+
+    flags: np.ndarray
+    placed: np.ndarray
+    events: dict[str, np.ndarray]
+    n: np.ndarray
+    codes: dict[str, np.ndarray]
+    names: dict[str, list[str]]
+
+
+MEMBER_BITS = {"in_line": IN_LINE, "in_ship_from": IN_SHIP_FROM, "in_store": IN_STORE}
+DENSE_LIMIT = 1 << 25      # a dense count array up to this size; sorting beyond it
+
+
+def code_aggregate(agg: pa.Table, day0: int) -> CodedAggregate:
+    codes: dict[str, np.ndarray] = {}
+    names: dict[str, list[str]] = {}
+    for col in ("store", "line", "ship_from"):
+        encoded = pc.dictionary_encode(agg.column(col).combine_chunks())
+        order = pc.sort_indices(encoded.dictionary).to_numpy()
+        rank = np.empty(len(order), np.int64)
+        rank[order] = np.arange(len(order))
+        # A null (no line) gets the code after the last name.
+        indices = pc.fill_null(encoded.indices, len(order)).to_numpy()
+        codes[col] = np.append(rank, len(order))[indices]
+        names[col] = [*encoded.dictionary.take(pa.array(order)).to_pylist(), ""]
+
+    def days(col: str) -> np.ndarray:     # nulls (no event) become -1
+        column = pc.fill_null(agg.column(col), pa.scalar(day0 - 1, agg.schema.field(col).type))
+        return column.to_numpy().astype(np.int64) - day0
+
+    events = {col: days(col) for col in ("nrd_day", "sns_day")}
+    return CodedAggregate(agg.column("flags").to_numpy().astype(np.int64), days("placed_day"),
+                          events, agg.column("n").to_numpy().astype(np.int64), codes, names)
+
+
+def _sum_by(key: np.ndarray, weights: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct keys (ascending, all in ``range(size)``) and the sum of the positive
+    ``weights`` over each."""
+    if size <= DENSE_LIMIT:
+        total = np.bincount(key, weights=weights, minlength=size)
+        present = np.flatnonzero(total)
+        return present, total[present].astype(np.int64)
+    uniq, inverse = np.unique(key, return_inverse=True)
+    return uniq, np.bincount(inverse, weights=weights).astype(np.int64)
+
+
+def _dense_ids(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct keys (ascending) and, for each element, the index of its key among them."""
+    if size <= DENSE_LIMIT:
+        present = np.zeros(size, bool)
+        present[key] = True
+        return np.flatnonzero(present), (np.cumsum(present) - 1)[key]
+    return np.unique(key, return_inverse=True)
+
+
+def family_counts(agg: CodedAggregate, family: Family, n_days: int) -> FamilyCounts:
+    member = (agg.flags & MEMBER_BITS[family.member]) != 0
+    stores = agg.codes["store"][member]
+    if family.scope_col:
+        scope_names = agg.names[family.scope_col]
+        scope_code = agg.codes[family.scope_col][member]
+    else:
+        scope_names = ["store"]
+        scope_code = np.zeros(len(stores), np.int64)
+    width = len(scope_names)
+    pair = stores * width + scope_code
+    uniq, scope = _dense_ids(pair, len(agg.names["store"]) * width)
+    store_names = agg.names["store"]
+    keys = [(store_names[k // width], scope_names[k % width]) for k in uniq.tolist()]
     fc = FamilyCounts(family, keys)
-    order_scope = pc.index_in(key, value_set=names).to_numpy().astype(np.int64)
-    order_day = orders.column("placed_day").to_numpy().astype(np.int64) - day0
-    order_n = orders.column("n_sum").to_numpy().astype(np.int64)
+    placed, n = agg.placed[member], agg.n[member]
+    o_key, order_n = _sum_by(scope * n_days + placed, n, len(keys) * n_days)
+    order_scope, order_day = np.divmod(o_key, n_days)
+    bins = np.arange(len(keys) + 1)
+    o_off = np.searchsorted(order_scope, bins)
     for trig in family.triggers:
-        ev = rows.filter(pc.field(trig.event_col).is_valid())
-        ev = ev.group_by(["store", scope_col, "placed_day", trig.event_col],
-                         use_threads=False).aggregate([("n", "sum")])
-        e_scope = pc.index_in(_key(ev, scope_col), value_set=names).to_numpy().astype(np.int64)
-        e_placed = ev.column("placed_day").to_numpy().astype(np.int64) - day0
-        e_day = ev.column(trig.event_col).to_numpy().astype(np.int64) - day0
-        e_n = ev.column("n_sum").to_numpy().astype(np.int64)
-        o_sort = np.argsort(order_scope, kind="stable")
-        e_sort = np.argsort(e_scope, kind="stable")
-        fc.counts[trig.code] = Counts(
-            len(keys), n_days, order_scope[o_sort], order_day[o_sort], order_n[o_sort],
-            e_scope[e_sort], e_placed[e_sort], e_day[e_sort], e_n[e_sort])
-        bins = np.arange(len(keys) + 1)
-        fc._offsets[trig.code] = (np.searchsorted(order_scope[o_sort], bins),
-                                  np.searchsorted(e_scope[e_sort], bins))
+        event = agg.events[trig.event_col][member]
+        has = event >= 0
+        e_key, e_n = _sum_by((scope[has] * n_days + placed[has]) * n_days + event[has],
+                             n[has], len(keys) * n_days * n_days)
+        e_rest, e_day = np.divmod(e_key, n_days)
+        e_scope, e_placed = np.divmod(e_rest, n_days)
+        fc.counts[trig.code] = Counts(len(keys), n_days, order_scope, order_day, order_n,
+                                      e_scope, e_placed, e_day, e_n)
+        fc._offsets[trig.code] = (o_off, np.searchsorted(e_scope, bins))
     return fc
-
-
-def _key(table: pa.Table, scope_col: str) -> pa.Array:
-    store = table.column("store").cast(pa.string())
-    scope = table.column(scope_col).cast(pa.string())
-    return pc.binary_join_element_wise(store, scope, "\x1f").combine_chunks()
 
 
 def describe_window(c: Counts, trig: Trigger, day: int, floor: int) -> dict[str, Any]:
