@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ...errors import InputError
 from ...events import Event, ExemptionDeclared, Violation
@@ -78,7 +77,7 @@ def aggregate(orders: OrdersInput, *, tz: str, until: dt.datetime, clock: DayClo
     exemptions = [e for e in events if isinstance(e, ExemptionDeclared) and e.at <= until]
     expr = fulfilment_counts(table, clock, exemptions, until)
     agg = day_numbers(con.to_pyarrow(expr))
-    if pc.any(pc.not_equal(pc.bit_wise_and(agg.column("flags"), BAD), 0)).as_py():
+    if (agg.column("flags").to_numpy() & BAD).any():
         # Only a file read by the backend can get here: let the loader name the row.
         load_orders(orders, tz=tz)
         raise InputError("the order table has rows the loader refuses", file=str(orders))
@@ -109,13 +108,13 @@ def assess_orders(orders: OrdersInput, pack: Any, *, until: dt.datetime | str,
 
         book = EngineBook(pack, subjects)
     families = aliexpress_families(th)
-    member = pc.not_equal(pc.bit_wise_and(agg.column("flags"), sum(MEMBER_BITS.values())), 0)
-    agg = agg.filter(member)
-    if agg.num_rows == 0:
+    flags = agg.column("flags").to_numpy()
+    member = (flags & sum(MEMBER_BITS.values())) != 0
+    if not member.any():
         return Assessment(pack, clock, last_day, 0, until, [], {}, shipping, book)
-    day0 = int(pc.min(agg.column("placed_day")).as_py())
+    day0 = int(agg.column("placed_day").to_numpy()[member].min())
     n_days = last_day - day0 + 1
-    coded = code_aggregate(agg, day0)
+    coded = code_aggregate(agg, member, day0)
     counts = [family_counts(coded, f, n_days) for f in families]
     states: dict[tuple[str, str, str], ScopeState] = {}
 

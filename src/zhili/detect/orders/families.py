@@ -7,6 +7,7 @@ ship-from family has two triggers (NRD, sold-not-shipped) that share one freeze.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,26 +114,31 @@ MEMBER_BITS = {"in_line": IN_LINE, "in_ship_from": IN_SHIP_FROM, "in_store": IN_
 DENSE_LIMIT = 1 << 25      # a dense count array up to this size; sorting beyond it
 
 
-def code_aggregate(agg: pa.Table, day0: int) -> CodedAggregate:
+def code_aggregate(agg: pa.Table, keep: np.ndarray, day0: int) -> CodedAggregate:
+    """The rows ``keep`` selects (a boolean mask) of the backend's aggregate, coded."""
     codes: dict[str, np.ndarray] = {}
     names: dict[str, list[str]] = {}
-    for col in ("store", "line", "ship_from"):
-        encoded = pc.dictionary_encode(agg.column(col).combine_chunks())
+    # The three encodings run in parallel (pyarrow releases the GIL): 0.5 s at 100M orders.
+    with ThreadPoolExecutor(3) as pool:
+        encodings = list(pool.map(lambda col: pc.dictionary_encode(
+            agg.column(col).combine_chunks()), ("store", "line", "ship_from")))
+    for col, encoded in zip(("store", "line", "ship_from"), encodings, strict=True):
         order = pc.sort_indices(encoded.dictionary).to_numpy()
-        rank = np.empty(len(order), np.int64)
+        rank = np.empty(len(order) + 1, np.int64)
         rank[order] = np.arange(len(order))
-        # A null (no line) gets the code after the last name.
-        indices = pc.fill_null(encoded.indices, len(order)).to_numpy()
-        codes[col] = np.append(rank, len(order))[indices]
+        rank[-1] = len(order)               # a null (no line): the code after the last name
+        indices = pc.fill_null(encoded.indices, len(order)).to_numpy()[keep]
+        codes[col] = rank[indices]
         names[col] = [*encoded.dictionary.take(pa.array(order)).to_pylist(), ""]
 
     def days(col: str) -> np.ndarray:     # nulls (no event) become -1
         column = pc.fill_null(agg.column(col), pa.scalar(day0 - 1, agg.schema.field(col).type))
-        return column.to_numpy().astype(np.int64) - day0
+        return column.to_numpy()[keep].astype(np.int64) - day0
 
     events = {col: days(col) for col in ("nrd_day", "sns_day")}
-    return CodedAggregate(agg.column("flags").to_numpy().astype(np.int64), days("placed_day"),
-                          events, agg.column("n").to_numpy().astype(np.int64), codes, names)
+    return CodedAggregate(agg.column("flags").to_numpy()[keep].astype(np.int64),
+                          days("placed_day"), events,
+                          agg.column("n").to_numpy()[keep].astype(np.int64), codes, names)
 
 
 def _sum_by(key: np.ndarray, weights: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
