@@ -3,6 +3,7 @@ the store streak permanently); engine-backed cases are the pack's scenario files
 
 import datetime as dt
 
+import ibis
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -141,3 +142,27 @@ def test_early_warning_counts_qualifying_days_towards_a_store_streak():
     assert w.message == ("store: 2 days in a row with NRD disputes ≥ 30% and ≥ 50 "
                          "(2026-03-01, 2026-03-02): 1 more such day freezes all non-Cainiao "
                          "lines permanently")
+
+
+def test_colliding_name_hashes_fall_back_to_grouping_on_names(monkeypatch):
+    """The aggregation groups on hashes of store, line and ship-from only if they tell every
+    name apart; with every hash equal it groups on the names and finds the same."""
+    from zhili.detect.orders import assess
+
+    rows = batch("s1", 0, 100, 10) + batch("s2", 0, 100, 10, line="LINE-B")
+    expected = [(v.id, v.evidence) for v in run(rows).violations]
+    assert [v[0] for v in expected] == ["line_nrd_rate:s1:LINE-A:2026-03-02",
+                                        "line_nrd_rate:s2:LINE-B:2026-03-02"]
+    hashed = assess.fulfilment_counts
+    seen = []
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs["hashed"])
+        return hashed(*args, **kwargs)
+
+    real_names = assess.scope_names
+    monkeypatch.setattr(assess, "fulfilment_counts", spy)
+    monkeypatch.setattr(assess, "scope_names",
+                        lambda t: real_names(t).mutate(h=ibis.literal(7, "int64")))
+    assert [(v.id, v.evidence) for v in run(rows).violations] == expected
+    assert seen == [False]

@@ -37,7 +37,8 @@ def test_duckdb_and_spark_agree():
     keys = ["store", "line", "ship_from", "flags", "placed_day", "nrd_day", "sns_day"]
 
     def agg(engine):
-        t = aggregate(orders, tz="Asia/Shanghai", until=until, clock=clock, engine=engine)
+        t = aggregate(orders, tz="Asia/Shanghai", until=until, clock=clock,
+                      engine=engine).decoded()
         return t.sort_by([(k, "ascending") for k in keys]).to_pylist()
 
     assert agg("duckdb") == agg("spark")

@@ -15,15 +15,24 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ...errors import InputError
 from ...events import Event, ExemptionDeclared, Violation
 from ...timekit import parse_instant
 from . import backends
 from .driver import SanctionBook, ScopeState, run_assessments
-from .expressions import BAD, DayClock, day_numbers, fulfilment_counts
+from .expressions import (
+    BAD,
+    NAME_COLUMNS,
+    DayClock,
+    day_numbers,
+    fulfilment_counts,
+    scope_names,
+)
 from .families import (
     MEMBER_BITS,
+    Aggregate,
     Family,
     FamilyCounts,
     Trigger,
@@ -70,18 +79,27 @@ def order_source(orders: OrdersInput, con: Any, tz: str) -> Any:
 
 def aggregate(orders: OrdersInput, *, tz: str, until: dt.datetime, clock: DayClock,
               events: Sequence[Event] = (), engine: str = "duckdb", con: Any = None,
-              table: Any = None) -> pa.Table:
+              table: Any = None) -> Aggregate:
     """The per-(scope, day) counts of the orders, computed on ``engine``."""
     con = con or backends.connect(engine)
     table = table if table is not None else order_source(orders, con, tz)
     exemptions = [e for e in events if isinstance(e, ExemptionDeclared) and e.at <= until]
-    expr = fulfilment_counts(table, clock, exemptions, until)
+    listed = con.to_pyarrow(scope_names(table))
+    names = {}
+    for col in NAME_COLUMNS:
+        rows = listed.filter(pc.equal(listed.column("column"), col))
+        names[col] = (rows.column("name").combine_chunks(), rows.column("h").combine_chunks())
+    # Group on the hashes only if they tell every name apart (else, rarely, on the names).
+    hashed = all(len(pc.unique(h)) == len(h) for _, h in names.values())
+    if not hashed:
+        names = {col: (values, values) for col, (values, _) in names.items()}
+    expr = fulfilment_counts(table, clock, exemptions, until, hashed=hashed)
     agg = day_numbers(con.to_pyarrow(expr))
     if (agg.column("flags").to_numpy() & BAD).any():
         # Only a file read by the backend can get here: let the loader name the row.
         load_orders(orders, tz=tz)
         raise InputError("the order table has rows the loader refuses", file=str(orders))
-    return agg
+    return Aggregate(agg, names)
 
 
 def assess_orders(orders: OrdersInput, pack: Any, *, until: dt.datetime | str,
@@ -108,11 +126,11 @@ def assess_orders(orders: OrdersInput, pack: Any, *, until: dt.datetime | str,
 
         book = EngineBook(pack, subjects)
     families = aliexpress_families(th)
-    flags = agg.column("flags").to_numpy()
+    flags = agg.table.column("flags").to_numpy()
     member = (flags & sum(MEMBER_BITS.values())) != 0
     if not member.any():
         return Assessment(pack, clock, last_day, 0, until, [], {}, shipping, book)
-    day0 = int(agg.column("placed_day").to_numpy()[member].min())
+    day0 = int(agg.table.column("placed_day").to_numpy()[member].min())
     n_days = last_day - day0 + 1
     coded = code_aggregate(agg, member, day0)
     counts = [family_counts(coded, f, n_days) for f in families]

@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .expressions import IN_LINE, IN_SHIP_FROM, IN_STORE
+from .expressions import IN_LINE, IN_SHIP_FROM, IN_STORE, NAME_COLUMNS
 from .series import Counts, Threshold, qualify_days, streak_hits, window_series
 from .thresholds import Thresholds
 
@@ -114,31 +114,54 @@ MEMBER_BITS = {"in_line": IN_LINE, "in_ship_from": IN_SHIP_FROM, "in_store": IN_
 DENSE_LIMIT = 1 << 25      # a dense count array up to this size; sorting beyond it
 
 
-def code_aggregate(agg: pa.Table, keep: np.ndarray, day0: int) -> CodedAggregate:
+@dataclass(frozen=True)
+class Aggregate:
+    """The backend's aggregate and, per scope column, its distinct ``names`` with the ``keys``
+    that stand for them in ``table`` (their hashes, or the names themselves)."""
+
+    table: pa.Table
+    names: dict[str, tuple[pa.Array, pa.Array]]
+
+    def decoded(self) -> pa.Table:
+        """The table with names in the scope columns (engines agree on this, not on hashes)."""
+        table = self.table
+        for col, (values, keys) in self.names.items():
+            index = pc.index_in(table.column(col), value_set=keys)
+            table = table.set_column(table.schema.get_field_index(col), col, values.take(index))
+        return table
+
+
+def _codes(column: pa.ChunkedArray, values: pa.Array, keys: pa.Array
+           ) -> tuple[np.ndarray, list[str]]:
+    """Ranks of the names ``column`` holds (by their keys) among the sorted names."""
+    order = pc.sort_indices(values).to_numpy()           # a null (no line) sorts last
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order))
+    index = pc.index_in(column, value_set=keys)
+    if index.null_count:
+        raise AssertionError("a scope key without a name")
+    names = [v if v is not None else "" for v in values.take(pa.array(order)).to_pylist()]
+    return rank[index.to_numpy()], names
+
+
+def code_aggregate(agg: Aggregate, keep: np.ndarray, day0: int) -> CodedAggregate:
     """The rows ``keep`` selects (a boolean mask) of the backend's aggregate, coded."""
-    codes: dict[str, np.ndarray] = {}
-    names: dict[str, list[str]] = {}
-    # The three encodings run in parallel (pyarrow releases the GIL): 0.5 s at 100M orders.
+    t = agg.table
+    # The three lookups run in parallel (pyarrow releases the GIL).
     with ThreadPoolExecutor(3) as pool:
-        encodings = list(pool.map(lambda col: pc.dictionary_encode(
-            agg.column(col).combine_chunks()), ("store", "line", "ship_from")))
-    for col, encoded in zip(("store", "line", "ship_from"), encodings, strict=True):
-        order = pc.sort_indices(encoded.dictionary).to_numpy()
-        rank = np.empty(len(order) + 1, np.int64)
-        rank[order] = np.arange(len(order))
-        rank[-1] = len(order)               # a null (no line): the code after the last name
-        indices = pc.fill_null(encoded.indices, len(order)).to_numpy()[keep]
-        codes[col] = rank[indices]
-        names[col] = [*encoded.dictionary.take(pa.array(order)).to_pylist(), ""]
+        coded = dict(zip(NAME_COLUMNS, pool.map(lambda col: _codes(t.column(col), *agg.names[col]),
+                                                NAME_COLUMNS), strict=True))
+    codes = {col: c[keep] for col, (c, _) in coded.items()}
+    names = {col: n for col, (_, n) in coded.items()}
 
     def days(col: str) -> np.ndarray:     # nulls (no event) become -1
-        column = pc.fill_null(agg.column(col), pa.scalar(day0 - 1, agg.schema.field(col).type))
+        column = pc.fill_null(t.column(col), pa.scalar(day0 - 1, t.schema.field(col).type))
         return column.to_numpy()[keep].astype(np.int64) - day0
 
     events = {col: days(col) for col in ("nrd_day", "sns_day")}
-    return CodedAggregate(agg.column("flags").to_numpy()[keep].astype(np.int64),
+    return CodedAggregate(t.column("flags").to_numpy()[keep].astype(np.int64),
                           days("placed_day"), events,
-                          agg.column("n").to_numpy()[keep].astype(np.int64), codes, names)
+                          t.column("n").to_numpy()[keep].astype(np.int64), codes, names)
 
 
 def _sum_by(key: np.ndarray, weights: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
