@@ -96,3 +96,32 @@ def test_scan_maps_findings_to_the_packs_rules(world):
     assert rules.get("off_platform_contact") == "off_platform_inducement"
     text = "三天瘦十斤，加薇信 abc_12345"
     assert all(text[f["start"]:f["end"]] == f["text"] for f in found)
+
+
+def test_recorded_order_assessment_stores_violations_and_charts_lines(world):
+    import datetime as dt
+    import random
+
+    from zhili.api.line_watch import has_orders
+    from zhili.demo.orders import generate
+    from zhili.timekit import parse_instant
+
+    client, keys, store = world
+    end = parse_instant("2026-03-10 00:00")
+    rows = [{k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in r.items()}
+            for r in generate(end, random.Random(3)) if r["store"] == "ae-home"]
+    body = {"pack": "aliexpress", "as_of": "2026-03-10 00:00", "orders": rows, "record": True}
+    denied = client.post("/v1/orders/assess", json=body, headers=auth(keys["reviewer"]))
+    assert denied.status_code == 403
+    simulated = client.post("/v1/orders/assess", json={**body, "record": False},
+                            headers=auth(keys["reviewer"])).json()
+    assert any(v["code"] == "line_nrd_rate" for v in simulated["violations"])
+    recorded = client.post("/v1/orders/assess", json=body, headers=auth(keys["admin"])).json()
+    assert recorded["stored"] == [v["id"] for v in simulated["violations"]]
+    assert has_orders(store, "ae-home")
+    lines = [v for v in simulated["violations"] if v["code"] == "line_nrd_rate"]
+    for v in lines:  # each recorded violation froze its line from its own instant on
+        state = client.get("/v1/subjects/ae-home/state", params={"as_of": v["at"]},
+                           headers=auth(keys["admin"])).json()
+        assert f"freeze_logistics_line:{v['evidence']['scope']}" in {
+            s["name"] for s in state["sanctions"]}

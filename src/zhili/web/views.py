@@ -36,7 +36,8 @@ def subject_rows(gov: Governance, who: Principal, at: dt.datetime) -> list[dict[
         rows.append({
             "id": sid, "pack": pack, "kind": getattr(subject, "kind", None),
             "scores": state.scores, "band": state.band, "fees": state.fees,
-            "sanctions": [s.name for s in state.sanctions],
+            # Several causes may impose the same sanction; the list names each once.
+            "sanctions": list(dict.fromkeys(s.name for s in state.sanctions)),
             "holds": len(state.holds), "violations": len(state.violations),
             "open_appeals": sum(a.status in OPEN_APPEAL for a in state.appeals),
         })
