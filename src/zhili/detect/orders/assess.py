@@ -132,7 +132,7 @@ def assess_orders(orders: OrdersInput, pack: Any, *, until: dt.datetime | str,
         return Assessment(pack, clock, last_day, 0, until, [], {}, shipping, book)
     day0 = int(agg.table.column("placed_day").to_numpy()[member].min())
     n_days = last_day - day0 + 1
-    coded = code_aggregate(agg, member, day0)
+    coded = code_aggregate(agg, day0)
     counts = [family_counts(coded, f, n_days) for f in families]
     states: dict[tuple[str, str, str], ScopeState] = {}
 

@@ -144,24 +144,24 @@ def _codes(column: pa.ChunkedArray, values: pa.Array, keys: pa.Array
     return rank[index.to_numpy()], names
 
 
-def code_aggregate(agg: Aggregate, keep: np.ndarray, day0: int) -> CodedAggregate:
-    """The rows ``keep`` selects (a boolean mask) of the backend's aggregate, coded."""
+def code_aggregate(agg: Aggregate, day0: int) -> CodedAggregate:
+    """The backend's aggregate, coded. Rows of no rule stay (each family takes its members);
+    their days may lie before ``day0``."""
     t = agg.table
     # The three lookups run in parallel (pyarrow releases the GIL).
     with ThreadPoolExecutor(3) as pool:
         coded = dict(zip(NAME_COLUMNS, pool.map(lambda col: _codes(t.column(col), *agg.names[col]),
                                                 NAME_COLUMNS), strict=True))
-    codes = {col: c[keep] for col, (c, _) in coded.items()}
+    codes = {col: c for col, (c, _) in coded.items()}
     names = {col: n for col, (_, n) in coded.items()}
 
-    def days(col: str) -> np.ndarray:     # nulls (no event) become -1
+    def days(col: str) -> np.ndarray:     # int32; nulls (no event) become -1
         column = pc.fill_null(t.column(col), pa.scalar(day0 - 1, t.schema.field(col).type))
-        return column.to_numpy()[keep].astype(np.int64) - day0
+        return pc.subtract(column, pa.scalar(day0, pa.int32())).to_numpy()
 
     events = {col: days(col) for col in ("nrd_day", "sns_day")}
-    return CodedAggregate(t.column("flags").to_numpy()[keep].astype(np.int64),
-                          days("placed_day"), events,
-                          t.column("n").to_numpy()[keep].astype(np.int64), codes, names)
+    return CodedAggregate(t.column("flags").to_numpy(), days("placed_day"), events,
+                          t.column("n").to_numpy(), codes, names)
 
 
 def _sum_by(key: np.ndarray, weights: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:

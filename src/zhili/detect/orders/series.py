@@ -71,19 +71,28 @@ def window_series(c: Counts, window: int, floor: np.ndarray | int = 0
     from its placed day until it leaves the window; an event row adds from the later of its
     placed and event days, if that is still inside its order's window.
     """
-    width = c.n_days + window + 1
-    den = np.zeros((c.n_scopes, width), np.int64)
     keep = c.order_day >= _floors(floor, c.order_scope)
     s, p, n = c.order_scope[keep], c.order_day[keep], c.order_n[keep]
-    np.add.at(den, (s, p), n)
-    np.add.at(den, (s, p + window), -n)
-    num = np.zeros((c.n_scopes, width), np.int64)
+    den = _deltas(c.n_scopes, c.n_days, s, p, p + window, n)
     start = np.maximum(c.event_placed, c.event_day)
     keep = (c.event_placed >= _floors(floor, c.event_scope)) & (start < c.event_placed + window)
     s, p, st, n = c.event_scope[keep], c.event_placed[keep], start[keep], c.event_n[keep]
-    np.add.at(num, (s, st), n)
-    np.add.at(num, (s, p + window), -n)
-    return (np.cumsum(den, axis=1)[:, :c.n_days], np.cumsum(num, axis=1)[:, :c.n_days])
+    num = _deltas(c.n_scopes, c.n_days, s, st, p + window, n)
+    return np.cumsum(den, axis=1), np.cumsum(num, axis=1)
+
+
+def _deltas(n_scopes: int, n_days: int, scope: np.ndarray, start: np.ndarray, stop: np.ndarray,
+            n: np.ndarray) -> np.ndarray:
+    """A (scopes, days) difference array: +n at each start, -n at each stop (stops after the
+    last day do not matter). ``bincount`` on flat indices (exact: counts stay far below 2**53)
+    is many times faster than ``np.add.at``."""
+    size = n_scopes * n_days
+    weights = n.astype(np.float64)
+    flat = np.bincount(scope * n_days + start, weights=weights, minlength=size)
+    inside = stop < n_days
+    flat -= np.bincount(scope[inside] * n_days + stop[inside], weights=weights[inside],
+                        minlength=size)
+    return flat.astype(np.int64).reshape(n_scopes, n_days)
 
 
 def qualify_days(c: Counts, threshold: Threshold, floor: np.ndarray | int = 0) -> np.ndarray:
