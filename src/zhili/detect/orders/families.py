@@ -135,8 +135,8 @@ def _codes(column: pa.ChunkedArray, values: pa.Array, keys: pa.Array
            ) -> tuple[np.ndarray, list[str]]:
     """Ranks of the names ``column`` holds (by their keys) among the sorted names."""
     order = pc.sort_indices(values).to_numpy()           # a null (no line) sorts last
-    rank = np.empty(len(order), np.int64)
-    rank[order] = np.arange(len(order))
+    rank = np.empty(len(order), np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
     index = pc.index_in(column, value_set=keys)
     if index.null_count:
         raise AssertionError("a scope key without a name")
@@ -186,7 +186,7 @@ def _dense_ids(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
 
 def family_counts(agg: CodedAggregate, family: Family, n_days: int) -> FamilyCounts:
     member = (agg.flags & MEMBER_BITS[family.member]) != 0
-    stores = agg.codes["store"][member]
+    stores = agg.codes["store"][member].astype(np.int64)
     if family.scope_col:
         scope_names = agg.names[family.scope_col]
         scope_code = agg.codes[family.scope_col][member]

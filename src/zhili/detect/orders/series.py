@@ -83,15 +83,16 @@ def window_series(c: Counts, window: int, floor: np.ndarray | int = 0
 
 def _deltas(n_scopes: int, n_days: int, scope: np.ndarray, start: np.ndarray, stop: np.ndarray,
             n: np.ndarray) -> np.ndarray:
-    """A (scopes, days) difference array: +n at each start, -n at each stop (stops after the
-    last day do not matter). ``bincount`` on flat indices (exact: counts stay far below 2**53)
-    is many times faster than ``np.add.at``."""
+    """A (scopes, days) difference array: +n at each start, -n at each stop (starts and stops
+    after the last day do not matter; a stop follows its start). ``bincount`` on flat indices
+    (exact: counts stay far below 2**53) is many times faster than ``np.add.at``."""
     size = n_scopes * n_days
     weights = n.astype(np.float64)
-    flat = np.bincount(scope * n_days + start, weights=weights, minlength=size)
-    inside = stop < n_days
-    flat -= np.bincount(scope[inside] * n_days + stop[inside], weights=weights[inside],
-                        minlength=size)
+    flat = np.zeros(size)
+    for at, sign in ((start, 1.0), (stop, -1.0)):
+        inside = at < n_days
+        flat += sign * np.bincount(scope[inside] * n_days + at[inside], weights=weights[inside],
+                                   minlength=size)
     return flat.astype(np.int64).reshape(n_scopes, n_days)
 
 
