@@ -115,7 +115,7 @@ def assess_orders(orders: OrdersInput, pack: Any, *, until: dt.datetime | str,
     cutoff = clock.start_of(last_day + 1)
     con = backends.connect(engine)
     table = order_source(orders, con, tz)
-    th = thresholds_for(pack.code)
+    th = thresholds_for(pack)
     shipping = shipping_violations(con, table, th, clock, cutoff)
     if not th.has("line_nrd_rate"):     # a pack without the AliExpress fulfilment rules
         return Assessment(pack, clock, last_day, 0, until, [], {}, shipping, book)

@@ -51,7 +51,7 @@ def _pack(pack: Any) -> Any:
 def violations_from_after_sales(rows: OrdersInput, pack: Any, *, until: dt.datetime | str,
                                 engine: str = "duckdb") -> list[Violation]:
     pack = _pack(pack)
-    tz, th = pack.timezone, thresholds_for(pack.code)
+    tz, th = pack.timezone, thresholds_for(pack)
     until = parse_instant(until, tz)
     clock = DayClock.for_zone(tz)
     table = load_table(rows, AFTER_SALES_COLUMNS, tz=tz, rows_key="after_sales")
@@ -107,7 +107,7 @@ def violations_from_after_sales(rows: OrdersInput, pack: Any, *, until: dt.datet
 def violations_from_cs(rows: OrdersInput, pack: Any, *, until: dt.datetime | str,
                        engine: str = "duckdb") -> list[Violation]:
     pack = _pack(pack)
-    tz, th = pack.timezone, thresholds_for(pack.code)
+    tz, th = pack.timezone, thresholds_for(pack)
     until = parse_instant(until, tz)
     clock = DayClock.for_zone(tz)
     table = load_table(rows, CS_COLUMNS, tz=tz, rows_key="messages")

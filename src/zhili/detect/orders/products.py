@@ -6,7 +6,7 @@ for an instant before that sale the product counts as active (an earlier sale ma
 within 180 days; we do not punish on what we cannot see). A product still inactive 30 days
 after a measure gets the next one (traffic block → delisting → deletion, the pack's repeats).
 A store whose live products are mostly inactive while its new products hardly sell gets a store
-traffic limit (thresholds and their assumptions in thresholds.yaml).
+traffic limit (thresholds and their assumptions in the pack's `detectors`).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def violations_from_products(products: OrdersInput, pack: Any, *, until: dt.date
     from .assess import pack_of
 
     pack = pack_of(pack)
-    tz, th = pack.timezone, thresholds_for(pack.code)
+    tz, th = pack.timezone, thresholds_for(pack)
     until = parse_instant(until, tz)
     clock = DayClock.for_zone(tz)
     table = load_products(products, tz=tz)
