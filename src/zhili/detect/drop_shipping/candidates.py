@@ -13,17 +13,14 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import yaml
 
 from ...errors import InputError
+from ...rules import Pack, load_pack
 from ...timekit import DEFAULT_ZONE, local_date
 from . import signals as sig
-
-SETTINGS_FILE = Path(__file__).with_name("settings.yaml")
 
 
 @dataclass(frozen=True)
@@ -34,9 +31,11 @@ class DetectorSettings:
     home_marketplace: str
 
     @classmethod
-    def default(cls, **overrides: Any) -> DetectorSettings:
-        raw = yaml.safe_load(SETTINGS_FILE.read_text(encoding="utf-8"))
-        values = {name: spec["value"] for name, spec in raw.items()}
+    def default(cls, pack: Pack | None = None, **overrides: Any) -> DetectorSettings:
+        """The pack's ``detectors.drop_shipping`` parameters (WeChat Store's by default)."""
+        pack = pack or load_pack("wechat_store")
+        values = {name.split(".", 1)[1]: p.value for name, p in pack.detectors.items()
+                  if name.startswith("drop_shipping.")}
         return cls.from_mapping({**values, **overrides})
 
     @classmethod
