@@ -11,20 +11,9 @@ from hypothesis import strategies as st
 from zhili.detect.orders import assess_orders, early_warnings
 from zhili.detect.orders.series import Counts, Threshold, window_series
 from zhili.events import ExemptionDeclared
-from zhili.rules import load_pack
 
-from .books import ThirtyDayBook
+from .books import Pack, ThirtyDayBook
 from .orderrows import batch, order, table
-
-
-class Pack:
-    """The assessment reads only these of a pack (the engine is replaced by a book)."""
-
-    code = "aliexpress"
-    timezone = "Asia/Shanghai"
-    rules: dict = {}
-    detectors = load_pack("aliexpress").detectors
-    path = None
 
 
 def run(rows, until="2026-06-01", events=()):

@@ -5,24 +5,15 @@ import pytest
 from zhili.detect.orders import assess_orders, violations_from_orders
 from zhili.detect.orders.assess import aggregate
 from zhili.detect.orders.expressions import DayClock
-from zhili.rules import load_pack
 from zhili.timekit import parse_instant
 
-from .books import ThirtyDayBook
+from .books import Pack, ThirtyDayBook
 from .orderrows import batch, order, table
 
 pytestmark = pytest.mark.spark
 pytest.importorskip("pyspark")
 
 
-class Pack:
-    """The assessment reads only these of a pack (the engine is replaced by a book)."""
-
-    code = "aliexpress"
-    timezone = "Asia/Shanghai"
-    rules: dict = {}
-    detectors = load_pack("aliexpress").detectors
-    path = None
 
 
 def rows():

@@ -22,11 +22,10 @@ from ..errors import InputError
 from ..rules import Pack, load_pack
 from .book import SubjectBook
 from .effects import Effects
-from .fold import ComponentFold, OutOfOrder, clone_fold, shares_extended
+from .fold import ComponentFold, OutOfOrder, clone_fold
 from .records import (
     AppealState,
     Decision,
-    Explanation,
     Hold,
     Notice,
     Sanction,
@@ -390,5 +389,4 @@ def replay(events: Iterable[ev.Event], pack: Pack,
         return fold.ledger()
 
 
-__all__ = ["Epoch", "Explanation", "Fold", "Ledger", "OutOfOrder", "SubjectState", "replay",
-           "shares_extended"]
+__all__ = ["Epoch", "Fold", "Ledger", "OutOfOrder", "SubjectState", "replay"]
