@@ -203,12 +203,13 @@ class ComponentFold:
         extended = _instant(assoc.extended_from.value, self.pack.timezone)
         links: list[tuple[dt.datetime | None, str, str]] = []
         subjects = sorted(self.subjects.values(), key=lambda s: s.id)
+        keys = {s.id: set(s.link_keys(assoc.extended_via)) for s in subjects}
         for i, a in enumerate(subjects):
             for b in subjects[i + 1:]:
-                if a.licence and a.licence == b.licence:
-                    links.append((None, a.id, b.id))
-                elif shares_extended(a, b, assoc.extended_via):
-                    links.append((extended, a.id, b.id))
+                shared = keys[a.id] & keys[b.id]
+                if shared:  # a licence links at any date; the other attributes from a date
+                    licence = any(kind == "licence" for kind, _ in shared)
+                    links.append((None if licence else extended, a.id, b.id))
         return links
 
     def on_link(self, e: ev.LinkObserved) -> None:
@@ -390,12 +391,6 @@ class ComponentFold:
                                                      "that followed from it recomputed"
                                                      if e.outcome == "granted" else ""),
                             prov_of(self.pack.appeals))
-
-
-def shares_extended(a: Subject, b: Subject, via: tuple[str, ...]) -> bool:
-    return bool(("legal_rep" in via and a.legal_rep and a.legal_rep == b.legal_rep)
-                or ("device" in via and set(a.devices) & set(b.devices))
-                or ("ip" in via and set(a.ips) & set(b.ips)))
 
 
 HANDLERS: dict[str, Callable[[ComponentFold, Any], None]] = {

@@ -247,12 +247,7 @@ class Fold:
         ordered = sorted(self.subjects.values(), key=lambda s: s.id)
         by_attr: dict[tuple[str, str], list[str]] = {}
         for s in ordered:
-            keys = [("licence", s.licence)] if s.licence else []
-            if "legal_rep" in assoc.extended_via and s.legal_rep:
-                keys.append(("legal_rep", s.legal_rep))
-            keys += [("device", d) for d in s.devices if "device" in assoc.extended_via]
-            keys += [("ip", i) for i in s.ips if "ip" in assoc.extended_via]
-            for k in keys:
+            for k in s.link_keys(assoc.extended_via):
                 by_attr.setdefault(k, []).append(s.id)
         for ids in by_attr.values():
             for other in ids[1:]:

@@ -60,6 +60,18 @@ class Subject:
             values["main"] = raw["main"]
         return cls(**values)
 
+    def link_keys(self, extended_via: tuple[str, ...]) -> list[tuple[str, str]]:
+        """The attributes by which association links subjects: the licence always, and those
+        of ``extended_via`` (legal representative, devices, IPs) where the pack says so."""
+        keys = [("licence", self.licence)] if self.licence else []
+        if "legal_rep" in extended_via and self.legal_rep:
+            keys.append(("legal_rep", self.legal_rep))
+        if "device" in extended_via:
+            keys += [("device", d) for d in self.devices]
+        if "ip" in extended_via:
+            keys += [("ip", i) for i in self.ips]
+        return keys
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for f in fields(self):
