@@ -21,7 +21,7 @@ from ..rules import Pack
 from ..rules.model import Consequences, Rule
 from ..timekit import add_working_days, local_date, natural_year, parse_instant
 from .book import AppealBook, SubjectBook
-from .effects import DAY, Effects, prov_of
+from .effects import DAY, Effects, prov_of, resolve_scope
 from .records import ViolationRecord
 from .subjects import Subject
 
@@ -35,6 +35,12 @@ def _instant(value: str, tz: str) -> dt.datetime:
 
 class OutOfOrder(ZhiliError):
     """An event earlier than what the fold has already passed."""
+
+
+def refuse_earlier(horizon: dt.datetime | None, event: ev.Event) -> None:
+    if horizon is not None and event.at < horizon:
+        raise OutOfOrder(f"event {event.id} at {event.at.isoformat()} is earlier than the "
+                         f"fold's horizon {horizon.isoformat()}")
 
 
 class ComponentFold:
@@ -98,9 +104,7 @@ class ComponentFold:
     # -- events ----------------------------------------------------------------------------------
     def apply(self, event: ev.Event) -> bool:
         """Fold one event; False when it was a grant that needs the component folded again."""
-        if self.horizon is not None and event.at < self.horizon:
-            raise OutOfOrder(f"event {event.id} at {event.at.isoformat()} is earlier than the "
-                             f"fold's horizon {self.horizon.isoformat()}")
+        refuse_earlier(self.horizon, event)
         self.horizon = event.at
         handler = HANDLERS.get(event.type)
         if handler is not None:
@@ -161,8 +165,6 @@ class ComponentFold:
         spec = rule.repeats
         if spec is None:
             return self._consequences(rule, rec.flags, -1), 1, (rule.code, None)
-        from .effects import resolve_scope
-
         scope = resolve_scope(rule.scope or "$item", rec) if spec.per_scope else None
         key = (spec.counter, scope)
         prior = book.occurrences.get(key, [])
@@ -303,8 +305,6 @@ class ComponentFold:
             rec = ViolationRecord(e.id, e.at, e.subject or "", d.rule, item,
                                   flags=tuple(getattr(e, "flags", ())), evidence=evidence)
             if d.id_from == "derived":
-                from .effects import resolve_scope
-
                 scope = resolve_scope(d.scope, rec) or "store"
                 day = local_date(e.at, self.pack.timezone).isoformat()
                 rec = rec._replace(id=f"{d.rule}:{e.subject}:{scope}:{day}")

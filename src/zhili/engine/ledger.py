@@ -22,7 +22,7 @@ from ..errors import InputError
 from ..rules import Pack, load_pack
 from .book import SubjectBook
 from .effects import Effects
-from .fold import ComponentFold, OutOfOrder, clone_fold
+from .fold import ComponentFold, OutOfOrder, clone_fold, refuse_earlier
 from .records import (
     AppealState,
     Decision,
@@ -280,9 +280,7 @@ class Fold:
         return comp
 
     def apply(self, event: ev.Event) -> None:
-        if self.horizon is not None and event.at < self.horizon:
-            raise OutOfOrder(f"event {event.id} at {event.at.isoformat()} is earlier than "
-                             f"the fold's horizon {self.horizon.isoformat()}")
+        refuse_earlier(self.horizon, event)
         self.horizon = event.at
         if event.subject is None:
             for comp in {id(c): c for c in self.components.values()}.values():
