@@ -18,7 +18,7 @@ from typing import Any
 from .. import events as ev
 from ..errors import EventError, ZhiliError
 from ..rules import Pack
-from ..rules.model import Consequences, Rule
+from ..rules.model import Consequences, Rule, covers
 from ..timekit import add_working_days, local_date, natural_year, parse_instant
 from .book import AppealBook, SubjectBook
 from .effects import DAY, Effects, prov_of, resolve_scope
@@ -178,9 +178,7 @@ class ComponentFold:
         n = len(prior) + 1
         chosen = -1
         for i, tier in enumerate(spec.tiers):
-            first = int(tier.first.at(rec.at)) if tier.first else 1
-            last = int(tier.last.at(rec.at)) if tier.last else None
-            if n >= first and (last is None or n <= last):
+            if covers(tier.first, tier.last, n, rec.at):
                 chosen = i
         return self._consequences(rule, rec.flags, chosen), n, key
 
@@ -249,8 +247,7 @@ class ComponentFold:
         n = 1 + sum(1 for t, v in self.group_violations
                     if v in members and natural_year(t, self.pack.timezone) == year)
         self.group_violations.append((rec.at, rec.subject))
-        tier = next((t for t in assoc.tiers if n >= int(t.first.at(rec.at)) and
-                     (t.last is None or n <= int(t.last.at(rec.at)))), None)
+        tier = next((t for t in assoc.tiers if covers(t.first, t.last, n, rec.at)), None)
         why = f"group violation {n} in {year} by {rec.subject} (group: {', '.join(sorted(members))})"
         self.effects.decide(book, rec.at, "association", "association", rec.id,
                             {"group": sorted(members), "main": mains, "occurrence": n}, why,

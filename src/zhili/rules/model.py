@@ -71,6 +71,11 @@ class Consequences:
         )
 
 
+def covers(first: Param | None, last: Param | None, n: int, at: dt.datetime) -> bool:
+    """Whether the n-th occurrence falls in a tier's range (1-based, inclusive; no end: on)."""
+    return n >= (int(first.at(at)) if first else 1) and (last is None or n <= int(last.at(at)))
+
+
 @dataclass(frozen=True)
 class Variant:
     """Consequences that apply on top of a rule's, by flag or by occurrence."""
