@@ -17,10 +17,9 @@ from ..rules import Pack, Param, Provenance
 from ..rules.model import Consequences, HoldSpec, SanctionSpec
 from ..timekit import fmt
 from .book import SubjectBook
-from .records import Decision, Explanation, Hold, Notice, Sanction, ViolationRecord
+from .records import _EMPTY, Decision, Explanation, Hold, Notice, Sanction, ViolationRecord
 
 DAY = dt.timedelta(days=1)
-_NONE: Mapping[str, Any] = {}
 
 
 def _num(value: Any) -> Decimal:
@@ -46,6 +45,7 @@ class Effects:
         self.tz = pack.timezone
         self._rule_provs = {code: r.provenance.to_dict() for code, r in pack.rules.items()}
         self.starts = {n: float(s.start.value) for n, s in pack.scores.items()}
+        # (rule, flags, tier) -> merged consequences; merging is pure, so done once per pack
         self.merged: dict[tuple[str, tuple[str, ...], int], Consequences] = {}
         from .clock import Clock
 
@@ -60,7 +60,7 @@ class Effects:
         n = book.decision_counts.get(key, 0)
         book.decision_counts[key] = n + 1
         decision = Decision(at, book.subject.id, kind, rule, self.pack.code, self.pack.version,
-                            cause, detail, Explanation(rule, text, provenance, inputs or _NONE), n)
+                            cause, detail, Explanation(rule, text, provenance, inputs or _EMPTY), n)
         book.decisions.append(decision)
         return decision
 

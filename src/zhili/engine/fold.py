@@ -62,9 +62,6 @@ class ComponentFold:
         self.timers: list[tuple[dt.datetime, int, str, Timer]] = []
         self._timer_seq = 0
         self.links: list[tuple[dt.datetime | None, str, str]] = self._attribute_links()
-        self.starts = self.effects.starts
-        # (rule, flags, tier) -> merged consequences; merging is pure, so done once per pack
-        self._merged = self.effects.merged
 
     # -- books and time --------------------------------------------------------------------------
     def book(self, sid: str) -> SubjectBook:
@@ -72,7 +69,7 @@ class ComponentFold:
         if found is None:
             subject = self.subjects.get(sid) or Subject(sid, kind=self.pack.subject_kind)
             self.subjects.setdefault(sid, subject)
-            found = self.books[sid] = SubjectBook(subject, self.starts)
+            found = self.books[sid] = SubjectBook(subject, self.effects.starts)
         return found
 
     def touch(self, sid: str, t: dt.datetime) -> SubjectBook:
@@ -184,13 +181,13 @@ class ComponentFold:
 
     def _consequences(self, rule: Rule, flags: tuple[str, ...], tier: int) -> Consequences:
         key = (rule.code, flags, tier)
-        found = self._merged.get(key)
+        found = self.effects.merged.get(key)
         if found is None:
             found = rule.consequences_for(flags)
             if tier >= 0 and rule.repeats is not None:
                 t = rule.repeats.tiers[tier]
                 found = found.merged(t.consequences, replace=t.replace)
-            self._merged[key] = found
+            self.effects.merged[key] = found
         return found
 
     # -- association -------------------------------------------------------------------------------
@@ -474,5 +471,4 @@ def clone_fold(fold: ComponentFold) -> ComponentFold:
 _FOLD_OWN = frozenset({
     "pack", "subjects", "voided", "effects", "clock", "books", "horizon", "violation_owner",
     "appeal_owner", "group_violations", "exemptions", "grant", "timers", "_timer_seq", "links",
-    "starts", "_merged",
 })
