@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from .. import events as ev
@@ -305,14 +306,73 @@ class Fold:
         return merged
 
     def apply_all(self, events: Iterable[ev.Event]) -> None:
+        """Fold a batch of events given in any order, none earlier than the horizon: the same
+        result as ``apply`` on each of them in time order (duplicates by id count once, the
+        first given wins).
+
+        Components only meet through events, so each one folds its own events in one run
+        instead of taking turns event by event: its books stay in the processor's cache, which
+        halves the cost of a large history. Links between components in the batch join them
+        before anything is folded, exactly as ``apply`` would refold them when the link
+        arrives. If an event is refused, the fold is left part-applied: discard it.
+        """
         # A fold allocates millions of small records that never form cycles; the cyclic
         # collector's passes over them cost a quarter of the time, so it waits until the end.
         with _collector_paused():
+            unique: dict[str, ev.Event] = {}
             for event in events:
-                self.apply(event)
+                unique.setdefault(event.id, event)
+            everyone: list[ev.Event] = []           # events of no subject reach every component
+            by_subject: dict[str, list[ev.Event]] = {}
+            for event in unique.values():
+                sid = event.subject
+                if sid is None:
+                    everyone.append(event)
+                elif (found := by_subject.get(sid)) is None:
+                    by_subject[sid] = [event]
+                else:
+                    found.append(event)
+            for sid in by_subject:
+                self._component_for(sid)
+            if self.pack.association is not None:
+                for event in unique.values():
+                    if isinstance(event, ev.LinkObserved):
+                        self._join(event.subject or "", event.other)
+            horizon = self.horizon
+            if everyone:
+                everyone.sort(key=_SORT_KEY)
+                refuse_earlier(self.horizon, everyone[0])
+                horizon = max(everyone[-1].at, horizon or everyone[-1].at)
+            for comp in self._distinct_components():
+                batch = list(everyone)
+                for sid in comp.subjects:
+                    batch += by_subject.get(sid, ())
+                if not batch:
+                    continue
+                batch.sort(key=_SORT_KEY)
+                refuse_earlier(self.horizon, batch[0])
+                if horizon is None or batch[-1].at > horizon:
+                    horizon = batch[-1].at
+                for event in batch:
+                    comp.apply(event)
+            self.horizon = horizon
+
+    def _join(self, a: str, b: str) -> None:
+        first, second = self._component_for(a), self._component_for(b)
+        if first is not second:
+            self._merge(first, second)
+
+    def _distinct_components(self) -> list[Component]:
+        """Each component once, in the order of its first subject (a fixed order, so that the
+        same batch always meets the same first refused event)."""
+        seen: dict[int, Component] = {}
+        for sid in sorted(self.components):
+            comp = self.components[sid]
+            seen.setdefault(id(comp), comp)
+        return list(seen.values())
 
     def ledger(self) -> Ledger:
-        for comp in {id(c): c for c in self.components.values()}.values():
+        for comp in self._distinct_components():
             comp.finish()
         return Ledger(self.pack, self.components)
 
@@ -371,15 +431,12 @@ class _PackUnpickler(pickle.Unpickler):
 def replay(events: Iterable[ev.Event], pack: Pack,
            subjects: Mapping[str, Subject] | None = None) -> Ledger:
     """Fold the events (any order; duplicates by id count once) into a ledger."""
-    with _collector_paused():
-        ordered = ev.in_time_order(events)
-        known = dict(subjects or {})
-        for e in ordered:  # subjects met only in events join before the fold starts
-            if e.subject is not None and e.subject not in known:
-                known[e.subject] = Subject(e.subject, kind=pack.subject_kind)
-        fold = Fold(pack, known)
-        fold.apply_all(ordered)
-        return fold.ledger()
+    fold = Fold(pack, subjects)
+    fold.apply_all(events)
+    return fold.ledger()
+
+
+_SORT_KEY = attrgetter("at", "rank", "id")  # Event.sort_key, without a call per event
 
 
 __all__ = ["Epoch", "Fold", "Ledger", "OutOfOrder", "SubjectState", "replay"]
