@@ -69,3 +69,26 @@ def subjects(draw: st.DrawFn) -> dict[str, Subject]:
                            base_deposit=Decimal(1000), main=sid == "c1",
                            licence=licence if sid != "c3" else None)
     return out
+
+
+@st.composite
+def entangled_history(draw: st.DrawFn) -> list[Event]:
+    """A history whose subjects meet: links observed between them (one with a subject no
+    declaration knows), and appeals, granted or not, against some of the violations."""
+    events = draw(history(max_size=25))
+    extra = []
+    for i in range(draw(st.integers(0, 3))):
+        a, b = draw(st.permutations([*SUBJECTS, "c4"]))[:2]
+        extra.append({"id": f"link{i}", "type": "link_observed", "at": draw(instants),
+                      "subject": a, "other": b, "via": draw(st.sampled_from(["device", "ip"]))})
+    violations = [e for e in events if e.type == "violation"]
+    for i, voided in enumerate(draw(st.lists(st.sampled_from(violations), max_size=2,
+                                             unique_by=lambda e: e.id)) if violations else []):
+        filed = voided.at + dt.timedelta(hours=draw(st.integers(1, 10 * 24)))
+        extra.append({"id": f"ap{i}", "type": "appeal_filed", "at": filed,
+                      "subject": voided.subject, "violation": voided.id})
+        extra.append({"id": f"ad{i}", "type": "appeal_decided", "subject": voided.subject,
+                      "at": filed + dt.timedelta(hours=draw(st.integers(1, 300))),
+                      "appeal": f"ap{i}",
+                      "outcome": draw(st.sampled_from(["granted", "denied"]))})
+    return events + [parse_event(raw) for raw in extra]

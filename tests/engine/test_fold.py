@@ -92,3 +92,22 @@ def test_an_unknown_subject_is_a_clear_error() -> None:
 
     with pytest.raises(InputError, match="no subject"):
         replay(EVENTS, PACK, SUBJECTS).state("ghost", parse_instant("2026-03-03 00:00"))
+
+
+def test_a_batch_reaching_before_the_horizon_is_refused() -> None:
+    ordered = in_time_order(EVENTS)
+    fold = Fold(PACK, SUBJECTS)
+    fold.apply_all(ordered[2:])
+    with pytest.raises(OutOfOrder):
+        fold.apply_all(ordered[:2])
+
+
+def test_a_batch_in_any_order_folds_like_its_events_in_time_order() -> None:
+    ordered = in_time_order(EVENTS)
+    one_by_one, batch = Fold(PACK, SUBJECTS), Fold(PACK, SUBJECTS)
+    for event in ordered:
+        one_by_one.apply(event)
+    batch.apply_all(reversed(ordered))
+    assert batch.horizon == one_by_one.horizon == ordered[-1].at
+    t = parse_instant("2026-12-31 00:00")
+    assert states(batch.ledger(), t) == states(one_by_one.ledger(), t)

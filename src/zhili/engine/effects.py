@@ -17,7 +17,7 @@ from ..rules import Pack, Param, Provenance
 from ..rules.model import Consequences, HoldSpec, SanctionSpec
 from ..timekit import fmt
 from .book import SubjectBook
-from .records import _EMPTY, Decision, Explanation, Hold, Notice, Sanction, ViolationRecord
+from .records import _EMPTY, Decision, Hold, Notice, Sanction, ViolationRecord
 
 DAY = dt.timedelta(days=1)
 
@@ -60,7 +60,7 @@ class Effects:
         n = book.decision_counts.get(key, 0)
         book.decision_counts[key] = n + 1
         decision = Decision(at, book.subject.id, kind, rule, self.pack.code, self.pack.version,
-                            cause, detail, Explanation(rule, text, provenance, inputs or _EMPTY), n)
+                            cause, detail, text, provenance, inputs or _EMPTY, n)
         book.decisions.append(decision)
         return decision
 

@@ -101,8 +101,10 @@ class ComponentFold:
     # -- events ----------------------------------------------------------------------------------
     def apply(self, event: ev.Event) -> bool:
         """Fold one event; False when it was a grant that needs the component folded again."""
-        refuse_earlier(self.horizon, event)
-        self.horizon = event.at
+        at = event.at
+        if self.horizon is not None and at < self.horizon:
+            refuse_earlier(self.horizon, event)  # raises; the test is inline: it runs per event
+        self.horizon = at
         handler = HANDLERS.get(event.type)
         if handler is not None:
             handler(self, event)

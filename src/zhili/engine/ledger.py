@@ -92,6 +92,16 @@ class Component:
         if not self.current.apply(event):
             self._next_epochs()
 
+    def apply_many(self, events: Iterable[ev.Event]) -> None:
+        """``apply`` for each event in turn (the fold it calls changes after a grant)."""
+        append = self.events.append
+        fold_apply = self.current.apply
+        for event in events:
+            append(event)
+            if not fold_apply(event):
+                self._next_epochs()
+                fold_apply = self.current.apply
+
     def _next_epochs(self) -> None:
         while (grant := self.epochs[-1].fold.grant) is not None:
             old = self.epochs[-1].fold
@@ -353,8 +363,7 @@ class Fold:
                 refuse_earlier(self.horizon, batch[0])
                 if horizon is None or batch[-1].at > horizon:
                     horizon = batch[-1].at
-                for event in batch:
-                    comp.apply(event)
+                comp.apply_many(batch)
             self.horizon = horizon
 
     def _join(self, a: str, b: str) -> None:
@@ -431,9 +440,10 @@ class _PackUnpickler(pickle.Unpickler):
 def replay(events: Iterable[ev.Event], pack: Pack,
            subjects: Mapping[str, Subject] | None = None) -> Ledger:
     """Fold the events (any order; duplicates by id count once) into a ledger."""
-    fold = Fold(pack, subjects)
-    fold.apply_all(events)
-    return fold.ledger()
+    with _collector_paused():  # building 100,000s of components is allocation too
+        fold = Fold(pack, subjects)
+        fold.apply_all(events)
+        return fold.ledger()
 
 
 _SORT_KEY = attrgetter("at", "rank", "id")  # Event.sort_key, without a call per event

@@ -53,8 +53,16 @@ class Decision(NamedTuple):
     version: str
     cause: str | None
     detail: Mapping[str, Any]
-    explanation: Explanation
+    # the explanation's own parts, kept flat: a fold makes hundreds of thousands of decisions
+    text: str
+    provenance: Mapping[str, Any] = _EMPTY
+    inputs: Mapping[str, Any] = _EMPTY
     seq: int = 0  # how many equal decisions (same cause, kind, rule) came before this one
+
+    @property
+    def explanation(self) -> Explanation:
+        """Why: the rule, the text, its source or assumption, and what was compared."""
+        return Explanation(self.rule, self.text, self.provenance, self.inputs)
 
     @property
     def id(self) -> str:

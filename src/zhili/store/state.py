@@ -31,7 +31,7 @@ from .codec import dumps
 # geometrically keeps their cost a constant share of ingestion instead of growing with it.
 SNAPSHOT_EVERY = 32
 SNAPSHOT_SHARE = 4
-_MAGIC = b"zhili-fold-1\n"
+_MAGIC = b"zhili-fold-2\n"
 
 
 @dataclass
