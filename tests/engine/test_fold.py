@@ -111,3 +111,15 @@ def test_a_batch_in_any_order_folds_like_its_events_in_time_order() -> None:
     assert batch.horizon == one_by_one.horizon == ordered[-1].at
     t = parse_instant("2026-12-31 00:00")
     assert states(batch.ledger(), t) == states(one_by_one.ledger(), t)
+
+
+def test_an_event_of_no_subject_reaches_every_component_in_a_batch() -> None:
+    everyone = parse_events([{"id": "x", "at": "2026-03-03 00:00", "type": "exemption_declared",
+                              "start": "2026-03-03 00:00", "end": "2026-03-06 00:00",
+                              "reason": "typhoon"}])
+    fold = Fold(PACK, SUBJECTS)
+    fold.apply_all([*EVENTS[:1], *everyone])
+    components = {id(c): c for c in fold.components.values()}.values()
+    assert len(components) == 2  # c1 alone; m and a linked by their licence
+    assert all(everyone[0] in c.events for c in components)
+    assert fold.horizon == everyone[0].at

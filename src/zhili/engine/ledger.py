@@ -353,7 +353,8 @@ class Fold:
                 everyone.sort(key=_SORT_KEY)
                 refuse_earlier(self.horizon, everyone[0])
                 horizon = max(everyone[-1].at, horizon or everyone[-1].at)
-            for comp in self._distinct_components():
+            # Only the components the batch reaches: a small batch on a large fold stays small.
+            for comp in self._distinct_components(None if everyone else by_subject):
                 batch = list(everyone)
                 for sid in comp.subjects:
                     batch += by_subject.get(sid, ())
@@ -371,11 +372,12 @@ class Fold:
         if first is not second:
             self._merge(first, second)
 
-    def _distinct_components(self) -> list[Component]:
-        """Each component once, in the order of its first subject (a fixed order, so that the
-        same batch always meets the same first refused event)."""
+    def _distinct_components(self, of: Iterable[str] | None = None) -> list[Component]:
+        """Each component (of the subjects ``of``, or all) once, in the order of its first
+        subject (a fixed order, so that the same batch always meets the same first refused
+        event)."""
         seen: dict[int, Component] = {}
-        for sid in sorted(self.components):
+        for sid in sorted(self.components if of is None else of):
             comp = self.components[sid]
             seen.setdefault(id(comp), comp)
         return list(seen.values())

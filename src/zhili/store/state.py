@@ -128,8 +128,7 @@ class StateService:
             # A full replay is the expensive case: always keep its result.
             resumed = _Resumed(Fold(pack, subjects), 0, unsaved=self.snapshot_every)
         tail = self.store.events(pack=pack.code, after=resumed.fold.horizon)
-        for event in tail:
-            resumed.fold.apply(event)
+        resumed.fold.apply_all(tail)  # component by component: a cold start's replay
         resumed.applied += len(tail)
         resumed.unsaved += len(tail)
         if tail and self._due(resumed):
