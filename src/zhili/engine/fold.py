@@ -19,9 +19,10 @@ from .. import events as ev
 from ..errors import EventError, ZhiliError
 from ..rules import Pack
 from ..rules.model import Consequences, Rule, covers
-from ..timekit import add_working_days, local_date, natural_year, parse_instant
-from .book import AppealBook, SubjectBook
-from .effects import DAY, Effects, prov_of, resolve_scope
+from ..timekit import local_date, natural_year, parse_instant
+from . import appeals, association
+from .book import SubjectBook
+from .effects import DAY, Effects, resolve_scope
 from .records import ViolationRecord
 from .subjects import Subject
 
@@ -61,7 +62,7 @@ class ComponentFold:
         self.grant: tuple[dt.datetime, str, str] | None = None
         self.timers: list[tuple[dt.datetime, int, str, Timer]] = []
         self._timer_seq = 0
-        self.links: list[tuple[dt.datetime | None, str, str]] = self._attribute_links()
+        self.links: list[association.Link] = association.attribute_links(pack, subjects)
 
     # -- books and time --------------------------------------------------------------------------
     def book(self, sid: str) -> SubjectBook:
@@ -149,7 +150,7 @@ class ComponentFold:
         deducted = self.consequences(book, cons, rec.at, rule.code, rec.id, rec, rule.meaning)
         assoc = self.pack.association
         if assoc and assoc.score in deducted:
-            self._group_violation(book, rec)
+            association.group_violation(self, book, rec)
 
     def consequences(self, book: SubjectBook, cons: Consequences, at: dt.datetime, rule: str,
                      cause: str, rec: ViolationRecord | None, why: str) -> set[str]:
@@ -191,77 +192,6 @@ class ComponentFold:
                 found = found.merged(t.consequences, replace=t.replace)
             self.effects.merged[key] = found
         return found
-
-    # -- association -------------------------------------------------------------------------------
-    def _attribute_links(self) -> list[tuple[dt.datetime | None, str, str]]:
-        assoc = self.pack.association
-        if assoc is None:
-            return []
-        if len(self.subjects) < 2:
-            return []
-        extended = _instant(assoc.extended_from.value, self.pack.timezone)
-        links: list[tuple[dt.datetime | None, str, str]] = []
-        subjects = sorted(self.subjects.values(), key=lambda s: s.id)
-        keys = {s.id: set(s.link_keys(assoc.extended_via)) for s in subjects}
-        for i, a in enumerate(subjects):
-            for b in subjects[i + 1:]:
-                shared = keys[a.id] & keys[b.id]
-                if shared:  # a licence links at any date; the other attributes from a date
-                    licence = any(kind == "licence" for kind, _ in shared)
-                    links.append((None if licence else extended, a.id, b.id))
-        return links
-
-    def on_link(self, e: ev.LinkObserved) -> None:
-        assoc = self.pack.association
-        self.touch(e.subject or "", e.at)
-        self.book(e.other)
-        if assoc is None:
-            return
-        effective = e.at
-        if e.via in assoc.extended_via:
-            effective = max(e.at, _instant(assoc.extended_from.value, self.pack.timezone))
-        self.links.append((effective, e.subject or "", e.other))
-
-    def group_of(self, sid: str, t: dt.datetime) -> set[str]:
-        group, frontier = {sid}, [sid]
-        while frontier:
-            current = frontier.pop()
-            for effective, a, b in self.links:
-                if effective is not None and effective > t:
-                    continue
-                other = b if a == current else a if b == current else None
-                if other is not None and other not in group:
-                    group.add(other)
-                    frontier.append(other)
-        return group
-
-    def _group_violation(self, book: SubjectBook, rec: ViolationRecord) -> None:
-        assoc = self.pack.association
-        assert assoc is not None
-        members = self.group_of(rec.subject, rec.at)
-        mains = sorted(m for m in members if self.book(m).subject.main)
-        if len(members) < 2 or rec.subject in mains:
-            return
-        year = natural_year(rec.at, self.pack.timezone)
-        n = 1 + sum(1 for t, v in self.group_violations
-                    if v in members and natural_year(t, self.pack.timezone) == year)
-        self.group_violations.append((rec.at, rec.subject))
-        tier = next((t for t in assoc.tiers if covers(t.first, t.last, n, rec.at)), None)
-        why = f"group violation {n} in {year} by {rec.subject} (group: {', '.join(sorted(members))})"
-        self.effects.decide(book, rec.at, "association", "association", rec.id,
-                            {"group": sorted(members), "main": mains, "occurrence": n}, why,
-                            prov_of(assoc), {"members": sorted(members), "occurrence": n})
-        if tier is None:
-            return
-        for sid in sorted(members):
-            target = self.touch(sid, rec.at)
-            parts = [tier.members]
-            if sid in mains:
-                parts.append(tier.main)
-            elif sid != rec.subject:
-                parts.append(tier.others)
-            for cons in parts:
-                self.consequences(target, cons, rec.at, "association", rec.id, rec, why)
 
     # -- funds, activity, rectification ------------------------------------------------------------
     def on_deposit(self, e: ev.DepositPaid) -> None:
@@ -313,93 +243,18 @@ class ComponentFold:
         for violation in violations_for(e, self.pack):
             self.on_violation(violation)
 
-    # -- appeals -------------------------------------------------------------------------------------
-    def on_appeal_filed(self, e: ev.AppealFiled) -> None:
-        appeals = self.pack.appeals
-        if appeals is None:
-            raise EventError(f"pack {self.pack.code} has no appeal flow", path="type")
-        owner = self.violation_owner.get(e.violation)
-        if owner is None:
-            raise EventError(f"appeal {e.id}: no violation or determination {e.violation!r} "
-                             "was recorded before it", path="violation")
-        book = self.touch(e.subject or owner[0], e.at)
-        window = DAY * float(appeals.window_days.at(e.at))
-        late = e.at > owner[1] + window
-        days = int((appeals.complex_due_working_days if e.complex
-                    else appeals.due_working_days).at(e.at))
-        due, assumed = (None, False) if late else add_working_days(e.at, days,
-                                                                   self.pack.timezone)
-        status = "rejected_late" if late else "open"
-        book.appeals[e.id] = AppealBook(e.id, e.violation, e.at, e.complex, due, assumed,
-                                        [(e.at, status)])
-        self.appeal_owner[e.id] = book.subject.id
-        note = (" — the working-day calendar has no data for that year; Monday–Friday assumed"
-                if assumed else "")
-        text = (f"appeal against {e.violation} filed after the {window.days}-day window"
-                if late else f"appeal against {e.violation} open; decision due in {days} working "
-                f"days{note}")
-        self.effects.decide(book, e.at, "appeal", "appeals", e.id,
-                            {"appeal": e.id, "violation": e.violation, "status": status,
-                             "due": due, "assumed_weekdays": assumed}, text,
-                            prov_of(appeals), {"violation_at": owner[1], "complex": e.complex})
-
-    def _appeal(self, e: Any) -> tuple[SubjectBook, AppealBook]:
-        sid = self.appeal_owner.get(e.appeal)
-        if sid is None:
-            raise EventError(f"no appeal {e.appeal!r} was filed before this event", path="appeal")
-        book = self.touch(sid, e.at)
-        return book, book.appeals[e.appeal]
-
-    def on_material_requested(self, e: ev.MaterialRequested) -> None:
-        book, appeal = self._appeal(e)
-        if appeal.status_at(e.at)[0] != "open":
-            return
-        hours = float(self.pack.appeals.material_hours.at(e.at))  # type: ignore[union-attr]
-        appeal.material_due = e.at + dt.timedelta(hours=hours)
-        appeal.history.append((e.at, "awaiting_material"))
-        self.effects.decide(book, e.at, "appeal", "appeals", e.id,
-                            {"appeal": appeal.id, "status": "awaiting_material",
-                             "material_due": appeal.material_due},
-                            f"more material requested; due within {hours:g} hours or the appeal "
-                            "lapses", prov_of(self.pack.appeals))
-
-    def on_material_submitted(self, e: ev.MaterialSubmitted) -> None:
-        _, appeal = self._appeal(e)
-        if appeal.status_at(e.at)[0] == "awaiting_material":
-            appeal.history.append((e.at, "open"))
-
-    def on_appeal_decided(self, e: ev.AppealDecided) -> None:
-        book, appeal = self._appeal(e)
-        status = appeal.status_at(e.at)[0]
-        if status not in ("open", "awaiting_material"):
-            self.effects.decide(book, e.at, "appeal", "appeals", e.id,
-                                {"appeal": appeal.id, "ignored": e.outcome, "status": status},
-                                f"decision {e.outcome} ignored: the appeal is {status}", {})
-            return
-        if e.outcome == "granted" and appeal.violation not in self.voided:
-            self.grant = (e.at, appeal.violation, appeal.id)
-            return
-        appeal.history.append((e.at, e.outcome))
-        self.effects.decide(book, e.at, "appeal", "appeals", e.id,
-                            {"appeal": appeal.id, "status": e.outcome,
-                             "on_time": appeal.due is None or e.at <= appeal.due},
-                            f"appeal {e.outcome}" + ("; the violation is void and everything "
-                                                     "that followed from it recomputed"
-                                                     if e.outcome == "granted" else ""),
-                            prov_of(self.pack.appeals))
-
 
 HANDLERS: dict[str, Callable[[ComponentFold, Any], None]] = {
     "violation": ComponentFold.on_violation,
     "live_session": ComponentFold.on_live,
     "deposit_paid": ComponentFold.on_deposit,
-    "link_observed": ComponentFold.on_link,
+    "link_observed": association.link_observed,
     "rectification_completed": ComponentFold.on_rectified,
     "exemption_declared": ComponentFold.on_exemption,
-    "appeal_filed": ComponentFold.on_appeal_filed,
-    "material_requested": ComponentFold.on_material_requested,
-    "material_submitted": ComponentFold.on_material_submitted,
-    "appeal_decided": ComponentFold.on_appeal_decided,
+    "appeal_filed": appeals.appeal_filed,
+    "material_requested": appeals.material_requested,
+    "material_submitted": appeals.material_submitted,
+    "appeal_decided": appeals.appeal_decided,
     "content_published": ComponentFold.on_content,
     "spot_check_result": ComponentFold.on_determination,
     "fraud_determined": ComponentFold.on_determination,
