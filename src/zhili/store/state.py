@@ -70,12 +70,15 @@ class StateService:
                                   unsaved=self.snapshot_every)
                 history = in_time_order([*self.store.events(pack=pack), *fresh])
             self._warm = {}  # until the batch is stored, the fold is not the store's
-            for event in history:
-                try:
-                    folded.fold.apply(event)
-                except InputError as err:
-                    at = next((i for i, e in enumerate(events) if e.id == event.id), None)
-                    raise err.within(path=None if at is None else f"events[{at}]") from None
+            if folded is resumed:
+                _apply_each(folded.fold, history, events)
+            else:
+                try:  # the whole history: component by component, twice as fast
+                    folded.fold.apply_all(history)
+                except InputError:
+                    # Fold it again event by event to name the event the rules refused.
+                    _apply_each(Fold(code, self._subjects(code)), history, events)
+                    raise
             result = self.store.append(events, pack=pack)
             folded.applied += len(history)
             folded.unsaved += len(history)
@@ -161,6 +164,16 @@ class StateService:
         header = json.dumps({"applied": resumed.applied}).encode()
         self.store.put_snapshot(key, horizon, _MAGIC + header + b"\n" + resumed.fold.snapshot())
         resumed.unsaved = 0
+
+
+def _apply_each(fold: Fold, history: Sequence[Event], batch: Sequence[Event]) -> None:
+    """Fold ``history`` one event at a time; a refusal names the event's place in ``batch``."""
+    for event in history:
+        try:
+            fold.apply(event)
+        except InputError as err:
+            at = next((i for i, e in enumerate(batch) if e.id == event.id), None)
+            raise err.within(path=None if at is None else f"events[{at}]") from None
 
 
 def snapshot_key(pack: Pack, subjects: dict[str, Subject]) -> str:
