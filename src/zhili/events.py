@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
+from functools import cache, partial
 from operator import attrgetter
 from typing import Any, ClassVar
 
@@ -311,6 +312,33 @@ def _auto_id(kind: str, raw: Mapping[str, Any]) -> str:
     return f"{kind}:{raw.get('subject', '-')}:{digest}"
 
 
+@cache
+def _schema(kind: str, tz: str) -> dict[str, Callable[[object], Any]]:
+    """Each field of an event type with the function that reads it (made once per type and
+    zone: event files hold millions of events)."""
+    out: dict[str, Callable[[object], Any]] = {}
+    for f in fields(EVENT_TYPES[kind]):
+        if f.name == "at":
+            out[f.name] = partial(parse_instant, tz=tz)
+        elif f.name in ("id", "subject"):
+            out[f.name] = _text
+        else:
+            convert = _converter(f.name, str(f.type), tz)
+            allowed = CHOICES.get((kind, f.name))
+            out[f.name] = _one_of(convert, allowed) if allowed else convert
+    return out
+
+
+def _one_of(convert: Callable[[object], Any], allowed: Sequence[str]
+            ) -> Callable[[object], Any]:
+    def checked(value: object) -> Any:
+        converted = convert(value)
+        if converted not in allowed:
+            raise InputError(f"expected one of {', '.join(allowed)}, got {value!r}")
+        return converted
+    return checked
+
+
 def parse_event(raw: object, tz: str = DEFAULT_ZONE) -> Event:
     """One event from a mapping, as written in scenario files, JSONL or the API."""
     if not isinstance(raw, Mapping):
@@ -320,27 +348,19 @@ def parse_event(raw: object, tz: str = DEFAULT_ZONE) -> Event:
         known = ", ".join(sorted(EVENT_TYPES))
         raise EventError(f"unknown event type {kind!r}; expected one of: {known}", path="type")
     cls = EVENT_TYPES[kind]
-    spec = {f.name: f for f in fields(cls)}
+    schema = _schema(kind, tz)
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key == "type":
             continue
-        if key not in spec:
-            allowed = ", ".join(sorted(set(spec) | {"type"}))
+        convert = schema.get(key)
+        if convert is None:
+            allowed = ", ".join(sorted(set(schema) | {"type"}))
             raise EventError(f"unknown field for a {kind} event; allowed: {allowed}", path=key)
         if value is None and key not in ("at", "subject", "id"):
             continue
         try:
-            if key == "at":
-                values[key] = parse_instant(value, tz)
-            elif key in ("id", "subject"):
-                values[key] = _text(value)
-            else:
-                converted = _converter(key, str(spec[key].type), tz)(value)
-                allowed_values = CHOICES.get((kind, key))
-                if allowed_values and converted not in allowed_values:
-                    raise InputError(f"expected one of {', '.join(allowed_values)}, got {value!r}")
-                values[key] = converted
+            values[key] = convert(value)
         except InputError as err:
             raise EventError(err.message, path=key) from None
     if "at" not in values:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from unittest.mock import patch
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zhili.engine import Fold, Ledger, replay
+from zhili.engine import ComponentFold, Fold, Ledger, replay
 from zhili.events import in_time_order, parse_event
 from zhili.rules import load_pack
 
@@ -75,6 +76,19 @@ def test_folding_component_by_component_equals_folding_event_by_event(events, su
     assert decisions(a) == decisions(b)
     for t in times:
         assert snapshot(a, t) == snapshot(b, t)
+
+
+@SETTINGS
+@given(entangled_history(), subjects(), st.integers(0, 400 * 24 * 60))
+def test_state_past_the_horizon_read_in_place_equals_the_advanced_copy(events, subs,
+                                                                      minutes) -> None:
+    """Past the horizon a query reads the books in place when no tick or timer is due;
+    that must equal advancing a copy of the fold to the instant."""
+    ledger = replay(events, PACK, subs)
+    t = max(e.at for e in events) + dt.timedelta(minutes=minutes)
+    in_place = snapshot(ledger, t)
+    with patch.object(ComponentFold, "quiet_until", lambda *args: False):
+        assert snapshot(replay(events, PACK, subs), t) == in_place
 
 
 @SETTINGS

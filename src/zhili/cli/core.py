@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -84,8 +83,7 @@ def replay(events_file: Annotated[Path, typer.Argument(metavar="EVENTS",
             if explain:
                 d["decisions"] = [x.to_dict() for x in ledger.decisions(st.subject, at)]
             out.append(d)
-        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        render.write_json(out)
         return
     console.print(render.standing(states, pack))
     if explain:
@@ -106,9 +104,8 @@ def explain(events_file: Annotated[Path, typer.Argument(metavar="EVENTS")],
     state = ledger.state(subject, at)
     decisions = ledger.decisions(subject, at)
     if fmt is Format.json:
-        json.dump({"state": state.to_dict(), "decisions": [d.to_dict() for d in decisions]},
-                  sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        render.write_json({"state": state.to_dict(),
+                           "decisions": [d.to_dict() for d in decisions]})
         return
     console.print(render.standing([state], pack))
     console.print(render.decisions(subject, decisions, pack))

@@ -3,8 +3,6 @@ cost, per subject) and `zhili portfolio` (an agency's risk table across packs)."
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -81,8 +79,7 @@ def documents(subject_file: Annotated[Path, typer.Argument(
             names = ", ".join(m.doc_type for m in materials)
             console.print(f"Keep ready for appeals on {pack.code}: {names}")
     if fmt_ is Format.json:
-        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        render.write_json(out)
 
 
 def portfolio_cmd(file: Annotated[Path, typer.Argument(
@@ -96,8 +93,7 @@ def portfolio_cmd(file: Annotated[Path, typer.Argument(
     tz = books[0].pack.timezone
     rows = portfolio(books, parse_instant(as_of, tz))
     if fmt_ is Format.json:
-        json.dump([r.to_dict(tz) for r in rows], sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        render.write_json([r.to_dict(tz) for r in rows])
         return
     table_rows = [[f"[{LEVEL_STYLE[r.level]}]{LEVELS[r.level]}[/]", r.pack, escape(r.subject),
                    escape(r.standing), escape(", ".join(r.sanctions) or "—"),

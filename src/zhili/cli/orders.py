@@ -8,6 +8,8 @@ from typing import Any
 
 import typer
 
+from . import render
+
 ENGINE_HELP = "Where the Ibis expressions run: duckdb (embedded) or spark (PySpark)."
 
 
@@ -65,7 +67,7 @@ def register(app: typer.Typer) -> None:
             for row in rows:
                 typer.echo(json.dumps(row, ensure_ascii=False, default=str))
         else:
-            typer.echo(json.dumps(rows, ensure_ascii=False, default=str, indent=2))
+            render.write_json(rows)
 
     gen = typer.Typer(help="Generate synthetic data for demos and benchmarks.",
                       no_args_is_help=True)

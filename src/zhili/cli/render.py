@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
+from typing import Any
 
+import orjson
 from rich.console import Group
 from rich.table import Table
 
 from ..engine import Decision, SubjectState
 from ..rules import Pack, Rule
 from ..timekit import fmt
+
+
+def write_json(value: Any) -> None:
+    """Indented JSON on standard output. Encoded by orjson: the standard library indents in
+    pure Python, which took longer than the fold itself for a replay of 20,000 subjects.
+    Values that are not JSON types are written as their ``str``."""
+    sys.stdout.write(orjson.dumps(value, default=str, option=orjson.OPT_INDENT_2
+                                  | orjson.OPT_APPEND_NEWLINE | orjson.OPT_NON_STR_KEYS).decode())
 
 
 def table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:

@@ -92,6 +92,14 @@ class ComponentFold:
         self._timer_seq += 1
         heapq.heappush(self.timers, (at, self._timer_seq, sid, fn))
 
+    def quiet_until(self, t: dt.datetime, sid: str) -> bool:
+        """True when advancing to ``t`` would change nothing: the subject has a book, and no
+        timer and no clock tick (recovery, reset) of any book falls at or before ``t``. A state
+        query past the horizon then reads the books as they are instead of a copy."""
+        if sid not in self.books or (self.timers and self.timers[0][0] <= t):
+            return False
+        return all(b.next_tick is not None and t < b.next_tick for b in self.books.values())
+
     def advance(self, t: dt.datetime) -> None:
         self.run_timers(t)
         for book in self.books.values():

@@ -91,7 +91,7 @@ class Ledger:
     def book_at(self, subject: str, t: dt.datetime) -> SubjectBook:
         epoch = self._component(subject).epoch_at(t)
         fold = epoch.fold
-        if fold.horizon is None or t > fold.horizon:
+        if (fold.horizon is None or t > fold.horizon) and not fold.quiet_until(t, subject):
             fold = clone_fold(fold)
             fold.advance(t)
         return fold.book(subject)

@@ -15,8 +15,15 @@ from typing import Any, NamedTuple
 
 from ..timekit import fmt
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
 
 def _jsonable(value: Any) -> Any:
+    kind = type(value)
+    if kind in _PLAIN:  # most values: answered without the slower isinstance checks
+        return value
+    if kind is dict:
+        return {k if type(k) is str else str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, dt.datetime):
         return value.isoformat()
     if isinstance(value, Decimal):
