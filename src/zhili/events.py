@@ -344,7 +344,7 @@ def parse_event(raw: object, tz: str = DEFAULT_ZONE) -> Event:
     if not isinstance(raw, Mapping):
         raise EventError(f"expected an event mapping, got {raw!r}")
     kind = raw.get("type")
-    if kind not in EVENT_TYPES:
+    if not isinstance(kind, str) or kind not in EVENT_TYPES:
         known = ", ".join(sorted(EVENT_TYPES))
         raise EventError(f"unknown event type {kind!r}; expected one of: {known}", path="type")
     cls = EVENT_TYPES[kind]

@@ -56,6 +56,7 @@ def test_every_event_type_parses_and_round_trips(kind: str) -> None:
     ({"type": "violation", "at": "2026-03-02", "subject": "s", "code": "x", "colour": 1},
      "colour"),
     ({"type": "teleport", "at": "2026-03-02", "subject": "s"}, "type"),
+    ({"type": ["violation"], "at": "2026-03-02", "subject": "s"}, "type"),
     ({"type": "violation", "subject": "s", "code": "x"}, "at"),
     ({"type": "violation", "at": "2026-03-02", "code": "x"}, "subject"),
     ({"type": "violation", "at": "2026-03-02", "subject": "s"}, "code"),
@@ -82,6 +83,9 @@ def test_offsets_and_iso_8601_are_accepted() -> None:
     assert parse_instant("2026-03-02T10:00:00+08:00") == parse_instant("2026-03-02 10:00")
     with pytest.raises(InputError):
         parse_instant("yesterday")
+    # ISO first, then the forms ISO does not take (unpadded fields)
+    assert parse_instant("2026-3-2 10:00") == parse_instant("2026-03-02 10:00")
+    assert parse_instant("2026-03-02") == parse_instant("2026-03-02 00:00")
 
 
 def test_natural_years_are_local() -> None:
