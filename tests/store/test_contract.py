@@ -117,6 +117,8 @@ def test_subjects_belong_to_one_pack(store: EventStore):
     store.put_subject(PACK, {"id": "c2", "kind": "creator", "deposit": Decimal("20000")})
     store.put_subject("wechat_store", {"id": "s1", "kind": "store", "devices": ["d1", "d2"]})
     assert store.pack_of("c1") == PACK and store.pack_of("nobody") is None
+    assert store.packs_of(["s1", "nobody", "c1", "c1"]) == {"c1": PACK, "s1": "wechat_store"}
+    assert store.packs_of([f"x{i}" for i in range(1200)] + ["c2"]) == {"c2": PACK}  # IN chunks
     listed = store.subjects()
     assert list(listed) == ["c1", "c2", "s1"]
     assert listed["c1"] == (PACK, None)  # known only from its events

@@ -97,7 +97,7 @@ class Governance:
 
     def _batch_pack(self, events: Sequence[Event], pack: str | None) -> str:
         subjects = {e.subject for e in events if e.subject}
-        packs = {p for p in map(self.store.pack_of, subjects) if p is not None}
+        packs = set(self.store.packs_of(subjects).values())
         if pack is not None:
             _check_pack(pack)
             packs.add(pack)

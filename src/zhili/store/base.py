@@ -60,6 +60,10 @@ class EventStore(Protocol):
         """The pack a subject belongs to, or None for a subject never seen."""
         ...
 
+    def packs_of(self, ids: Collection[str], /) -> dict[str, str]:
+        """The pack of each of these subjects the store has seen (one lookup for a batch)."""
+        ...
+
     def put_subject(self, pack: str, subject: Any) -> None:
         """Register or update a subject's attributes (a ``zhili.engine.Subject`` or mapping)."""
         ...

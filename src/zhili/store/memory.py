@@ -87,6 +87,10 @@ class MemoryStore:
         with self._lock:
             return self._packs.get(subject)
 
+    def packs_of(self, ids: Collection[str], /) -> dict[str, str]:
+        with self._lock:
+            return {s: self._packs[s] for s in ids if s in self._packs}
+
     def put_subject(self, pack: str, subject: Any) -> None:
         base.check_pack(pack)
         sid, text = subject_id(subject), encode_subject(subject)

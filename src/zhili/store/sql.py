@@ -46,16 +46,14 @@ class SqlStore:
         """Record the pack of each new subject; refuse one that already belongs to another."""
         ids = sorted(wanted)
         for i in range(0, len(ids), _CHUNK):
-            chunk = ids[i:i + _CHUNK]
             conn.execute(
                 self._insert(subjects).on_conflict_do_nothing(index_elements=["id"]),
-                [{"id": sid, "pack": wanted[sid], "attributes": None} for sid in chunk],
+                [{"id": sid, "pack": wanted[sid], "attributes": None}
+                 for sid in ids[i:i + _CHUNK]],
             )
-            rows = conn.execute(select(subjects.c.id, subjects.c.pack)
-                                .where(subjects.c.id.in_(chunk)))
-            for sid, known in rows:
-                if known != wanted[sid]:
-                    raise base.pack_conflict(sid, known, wanted[sid])
+        for sid, known in _packs(conn, ids).items():
+            if known != wanted[sid]:
+                raise base.pack_conflict(sid, known, wanted[sid])
 
     def append(self, batch: Sequence[Event], *, pack: str) -> AppendResult:
         base.check_pack(pack)
@@ -106,6 +104,10 @@ class SqlStore:
         with self.engine.connect() as conn:
             return conn.execute(select(subjects.c.pack)
                                 .where(subjects.c.id == subject)).scalar_one_or_none()
+
+    def packs_of(self, ids: Collection[str], /) -> dict[str, str]:
+        with self.engine.connect() as conn:
+            return _packs(conn, sorted(set(ids)))
 
     def put_subject(self, pack: str, subject: Any) -> None:
         base.check_pack(pack)
@@ -182,3 +184,13 @@ class SqlStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _packs(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
+    """id -> pack of the known subjects among ``ids``, in IN lists of ``_CHUNK``."""
+    found: dict[str, str] = {}
+    for i in range(0, len(ids), _CHUNK):
+        rows = conn.execute(select(subjects.c.id, subjects.c.pack)
+                            .where(subjects.c.id.in_(ids[i:i + _CHUNK])))
+        found.update((sid, pack) for sid, pack in rows)
+    return found
