@@ -112,3 +112,23 @@ def test_zhili_test_exit_codes(tmp_path: Path) -> None:
     assert "actual:   10" in failed.stdout and "0 passed, 1 failed" in failed.stdout
     broken = zhili("test", str(invalid))
     assert broken.returncode == 2 and "case 'ok'.expectations: unknown key" in broken.stderr
+
+
+def test_progress_bars_show_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from zhili.cli.progress import Bars
+
+    with Bars() as bars:  # pytest's stderr is not a terminal
+        assert bars.stage("folding") is None
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    with Bars() as bars:
+        report = bars.stage("folding")
+        assert report is not None
+        report(5, 10)
+    assert "folding" in sys.stderr.getvalue()

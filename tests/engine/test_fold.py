@@ -123,3 +123,10 @@ def test_an_event_of_no_subject_reaches_every_component_in_a_batch() -> None:
     assert len(components) == 2  # c1 alone; m and a linked by their licence
     assert all(everyone[0] in c.events for c in components)
     assert fold.horizon == everyone[0].at
+
+
+def test_apply_all_reports_its_progress_up_to_the_whole_batch() -> None:
+    seen: list[tuple[int, int]] = []
+    Fold(PACK, SUBJECTS).apply_all(EVENTS, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (len(EVENTS), len(EVENTS))
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)

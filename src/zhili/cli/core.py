@@ -10,10 +10,12 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from ..engine import Ledger
 from ..engine import replay as replay_events
-from ..rules import available_packs, load_pack, parse_param_assignment
+from ..rules import Pack, available_packs, load_pack, parse_param_assignment
 from ..timekit import parse_instant
 from . import history, render
+from .progress import Bars
 
 # Piped output is read by people too: give tables room rather than Rich's 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 140)
@@ -62,6 +64,14 @@ def rules(pack_code: Annotated[str, typer.Argument(metavar="PACK")],
                                ["code", "meaning", "consequences", "provenance"], rows))
 
 
+def _fold(events_file: Path, pack: Pack, subjects_file: Path | None) -> Ledger:
+    """Read and fold a history, with progress bars on a terminal."""
+    with Bars() as bars:
+        subjects, events = history.load(events_file, pack, subjects_file,
+                                        progress=bars.stage("reading events"))
+        return replay_events(events, pack, subjects, progress=bars.stage("folding"))
+
+
 def replay(events_file: Annotated[Path, typer.Argument(metavar="EVENTS",
                                                        help="A JSONL or YAML file of events.")],
            pack_code: PackOpt, as_of: AsOfOpt, fmt: Annotated[Format, typer.Option(
@@ -72,8 +82,7 @@ def replay(events_file: Annotated[Path, typer.Argument(metavar="EVENTS",
            param: ParamOpt = None) -> None:
     """Fold a history of events and print every subject's state as of an instant."""
     pack = _pack(pack_code, param)
-    subjects, events = history.load(events_file, pack, subjects_file)
-    ledger = replay_events(events, pack, subjects)
+    ledger = _fold(events_file, pack, subjects_file)
     at = parse_instant(as_of, pack.timezone)
     states = [ledger.state(s, at) for s in ledger.subjects]
     if fmt is Format.json:
@@ -98,8 +107,7 @@ def explain(events_file: Annotated[Path, typer.Argument(metavar="EVENTS")],
             param: ParamOpt = None) -> None:
     """Explain a subject's standing as of an instant: every decision, its rule and source."""
     pack = _pack(pack_code, param)
-    subjects, events = history.load(events_file, pack, subjects_file)
-    ledger = replay_events(events, pack, subjects)
+    ledger = _fold(events_file, pack, subjects_file)
     at = parse_instant(as_of, pack.timezone)
     state = ledger.state(subject, at)
     decisions = ledger.decisions(subject, at)

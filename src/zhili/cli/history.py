@@ -12,6 +12,7 @@ from ..errors import InputError
 from ..events import Event, parse_event, parse_events
 from ..histories import parse_subjects, read_yaml
 from ..rules import Pack, pack_dir
+from .progress import Report
 
 
 def example_path(pack: Pack) -> Path:
@@ -21,16 +22,20 @@ def example_path(pack: Pack) -> Path:
     return path
 
 
-def load(path: Path, pack: Pack, subjects_file: Path | None
+def load(path: Path, pack: Pack, subjects_file: Path | None, progress: Report | None = None
          ) -> tuple[dict[str, Subject], list[Event]]:
-    """Events from JSONL (one per line) or YAML (a list, or {subjects, events})."""
+    """Events from JSONL (one per line) or YAML (a list, or {subjects, events});
+    ``progress(lines read, lines)`` while reading JSONL."""
     file = str(path)
     if not path.is_file():
         raise InputError("no such file", file=file)
     subjects_raw: Mapping[str, Any] = {}
     if path.suffix == ".jsonl":
         events = []
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for n, line in enumerate(lines, start=1):
+            if progress is not None and n % 10_000 == 0:
+                progress(n, len(lines))
             if not line.strip():
                 continue
             try:

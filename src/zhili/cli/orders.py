@@ -9,6 +9,7 @@ from typing import Any
 import typer
 
 from . import render
+from .progress import Bars
 
 ENGINE_HELP = "Where the Ibis expressions run: duckdb (embedded) or spark (PySpark)."
 
@@ -40,9 +41,10 @@ def register(app: typer.Typer) -> None:
             raise InputError(f"unknown format {fmt!r}; expected table, json or jsonl")
         if orders is None and not (products or after_sales or messages):
             raise InputError("give an order table, or --products, --after-sales or --messages")
-        with _progress(fmt == "table") as report:
+        with Bars(fmt == "table") as bars:
             result = detect.assess_orders(orders if orders is not None else [], pack,
-                                          until=as_of, engine=engine, progress=report)
+                                          until=as_of, engine=engine,
+                                          progress=bars.stage("assessing days"))
         extra = []
         if products is not None:
             extra += detect.violations_from_products(products, result.pack, until=as_of)
@@ -89,34 +91,6 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"{out}: {n} orders, {stores} stores, {days} days (seed {seed})")
 
     app.add_typer(gen, name="generate")
-
-
-class _progress:
-    """A Rich progress bar over the assessed days, only on a terminal and for table output."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.bar: Any = None
-        self.task: Any = None
-
-    def __enter__(self) -> Any:
-        import sys
-
-        if not (self.enabled and sys.stderr.isatty()):
-            return None
-        from rich.progress import Progress
-
-        self.bar = Progress(transient=True)
-        self.bar.__enter__()
-        self.task = self.bar.add_task("assessing days", total=None)
-        return self.report
-
-    def report(self, done: int, total: int) -> None:
-        self.bar.update(self.task, completed=done, total=total)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
 
 
 def _violation_dict(v: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import datetime as dt
 import gc
 import io
 import pickle
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -35,6 +35,8 @@ from .records import (
     _jsonable,
 )
 from .subjects import Subject
+
+Progress = Callable[[int, int], None]  # (events folded, events in the batch)
 
 
 @dataclass
@@ -219,7 +221,7 @@ class Fold:
             self._groups[sid] = set(subjects)
         return merged
 
-    def apply_all(self, events: Iterable[ev.Event]) -> None:
+    def apply_all(self, events: Iterable[ev.Event], progress: Progress | None = None) -> None:
         """Fold a batch of events given in any order, none earlier than the horizon: the same
         result as ``apply`` on each of them in time order (duplicates by id count once, the
         first given wins).
@@ -229,6 +231,8 @@ class Fold:
         halves the cost of a large history. Links between components in the batch join them
         before anything is folded, exactly as ``apply`` would refold them when the link
         arrives. If an event is refused, the fold is left part-applied: discard it.
+        ``progress(done, total)`` hears how many of the batch's events are folded, a few
+        hundred times at most.
         """
         # A fold allocates millions of small records that never form cycles; the cyclic
         # collector's passes over them cost a quarter of the time, so it waits until the end.
@@ -258,7 +262,11 @@ class Fold:
                 refuse_earlier(self.horizon, everyone[0])
                 horizon = max(everyone[-1].at, horizon or everyone[-1].at)
             # Only the components the batch reaches: a small batch on a large fold stays small.
-            for comp in self._distinct_components(None if everyone else by_subject):
+            reached = self._distinct_components(None if everyone else by_subject)
+            total = len(unique) - len(everyone) + len(everyone) * len(reached)
+            done, step = 0, max(total // 200, 1)
+            next_report = step
+            for comp in reached:
                 batch = list(everyone)
                 for sid in comp.subjects:
                     batch += by_subject.get(sid, ())
@@ -269,7 +277,13 @@ class Fold:
                 if horizon is None or batch[-1].at > horizon:
                     horizon = batch[-1].at
                 comp.apply_many(batch)
+                done += len(batch)
+                if progress is not None and done >= next_report:
+                    progress(done, total)
+                    next_report = done + step
             self.horizon = horizon
+            if progress is not None:
+                progress(total, total)
 
     def _join(self, a: str, b: str) -> None:
         first, second = self._component_for(a), self._component_for(b)
@@ -344,11 +358,13 @@ class _PackUnpickler(pickle.Unpickler):
 
 
 def replay(events: Iterable[ev.Event], pack: Pack,
-           subjects: Mapping[str, Subject] | None = None) -> Ledger:
-    """Fold the events (any order; duplicates by id count once) into a ledger."""
+           subjects: Mapping[str, Subject] | None = None,
+           progress: Progress | None = None) -> Ledger:
+    """Fold the events (any order; duplicates by id count once) into a ledger;
+    ``progress(done, total)`` as in ``Fold.apply_all``."""
     with _collector_paused():  # building 100,000s of components is allocation too
         fold = Fold(pack, subjects)
-        fold.apply_all(events)
+        fold.apply_all(events, progress)
         return fold.ledger()
 
 
