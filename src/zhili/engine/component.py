@@ -36,9 +36,7 @@ class Component:
         self.epochs = [Epoch(None, self.current)]
 
     def apply(self, event: ev.Event) -> None:
-        self.events.append(event)
-        if not self.current.apply(event):
-            self._next_epochs()
+        self.apply_many((event,))
 
     def apply_many(self, events: Iterable[ev.Event]) -> None:
         """``apply`` for each event in turn (the fold it calls changes after a grant)."""

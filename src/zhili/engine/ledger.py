@@ -200,15 +200,12 @@ class Fold:
         refuse_earlier(self.horizon, event)
         self.horizon = event.at
         if event.subject is None:
-            for comp in {id(c): c for c in self.components.values()}.values():
+            for comp in self._distinct_components():
                 comp.apply(event)
             return
-        comp = self.components.get(event.subject) or self._component_for(event.subject)
         if isinstance(event, ev.LinkObserved) and self.pack.association is not None:
-            other = self._component_for(event.other)
-            if other is not comp:
-                comp = self._merge(comp, other)
-        comp.apply(event)
+            self._join(event.subject, event.other)
+        self._component_for(event.subject).apply(event)
 
     def _merge(self, a: Component, b: Component) -> Component:
         """Two components linked by a new observation fold again as one."""
