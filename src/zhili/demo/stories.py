@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+STAMP = "%Y-%m-%d %H:%M"
 AGENCY_LICENCE = "91310115MA1H7XKQ2B"  # 星河传媒 (an agency, 代运营) runs these creators
 
 
@@ -36,7 +37,7 @@ class Calendar:
         t = self.end - dt.timedelta(days=days)
         if hour is not None:
             t = t.replace(hour=hour, minute=self.rng.randrange(0, 60, 5))
-        return t.strftime("%Y-%m-%d %H:%M")
+        return t.strftime(STAMP)
 
 
 def _live_weeks(cal: Calendar, subject: str, weeks: int, skip: set[int]) -> Iterator[dict]:
@@ -89,18 +90,22 @@ def wechat_channels(cal: Calendar) -> Cast:
     # Appeals: one denied, one granted (the violation and all that followed are undone),
     # and the rest waiting in the reviewer's queue at different points of their deadlines.
     appeal = _appeal_events(cal, ev)
-    appeal("a-lulu-1", "xinghe-lulu", "v-lulu-1", filed=299, decided=(296, "denied"))
-    appeal("a-dabao-2", "xinghe-dabao", "v-dabao-2", filed=58, decided=(55, "granted"))
-    appeal("a-tian-1", "xinghe-tiantian", "v-tian-1", filed=1.2, complex=True)
-    appeal("a-chen-1", "chen-kitchen", "v-chen-1", filed=8.5)
-    appeal("a-momo-3", "momo-live", "v-momo-3", filed=4.5, requested=0.1)
+    appeal("a-lulu-1", "xinghe-lulu", "v-lulu-1", after=1, decided=(296, "denied"))
+    appeal("a-dabao-2", "xinghe-dabao", "v-dabao-2", after=2, decided=(55, "granted"))
+    appeal("a-tian-1", "xinghe-tiantian", "v-tian-1", after=18.8, complex=True)
+    appeal("a-chen-1", "chen-kitchen", "v-chen-1", after=0.5)
+    appeal("a-momo-3", "momo-live", "v-momo-3", after=1.5, requested=0.1)
     return cast
 
 
 def _appeal_events(cal: Calendar, ev: list[dict[str, Any]]):
-    def appeal(aid: str, sid: str, violation: str, *, filed: float, complex: bool = False,
+    # An appeal is dated from its violation, not from the demo's end: counted back from the end,
+    # it would fall before a violation raised later in the same day at some hours of the clock.
+    def appeal(aid: str, sid: str, violation: str, *, after: float, complex: bool = False,
                requested: float | None = None, decided: tuple[float, str] | None = None) -> None:
-        ev.append({"id": aid, "type": "appeal_filed", "subject": sid, "at": cal.ago(filed),
+        raised = next(dt.datetime.strptime(e["at"], STAMP) for e in ev if e["id"] == violation)
+        filed = (raised + dt.timedelta(days=after)).strftime(STAMP)
+        ev.append({"id": aid, "type": "appeal_filed", "subject": sid, "at": filed,
                    "violation": violation, "complex": complex,
                    "materials": ["质检报告 QC report", "品牌授权书 authorisation letter"]})
         if requested is not None:
