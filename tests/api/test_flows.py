@@ -125,3 +125,35 @@ def test_recorded_order_assessment_stores_violations_and_charts_lines(world):
                            headers=auth(keys["admin"])).json()
         assert f"freeze_logistics_line:{v['evidence']['scope']}" in {
             s["name"] for s in state["sanctions"]}
+
+
+def test_recording_generated_orders_charts_every_store_on_the_logistics_page(world, tmp_path):
+    """`zhili generate orders` writes sold-not-shipped rows with no line, and stores with no
+    violation (so no event and no registered subject): both must record and chart."""
+    import datetime as dt
+
+    import pyarrow.parquet as pq
+
+    from zhili.detect.orders.generate import generate_orders
+
+    client, keys, _ = world
+    path = tmp_path / "orders.parquet"
+    generate_orders(path, stores=3, days=40, seed=1, orders=1500)
+    rows = [{k: (v.isoformat() if isinstance(v, dt.datetime) else
+                 str(v) if k == "amount" else v) for k, v in r.items()}
+            for r in pq.read_table(path).to_pylist()]
+    assert any(r["line"] is None for r in rows)
+    body = {"pack": "aliexpress", "as_of": "2026-02-09 23:59", "orders": rows, "record": True}
+    recorded = client.post("/v1/orders/assess", json=body, headers=auth(keys["admin"]))
+    assert recorded.status_code == 200, recorded.text
+    client.cookies.set("zhili_key", keys["admin"])
+    page = client.get("/logistics")
+    assert page.status_code == 200
+    assert "No order assessments recorded yet" not in page.text
+    stores = sorted({r["store"] for r in rows})
+    for store in stores:
+        one = client.get("/logistics", params={"subject": store})
+        assert one.status_code == 200 and store in one.text
+    client.cookies.set("zhili_key", keys["merchant"])
+    merchant = client.get("/logistics", params={"subject": stores[0]})
+    assert merchant.status_code == 404   # another store's panel is not a merchant's to see

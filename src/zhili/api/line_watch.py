@@ -14,6 +14,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 KEY = "orders:{subject}"  # the store's snapshot slot holding a store's latest line series
+# Which stores have a recorded assessment: order tables name stores that need not be registered
+# subjects (a store with no violation has no event either), so the panel cannot find them from
+# the subject registry alone.
+INDEX = "orders:stores"
 
 
 def record_assessment(store, subject: str, as_of: dt.datetime,
@@ -57,6 +61,7 @@ def record_orders(store, pack: str, rows: Sequence[Mapping[str, Any]], until: dt
             "lines": series,
             "warnings": [w.message for w in warnings
                          if w.store == store_id and w.more_needed is not None][:shown]})
+    _add_to_index(store, stores, until)
     return stores
 
 
@@ -64,7 +69,17 @@ def has_orders(store, subject: str) -> bool:
     return store.get_snapshot(KEY.format(subject=subject)) is not None
 
 
+def recorded_stores(store) -> list[str] | None:
+    """Every store with a recorded assessment; None for a database recorded before the index
+    existed (the caller then asks ``has_orders`` subject by subject)."""
+    found = store.get_snapshot(INDEX)
+    return None if found is None else sorted(json.loads(found[1]))
 
+
+def _add_to_index(store, stores: Sequence[str], as_of: dt.datetime) -> None:
+    known = set(recorded_stores(store) or ())
+    if not known.issuperset(stores):
+        store.put_snapshot(INDEX, as_of, json.dumps(sorted(known | set(stores))).encode())
 
 
 def line_series(rows: Sequence[Mapping[str, Any]], store: str, end: dt.datetime,
@@ -73,7 +88,9 @@ def line_series(rows: Sequence[Mapping[str, Any]], store: str, end: dt.datetime,
     up to that day and how many had a not-received dispute by then (the line rule's view)."""
     by_line: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for row in rows:
-        if row["store"] == store:
+        # An order with no shipping notice (sold-not-shipped, or not shipped yet) is on no
+        # line: the line rule does not count it, and neither does its chart.
+        if row["store"] == store and row.get("line") is not None:
             by_line[row["line"]].append(row)
     out: dict[str, list[list[Any]]] = {}
     for line, orders in sorted(by_line.items()):

@@ -21,8 +21,8 @@ def render_report(gov: Governance, title: str) -> str:
     subjects: list[dict[str, Any]] = []
     for sid in gov.subjects(who):
         subjects.append(views.subject_page(gov, who, sid, now))
-    logistics = [orders_view.panel(gov, who, sid) for sid in gov.subjects(who)
-                 if orders_view.has_orders(gov.store, sid)]
+    logistics = [orders_view.panel(gov, who, sid)
+                 for sid in orders_view.stores_with_orders(gov, who)]
     env = Environment(loader=FileSystemLoader(HERE / "templates"),
                       autoescape=select_autoescape(["html"]))
     env.filters["local"] = lambda t: fmt(parse_instant(t)) if t else ""

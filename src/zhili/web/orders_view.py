@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..api.auth import Principal
-from ..api.line_watch import KEY, has_orders
+from ..api.line_watch import KEY, has_orders, recorded_stores
 from ..api.service import Governance, NotFound
 from ..timekit import parse_instant
 from . import charts
@@ -26,12 +26,19 @@ def _assessment(gov: Governance, subject: str) -> tuple[dt.datetime, dict[str, A
     return horizon, json.loads(data)
 
 
+def stores_with_orders(gov: Governance, who: Principal) -> list[str]:
+    """The stores with a recorded assessment that ``who`` may see, registered or not."""
+    recorded = recorded_stores(gov.store)
+    if recorded is None:
+        return [sid for sid in gov.subjects(who) if has_orders(gov.store, sid)]
+    return [sid for sid in recorded if who.may_see(sid)]
+
+
 def panel(gov: Governance, who: Principal, subject: str | None) -> dict[str, Any]:
-    stores = [sid for sid in gov.subjects(who) if has_orders(gov.store, sid)]
+    stores = stores_with_orders(gov, who)
     if subject is None:
         subject = stores[0] if stores else None
-    elif subject not in stores:
-        gov.pack_of(who, subject)  # 404 for a subject the key may not see
+    elif subject not in stores:  # unknown, not recorded, or another merchant's: all 404
         raise NotFound(subject)
     if subject is None:
         return {"stores": stores, "subject": None, "charts": [], "warnings": [], "as_of": None}
