@@ -82,3 +82,35 @@ def numbers(det: Detectors, text: str) -> Iterator[Hit]:
             hit = number(s, e)
             if hit is not None:
                 yield hit
+
+
+def term_findings(norm, comp, ctx, matches):
+    """The term findings as the scanner found them with nested loops: a match is dropped when
+    any allowed-phrase match contains it (quadratic in the matches)."""
+    from zhili.detect.content.scanner import Finding, _glued
+
+    out, gate = [], 0
+    for i, s, e in matches:
+        gate |= comp.bits[i]
+        if not ctx.reports[i]:
+            continue
+        if any(a <= s and e <= b and j in ctx.allowed for j, a, b in matches):
+            continue
+        start, end = norm.span(s, e)
+        if _glued(norm, start, end, comp.latin[i]):
+            continue
+        out += [Finding(finding, start, end, norm.original[start:end], term, prov)
+                for finding, term, prov in ctx.reports[i]]
+    return out, gate
+
+
+def dedupe(findings):
+    """Per kind, drop a finding inside a longer kept one, comparing with every kept one."""
+    kept = []
+    for f in sorted(findings, key=lambda f: (f.start, -(f.end - f.start), f.finding,
+                                        f.term.startswith("<"), f.term)):
+        if any(k.finding == f.finding and k.start <= f.start and f.end <= k.end
+               and (k.start, k.end) != (0, 0) for k in kept):
+            continue
+        kept.append(f)
+    return sorted(kept, key=lambda f: (f.start, f.end, f.finding, f.term))

@@ -44,7 +44,9 @@ MOBILE_SHAPE = re.compile(r"1[3-9]\d{9}")
 CLAUSE_MARK = re.compile("[" + re.escape(CLAUSE_PUNCT) + "]")
 WECHAT_ID_AFTER = re.compile(r"(?:号码|号|id)?[\x00:]*([a-z][a-z0-9_-]{5,19})(?![a-z0-9_-])")
 WXID = re.compile(r"(?<![a-z0-9])wxid_[a-z0-9_-]{4,}")
-NUMBER = r"(?:\d+(?:\.\d+)?|[十百千半两几]+\d*)"
+# A number starts where a run of digits (or of 十百千半两几) starts: tried inside a run, the
+# regex would try every suffix of it, which is quadratic in the run's length.
+NUMBER = r"(?:(?<![\d十百千半两几])(?:\d+(?:\.\d+)?|[十百千半两几]+\d*))"
 
 
 @dataclass(frozen=True, slots=True)

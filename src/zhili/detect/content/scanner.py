@@ -131,6 +131,26 @@ def _glued(norm: Normalized, start: int, end: int, latin: tuple[bool, bool]) -> 
     return (latin[0] and letter(start - 1)) or (latin[1] and letter(end))
 
 
+def _allowed_reach(matches: list[tuple[int, int, int]], allowed: frozenset[int]) -> list[int]:
+    """For each match (in the automaton's order), the furthest end of an allowed phrase that
+    starts at or before the match: the match lies inside an allowed phrase exactly when that
+    reach is at or past its end. One sort and one sweep: linear in the matches (up to the
+    sort), however many of them overlap."""
+    spans = sorted((a, b) for j, a, b in matches if j in allowed)
+    if not spans:
+        return _NONE_ENDS
+    order = sorted(range(len(matches)), key=lambda k: matches[k][1])
+    reach = [0] * len(matches)
+    best, at = -1, 0
+    for k in order:
+        s = matches[k][1]
+        while at < len(spans) and spans[at][0] <= s:
+            best = max(best, spans[at][1])
+            at += 1
+        reach[k] = best
+    return reach
+
+
 def _term_findings(norm: Normalized, comp: _Compiled, ctx: _Context,
                    matches: list[tuple[int, int, int]]) -> tuple[list[Finding], int]:
     """The term findings of the matches, and the bits of the detectors whose hint word is
@@ -138,23 +158,22 @@ def _term_findings(norm: Normalized, comp: _Compiled, ctx: _Context,
     reports, allowed, bits = ctx.reports, ctx.allowed, comp.bits
     out: list[Finding] = _NONE
     gate = 0
-    for i, s, e in matches:
+    reach = _NONE_ENDS
+    if allowed:
+        reach = _allowed_reach(matches, allowed)
+    for k, (i, s, e) in enumerate(matches):
         gate |= bits[i]
         found = reports[i]
-        if not found:
+        if not found or (reach and reach[k] >= e):
+            continue                            # reports nothing, or inside an allowed phrase
+        start, end = norm.span(s, e)
+        if _glued(norm, start, end, comp.latin[i]):
             continue
-        for j, a, b in matches:
-            if a <= s and e <= b and j in allowed:
-                break                           # inside an allowed phrase
-        else:
-            start, end = norm.span(s, e)
-            if _glued(norm, start, end, comp.latin[i]):
-                continue
-            text = norm.original[start:end]
-            if out is _NONE:
-                out = []
-            out += [Finding(finding, start, end, text, term, prov)
-                    for finding, term, prov in found]
+        text = norm.original[start:end]
+        if out is _NONE:
+            out = []
+        out += [Finding(finding, start, end, text, term, prov)
+                for finding, term, prov in found]
     return out, gate
 
 
@@ -187,16 +206,21 @@ def _order(f: Finding) -> tuple[int, int, str, str]:
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
-    """Per finding kind, drop a match lying inside a longer one (最优 inside 最优质)."""
+    """Per finding kind, drop a match lying inside a longer one (最优 inside 最优质). Sorted by
+    start, longest first, a finding lies inside a kept one of its kind exactly when the
+    furthest end kept so far for that kind reaches its end: one sort and one sweep. Findings
+    with nothing to point at (start = end = 0) never contain another."""
     if len({f.finding for f in findings}) == len(findings):
         return sorted(findings, key=_order)     # one of each kind: nothing to drop
     kept: list[Finding] = []
+    reach: dict[str, int] = {}
     for f in sorted(findings, key=lambda f: (f.start, -(f.end - f.start), f.finding,
                                         f.term.startswith("<"), f.term)):
-        if any(k.finding == f.finding and k.start <= f.start and f.end <= k.end
-               and (k.start, k.end) != (0, 0) for k in kept):
+        if reach.get(f.finding, -1) >= f.end and f.end > 0:
             continue
         kept.append(f)
+        if (f.start, f.end) != (0, 0):
+            reach[f.finding] = max(reach.get(f.finding, -1), f.end)
     return sorted(kept, key=_order)
 
 
