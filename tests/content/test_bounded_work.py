@@ -54,5 +54,5 @@ def test_200k_characters_of_one_trigger_scan_in_well_under_a_second(word):
     started = time.process_time()
     found = scan(text, category="health_supplement")
     spent = time.process_time() - started
-    assert spent < 0.5, f"{word!r}: {spent:.2f} s of CPU for {len(found)} findings"
+    assert spent < 1.0, f"{word!r}: {spent:.2f} s of CPU for {len(found)} findings"
     assert all(text[f.start:f.end] == f.text for f in found[:1000])
