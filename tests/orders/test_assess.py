@@ -160,3 +160,29 @@ def test_colliding_name_hashes_fall_back_to_grouping_on_names(monkeypatch):
                         lambda t: real_names(t).mutate(h=ibis.literal(7, "int64")))
     assert [(v.id, v.evidence) for v in run(rows).violations] == expected
     assert seen == [False]
+
+
+def test_an_assessment_uses_no_notice_filed_after_it(tmp_path):
+    """RULES 5.4 on a generated table: as of 2026-02-09 00:00, S000029's line CAINIAO-STD held
+    194 orders (19 disputes, 9.8%) when notices filed later were used; on the orders whose
+    notice naming the line was filed by each assessment it is frozen at the end of 02-07
+    (183 orders, 19 disputes) and would hold 187 orders (10.2%) on 02-08."""
+    from zhili.detect.orders.generate import generate_orders
+
+    path = tmp_path / "orders.parquet"
+    generate_orders(path, stores=40, days=60, seed=11)
+    found = assess_orders(path, Pack, until="2026-02-09 00:00", book=ThirtyDayBook())
+    line = [v for v in found.violations
+            if v.subject == "S000029" and v.evidence.get("scope") == "CAINIAO-STD"]
+    assert [v.id for v in line] == ["line_nrd_rate:S000029:CAINIAO-STD:2026-02-07"]
+    assert (line[0].evidence["orders"], line[0].evidence["nrd"]) == (183, 19)
+    con = ibis.duckdb.connect()
+    t = con.read_parquet(str(path))
+    for day, orders in (("2026-02-07", 183), ("2026-02-08", 187)):
+        end = dt.datetime.fromisoformat(f"{day}T00:00+08:00") + dt.timedelta(days=1)
+        window = t.filter((t.store == "S000029") & (t.line == "CAINIAO-STD")
+                          & (t.placed_at >= end - dt.timedelta(days=30)) & (t.placed_at < end))
+        known = window.filter(window.ship_notice_at < end)
+        assert known.count().execute() == orders
+        assert known.filter(known.nrd_at < end).count().execute() == 19
+    assert window.count().execute() == 194      # with the notices filed after 02-09 00:00

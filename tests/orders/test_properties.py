@@ -9,19 +9,20 @@ from hypothesis import strategies as st
 from zhili.detect.orders import assess_orders
 
 from .books import ThirtyDayBook
-from .orderrows import order, table
+from .orderrows import START, order, table
 
 DAYS = 75
 
 
-def reference(orders: list[tuple[int, int | None]]) -> list[int]:
-    """Assessment days (0 = 2026-03-01) at which the line freezes, read directly."""
+def reference(orders: list[tuple[int, int | None, int]]) -> list[int]:
+    """Assessment days (0 = 2026-03-01) at which the line freezes, read directly: an order is
+    on the line from the day its shipping notice is filed (RULES 5.4)."""
     hits, floor, frozen_until = [], 0, -1
     for d in range(DAYS):
         if d <= frozen_until:
             continue
         start = max(d - 29, floor)
-        inside = [(p, e) for p, e in orders if start <= p <= d]
+        inside = [(p, e) for p, e, notice in orders if start <= p <= d and notice <= d]
         nrd = sum(1 for _, e in inside if e is not None and e <= d)
         if nrd >= 10 and nrd * 10 >= len(inside):
             hits.append(d)
@@ -32,16 +33,18 @@ def reference(orders: list[tuple[int, int | None]]) -> list[int]:
 
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, DAYS - 1), st.integers(1, 12),
-                          st.integers(0, 12), st.integers(0, 6)),
+                          st.integers(0, 12), st.integers(0, 6), st.integers(0, 3)),
                 min_size=1, max_size=12))
 def test_line_freezes_match_a_direct_reading(batches):
     rows, expected_orders = [], []
-    for b, (day, n, bad, lag) in enumerate(batches):
+    for b, (day, n, bad, lag, notice_days) in enumerate(batches):
         bad = min(bad, n)
+        notice = START + dt.timedelta(days=day + notice_days, hours=5)
         for i in range(n):
             nrd = lag if i < bad else None
-            rows.append(order(f"b{b}-{i}", "s1", day, nrd_after=nrd))
-            expected_orders.append((day, day + nrd if nrd is not None else None))
+            rows.append(order(f"b{b}-{i}", "s1", day, nrd_after=nrd, ship_notice_at=notice))
+            expected_orders.append((day, day + nrd if nrd is not None else None,
+                                    day + notice_days))
     until = dt.datetime(2026, 3, 1) + dt.timedelta(days=DAYS)
     found = assess_orders(table(rows), "aliexpress", until=until.isoformat(),
                           book=ThirtyDayBook()).violations

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -41,7 +42,7 @@ from .families import (
     family_counts,
 )
 from .loading import OrdersInput, load_orders
-from .series import PPM, qualify_days, window_series
+from .series import PPM, day_grid, qualifying, runs, window_series
 from .shipping import shipping_violations
 from .thresholds import thresholds_for
 
@@ -192,16 +193,14 @@ def _count_key(trig: Trigger) -> str:
 
 def _streak_evidence(c: Any, trig: Trigger, day: int, floor: int, clock: DayClock,
                      day0: int) -> dict[str, Any]:
-    """The qualifying consecutive days ending nearest the assessment, with their counts."""
-    q = qualify_days(c, trig.threshold, floor)[0]
-    earliest = max(floor, day - trig.window + 1, 0) + trig.streak_days - 1
-    last = max(p for p in range(earliest, day + 1)
-               if all(q[p - k] <= day for k in range(trig.streak_days)))
+    """The qualifying consecutive days ending nearest the assessment, with their counts as
+    known at it."""
+    den, num = day_grid(c, np.zeros(1, np.int64))
+    found = runs(qualifying(den, num, trig.threshold, trig.window, floor), trig.streak_days)
+    last = int(np.flatnonzero(found[0, :, day])[-1])
     days = []
     for p in range(last - trig.streak_days + 1, last + 1):
-        orders = int(c.order_n[c.order_day == p].sum())
-        known = (c.event_placed == p) & (c.event_day <= day)
-        nrd = int(c.event_n[known].sum())
+        orders, nrd = int(den[0, p, day]), int(num[0, p, day])
         days.append({"date": clock.date_of(day0 + p).isoformat(), "orders": orders,
                      "nrd": nrd, "rate": round(nrd / orders, 6) if orders else 0.0})
     return {"days": days, "window": {"start": days[0]["date"], "end": days[-1]["date"],

@@ -105,7 +105,7 @@ def _exempt(orders: ibis.Table, exemptions: Sequence[ExemptionDeclared]) -> ibis
 
 # Bits of the ``flags`` key: rule memberships and the invalid-row flag, one small integer key in
 # place of four boolean ones (fewer keys make the hash aggregation cheaper).
-IN_LINE, IN_SHIP_FROM, IN_STORE, BAD = 1, 2, 4, 8
+IN_LINE, IN_SHIP_FROM, IN_STORE, BAD, LEAVES_SHIP_FROM = 1, 2, 4, 8, 16
 
 
 # The scope columns. The aggregation groups on 64-bit hashes of them (integer keys: the hash
@@ -134,30 +134,34 @@ def fulfilment_counts(orders: ibis.Table, clock: DayClock,
                       until: dt.datetime | None = None, hashed: bool = True) -> ibis.Table:
     """Orders counted per scope membership and day: the one full pass over the order table.
 
-    Keys: store, line (null if none), ship_from (their ``xxhash64`` if ``hashed``), ``flags`` and the local day numbers of the order
-    (``placed_day``), its NRD dispute (``nrd_day``) and its sold-not-shipped closing
-    (``sns_day``). The bits of ``flags``: ``IN_LINE``, shipped on an assessed line (5.1);
-    ``IN_SHIP_FROM``, overseas ship-from, with no Cainiao overseas-warehouse line chosen by the
-    buyer or used in the notice (5.2); ``IN_STORE``, shipped on a non-Cainiao line (5.3);
-    ``BAD``, a row ``load_orders`` would refuse. Rows of no rule stay in the aggregate (a filter
-    costs more than the few groups it saves). Days of disputes after ``until`` are dropped:
-    they were not known at any assessment that is run.
+    Keys: store, line (null if none), ship_from (their ``xxhash64`` if ``hashed``),
+    ``flags`` and the local day numbers of the order (``placed_day``), of its shipping notice
+    naming a line (``notice_day``), its NRD dispute (``nrd_day``) and its sold-not-shipped
+    closing (``sns_day``). The bits of ``flags``: ``IN_LINE``, shipped on an assessed line
+    (5.1); ``IN_SHIP_FROM``, overseas ship-from with no Cainiao overseas-warehouse line chosen
+    by the buyer (5.2); ``LEAVES_SHIP_FROM``, the notice names a Cainiao overseas-warehouse
+    line, so the order leaves 5.2 the day it is filed; ``IN_STORE``, shipped on a non-Cainiao
+    line (5.3); ``BAD``, a row ``load_orders`` would refuse. Line and store memberships start on
+    ``notice_day`` (RULES 5.4: nothing after an assessment is used). Rows of no rule stay in
+    the aggregate (a filter costs more than the few groups it saves). Times after ``until``
+    are dropped: they were not known at any assessment that is run.
     """
     t = orders
     if exemptions:
         t = t.filter(~_exempt(t, exemptions))
     if until is not None:
         t = t.filter(t.placed_at < until)
-    not_ow = ~(t.buyer_line_cainiao_overseas_wh | t.line_cainiao_overseas_wh.fill_null(False))
-    shipped = t.line.notnull() & t.ship_notice_at.notnull()
-    nrd = t.nrd_at if until is None else ibis.ifelse(t.nrd_at < until, t.nrd_at, ibis.null())
-    sns = t.sold_not_shipped_at
-    if until is not None:
-        sns = ibis.ifelse(sns < until, sns, ibis.null())
+
+    def known(ts: ibis.Value) -> ibis.Value:    # a time after ``until`` was not known then
+        return ts if until is None else ibis.ifelse(ts < until, ts, ibis.null())
+
+    notice = known(t.ship_notice_at)
+    shipped = t.line.notnull() & notice.notnull()
     members = ((shipped & t.line_assessed.fill_null(True), IN_LINE),
-               ((t.ship_from != CROSS_BORDER) & not_ow, IN_SHIP_FROM),
+               ((t.ship_from != CROSS_BORDER) & ~t.buyer_line_cainiao_overseas_wh, IN_SHIP_FROM),
                (shipped & ~t.line_cainiao, IN_STORE),
-               (_invalid(t), BAD))
+               (_invalid(t), BAD),
+               (notice.notnull() & t.line_cainiao_overseas_wh, LEAVES_SHIP_FROM))
     flags = sum((cond.fill_null(False).cast("int8") * bit for cond, bit in members),
                 ibis.literal(0, "int8"))
     names = {col: xxhash64(t[col]) if hashed else t[col] for col in NAME_COLUMNS}
@@ -165,10 +169,12 @@ def fulfilment_counts(orders: ibis.Table, clock: DayClock,
         **names,
         flags=flags.cast("int8"),
         placed_day=clock.expr(t.placed_at),
-        nrd_day=clock.expr(nrd),
-        sns_day=clock.expr(sns),
+        notice_day=clock.expr(ibis.ifelse(shipped, notice, ibis.null())),
+        nrd_day=clock.expr(known(t.nrd_at)),
+        sns_day=clock.expr(known(t.sold_not_shipped_at)),
     )
-    keys = ["store", "line", "ship_from", "flags", "placed_day", "nrd_day", "sns_day"]
+    keys = ["store", "line", "ship_from", "flags", "placed_day", "notice_day", "nrd_day",
+            "sns_day"]
     return keyed.group_by(keys).aggregate(n=_.count())
 
 

@@ -7,6 +7,7 @@ ship-from family has two triggers (NRD, sold-not-shipped) that share one freeze.
 
 from __future__ import annotations
 
+import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,8 +16,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .expressions import IN_LINE, IN_SHIP_FROM, IN_STORE, NAME_COLUMNS
-from .series import Counts, Threshold, qualify_days, streak_hits, window_series
+from ...errors import PackError
+from .expressions import IN_LINE, IN_SHIP_FROM, IN_STORE, LEAVES_SHIP_FROM, NAME_COLUMNS
+from .series import Counts, Threshold, streak_hits, window_series
 from .thresholds import Thresholds
 
 
@@ -28,18 +30,18 @@ class Trigger:
     threshold: Threshold
     window: int               # days of placed orders in the window (streak: lookback)
     streak_days: int = 0      # 0: a window rate; k: k consecutive qualifying days
+    effective: int | None = None  # local day number the rule took effect (None: always)
 
     def hit_days(self, c: Counts, floor: np.ndarray | int = 0) -> np.ndarray:
         """For each scope and assessment day: whether this trigger hits (shape scopes × days)."""
         if self.streak_days:
-            found = streak_hits(qualify_days(c, self.threshold, floor), self.streak_days,
-                                self.window, floor)
-            hits = np.zeros((c.n_scopes, c.n_days), bool)
-            s, p = np.nonzero(found >= 0)
-            hits[s, found[s, p]] = True
-            return hits
-        den, num = window_series(c, self.window, floor)
-        return self.threshold.hit(num, den)
+            hits = streak_hits(c, self.threshold, self.streak_days, self.window, floor)
+        else:
+            den, num = window_series(c, self.window, floor)
+            hits = self.threshold.hit(num, den)
+        if self.effective is not None:      # nothing is raised before the rule took effect
+            hits[:, : max(0, min(self.effective - c.day0, c.n_days))] = False
+        return hits
 
 
 @dataclass(frozen=True)
@@ -49,9 +51,28 @@ class Family:
     scope_col: str | None     # aggregate column naming the scope; None: the store itself
     sanction: str
     triggers: tuple[Trigger, ...]
+    # RULES 5.4: when an order is a member, as far as was known at each assessment. A line
+    # (and the store's self-fulfilled orders) holds an order from the day its shipping notice
+    # naming the line is filed; the ship-from scope from the order on, until a notice names a
+    # Cainiao overseas-warehouse line (``LEAVES_SHIP_FROM``).
+    joins_at_notice: bool = False
+    leaves_bit: int = 0
 
     def sanction_name(self, scope: str) -> str:
         return self.sanction if self.scope_col is None else f"{self.sanction}:{scope}"
+
+
+def effective_day(th: Thresholds, rule: str) -> int | None:
+    """The local day number from which ``rule`` is in force (its ``effective`` parameter)."""
+    if f"{rule}.effective" not in th.params:
+        return None
+    value = th.value(f"{rule}.effective")
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise PackError(f"expected a date such as 2022-07-28, got {value!r}", file=th.file,
+                        path=f"detectors.{rule}.effective") from None
+    return (day - dt.date(1970, 1, 1)).days
 
 
 def aliexpress_families(th: Thresholds) -> tuple[Family, ...]:
@@ -59,20 +80,24 @@ def aliexpress_families(th: Thresholds) -> tuple[Family, ...]:
 
     def rate(code: str, col: str, name: str) -> Trigger:
         return Trigger(code, col, name, Threshold.of(th.value(f"{code}.rate"),
-                                                     th.value(f"{code}.min_count")), window)
+                                                     th.value(f"{code}.min_count")), window,
+                       effective=effective_day(th, code))
 
     streak = Trigger("store_nrd_streak", "nrd_day", "NRD disputes",
                      Threshold.of(th.value("store_nrd_streak.rate"),
                                   th.value("store_nrd_streak.min_count")),
                      int(th.value("store_nrd_streak.lookback_days")),
-                     int(th.value("store_nrd_streak.days")))
+                     int(th.value("store_nrd_streak.days")),
+                     effective_day(th, "store_nrd_streak"))
     return (
         Family("line", "in_line", "line", "freeze_logistics_line",
-               (rate("line_nrd_rate", "nrd_day", "NRD disputes"),)),
+               (rate("line_nrd_rate", "nrd_day", "NRD disputes"),), joins_at_notice=True),
         Family("ship_from", "in_ship_from", "ship_from", "freeze_ship_from",
                (rate("ship_from_nrd_rate", "nrd_day", "NRD disputes"),
-                rate("ship_from_sold_not_shipped", "sns_day", "sold-not-shipped orders"))),
-        Family("store", "in_store", None, "freeze_non_cainiao_lines", (streak,)),
+                rate("ship_from_sold_not_shipped", "sns_day", "sold-not-shipped orders")),
+               leaves_bit=LEAVES_SHIP_FROM),
+        Family("store", "in_store", None, "freeze_non_cainiao_lines", (streak,),
+               joins_at_notice=True),
     )
 
 
@@ -87,13 +112,9 @@ class FamilyCounts:
 
     def only(self, code: str, scope: int) -> Counts:
         """One scope's rows, sliced from rows sorted by scope (no scan of the whole family)."""
-        c = self.counts[code]
         o_off, e_off = self._offsets[code]
-        o = slice(o_off[scope], o_off[scope + 1])
-        e = slice(e_off[scope], e_off[scope + 1])
-        return Counts(1, c.n_days, np.zeros(o.stop - o.start, np.int64), c.order_day[o],
-                      c.order_n[o], np.zeros(e.stop - e.start, np.int64), c.event_placed[e],
-                      c.event_day[e], c.event_n[e])
+        return self.counts[code].take(slice(o_off[scope], o_off[scope + 1]),
+                                      slice(e_off[scope], e_off[scope + 1]))
 
 
 @dataclass(frozen=True)
@@ -108,6 +129,8 @@ class CodedAggregate:
     n: np.ndarray
     codes: dict[str, np.ndarray]
     names: dict[str, list[str]]
+    notice: np.ndarray        # the day the shipping notice was filed (-1: not by then)
+    day0: int
 
 
 MEMBER_BITS = {"in_line": IN_LINE, "in_ship_from": IN_SHIP_FROM, "in_store": IN_STORE}
@@ -161,7 +184,7 @@ def code_aggregate(agg: Aggregate, day0: int) -> CodedAggregate:
 
     events = {col: days(col) for col in ("nrd_day", "sns_day")}
     return CodedAggregate(t.column("flags").to_numpy(), days("placed_day"), events,
-                          t.column("n").to_numpy(), codes, names)
+                          t.column("n").to_numpy(), codes, names, days("notice_day"), day0)
 
 
 def _sum_by(key: np.ndarray, weights: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -186,6 +209,16 @@ def _dense_ids(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
 
 def family_counts(agg: CodedAggregate, family: Family, n_days: int) -> FamilyCounts:
     member = (agg.flags & MEMBER_BITS[family.member]) != 0
+    placed, notice = agg.placed[member].astype(np.int64), agg.notice[member].astype(np.int64)
+    # The days each row joins and leaves the scope, as known at each assessment.
+    joined = notice if family.joins_at_notice else placed
+    left = np.full(len(placed), n_days, np.int64)
+    if family.leaves_bit:
+        leaves = ((agg.flags[member] & family.leaves_bit) != 0) & (notice >= 0)
+        left = np.where(leaves, notice, left)
+    counted = (joined >= 0) & (joined < np.minimum(left, n_days))   # else in no assessment
+    member[member] = counted
+    placed, joined, left = placed[counted], joined[counted], left[counted]
     stores = agg.codes["store"][member].astype(np.int64)
     if family.scope_col:
         scope_names = agg.names[family.scope_col]
@@ -199,22 +232,33 @@ def family_counts(agg: CodedAggregate, family: Family, n_days: int) -> FamilyCou
     store_names = agg.names["store"]
     keys = [(store_names[k // width], scope_names[k % width]) for k in uniq.tolist()]
     fc = FamilyCounts(family, keys)
-    placed, n = agg.placed[member], agg.n[member]
-    o_key, order_n = _sum_by(scope * n_days + placed, n, len(keys) * n_days)
-    order_scope, order_day = np.divmod(o_key, n_days)
+    n = agg.n[member]
+    size = len(keys) * n_days * n_days * (n_days + 1)
+    o_key, order_n = _sum_by(((scope * n_days + placed) * n_days + joined) * (n_days + 1)
+                             + left, n, size)
+    order_scope, order_day, order_from, order_until = _unkey(o_key, n_days)
     bins = np.arange(len(keys) + 1)
     o_off = np.searchsorted(order_scope, bins)
     for trig in family.triggers:
-        event = agg.events[trig.event_col][member]
-        has = event >= 0
-        e_key, e_n = _sum_by((scope[has] * n_days + placed[has]) * n_days + event[has],
-                             n[has], len(keys) * n_days * n_days)
-        e_rest, e_day = np.divmod(e_key, n_days)
-        e_scope, e_placed = np.divmod(e_rest, n_days)
+        event = agg.events[trig.event_col][member].astype(np.int64)
+        start = np.maximum(event, joined)          # an event counts once its order is a member
+        has = (event >= 0) & (start < left)
+        e_key, e_n = _sum_by(((scope[has] * n_days + placed[has]) * n_days + start[has])
+                             * (n_days + 1) + left[has], n[has], size)
+        e_scope, e_placed, e_day, e_until = _unkey(e_key, n_days)
         fc.counts[trig.code] = Counts(len(keys), n_days, order_scope, order_day, order_n,
-                                      e_scope, e_placed, e_day, e_n)
+                                      e_scope, e_placed, e_day, e_n, order_from, order_until,
+                                      e_until, agg.day0)
         fc._offsets[trig.code] = (o_off, np.searchsorted(e_scope, bins))
     return fc
+
+
+def _unkey(key: np.ndarray, n_days: int) -> tuple[np.ndarray, ...]:
+    """(scope, placed day, day, until) from keys made as in ``family_counts``."""
+    rest, until = np.divmod(key, n_days + 1)
+    rest, day = np.divmod(rest, n_days)
+    scope, placed = np.divmod(rest, n_days)
+    return scope, placed, day, until
 
 
 def describe_window(c: Counts, trig: Trigger, day: int, floor: int) -> dict[str, Any]:

@@ -18,7 +18,15 @@ PPM = 1_000_000  # rates compare as integers in parts per million: no float edge
 @dataclass(frozen=True)
 class Counts:
     """Aggregate rows of one rule: orders per (scope, placed day) and events per
-    (scope, placed day, event day)."""
+    (scope, placed day, event day).
+
+    An order counts for its scope only while it is a member of it (RULES 5.4: nothing that
+    happened after the assessment is used): from ``order_from`` (an order joins a line when its
+    shipping notice is filed) up to, not including, ``order_until`` (an order leaves the
+    ship-from scope when its notice names a Cainiao overseas-warehouse line). None: from the
+    placed day, for ever. An event row's ``event_day`` is already the first day it counts
+    (never before its order joined); ``event_until`` is when its order left.
+    """
 
     n_scopes: int
     n_days: int
@@ -29,14 +37,43 @@ class Counts:
     event_placed: np.ndarray
     event_day: np.ndarray
     event_n: np.ndarray
+    order_from: np.ndarray | None = None
+    order_until: np.ndarray | None = None
+    event_until: np.ndarray | None = None
+    day0: int = 0             # the local day number of day index 0
+
+    def joined(self) -> np.ndarray:
+        return self.order_day if self.order_from is None else self.order_from
+
+    def left(self) -> np.ndarray:
+        return _never(self.order_until, len(self.order_day), self.n_days)
+
+    def event_left(self) -> np.ndarray:
+        return _never(self.event_until, len(self.event_day), self.n_days)
+
+    def take(self, o: np.ndarray | slice, e: np.ndarray | slice, n_scopes: int = 1,
+             order_scope: np.ndarray | None = None, event_scope: np.ndarray | None = None
+             ) -> Counts:
+        """The selected rows; by default re-indexed as one scope 0."""
+        def sub(a: np.ndarray | None, rows: np.ndarray | slice) -> np.ndarray | None:
+            return None if a is None else a[rows]
+
+        days = self.order_day[o]
+        placed = self.event_placed[e]
+        return Counts(n_scopes, self.n_days,
+                      np.zeros(len(days), np.int64) if order_scope is None else order_scope,
+                      days, self.order_n[o],
+                      np.zeros(len(placed), np.int64) if event_scope is None else event_scope,
+                      placed, self.event_day[e], self.event_n[e], sub(self.order_from, o),
+                      sub(self.order_until, o), sub(self.event_until, e), self.day0)
 
     def only(self, scope: int) -> Counts:
         """The rows of one scope, re-indexed as scope 0."""
-        o = self.order_scope == scope
-        e = self.event_scope == scope
-        return Counts(1, self.n_days, np.zeros(int(o.sum()), np.int64), self.order_day[o],
-                      self.order_n[o], np.zeros(int(e.sum()), np.int64), self.event_placed[e],
-                      self.event_day[e], self.event_n[e])
+        return self.take(self.order_scope == scope, self.event_scope == scope)
+
+
+def _never(until: np.ndarray | None, n: int, n_days: int) -> np.ndarray:
+    return np.full(n, n_days, np.int64) if until is None else until
 
 
 @dataclass(frozen=True)
@@ -66,18 +103,21 @@ def window_series(c: Counts, window: int, floor: np.ndarray | int = 0
                   ) -> tuple[np.ndarray, np.ndarray]:
     """(orders, events) in the window of each assessment day, shape (scopes, days).
 
-    The window of day d holds the orders placed on days max(d-window+1, floor)..d; an event
-    counts once it happened (event day <= d). Built with difference arrays: an order row adds
-    from its placed day until it leaves the window; an event row adds from the later of its
-    placed and event days, if that is still inside its order's window.
+    The window of day d holds the orders placed on days max(d-window+1, floor)..d that are
+    members of the scope at d; an event counts once it happened (event day <= d). Built with
+    difference arrays: an order row adds from the day it joined until it leaves the window or
+    the scope; an event row the same from the later of its placed and event days.
     """
     keep = c.order_day >= _floors(floor, c.order_scope)
-    s, p, n = c.order_scope[keep], c.order_day[keep], c.order_n[keep]
-    den = _deltas(c.n_scopes, c.n_days, s, p, p + window, n)
+    stop = np.minimum(c.order_day + window, c.left())
+    keep &= c.joined() < stop
+    den = _deltas(c.n_scopes, c.n_days, c.order_scope[keep], c.joined()[keep], stop[keep],
+                  c.order_n[keep])
     start = np.maximum(c.event_placed, c.event_day)
-    keep = (c.event_placed >= _floors(floor, c.event_scope)) & (start < c.event_placed + window)
-    s, p, st, n = c.event_scope[keep], c.event_placed[keep], start[keep], c.event_n[keep]
-    num = _deltas(c.n_scopes, c.n_days, s, st, p + window, n)
+    stop = np.minimum(c.event_placed + window, c.event_left())
+    keep = (c.event_placed >= _floors(floor, c.event_scope)) & (start < stop)
+    num = _deltas(c.n_scopes, c.n_days, c.event_scope[keep], start[keep], stop[keep],
+                  c.event_n[keep])
     return np.cumsum(den, axis=1), np.cumsum(num, axis=1)
 
 
@@ -96,44 +136,76 @@ def _deltas(n_scopes: int, n_days: int, scope: np.ndarray, start: np.ndarray, st
     return flat.astype(np.int64).reshape(n_scopes, n_days)
 
 
-def qualify_days(c: Counts, threshold: Threshold, floor: np.ndarray | int = 0) -> np.ndarray:
-    """For each (scope, placed day): the first assessment day at which that day's own rate
-    meets the threshold (events on its orders known by then), or a large sentinel."""
-    never = np.iinfo(np.int64).max // 4
-    q = np.full((c.n_scopes, c.n_days), never, np.int64)
-    den = np.zeros((c.n_scopes, c.n_days), np.int64)
-    np.add.at(den, (c.order_scope, c.order_day), c.order_n)
-    keep = c.event_placed >= _floors(floor, c.event_scope)
-    s, p, e, n = (c.event_scope[keep], c.event_placed[keep], c.event_day[keep],
-                  c.event_n[keep])
-    order = np.lexsort((e, p, s))
-    s, p, e, n = s[order], p[order], e[order], n[order]
-    group = np.concatenate(([True], (s[1:] != s[:-1]) | (p[1:] != p[:-1]))) if len(s) else s
-    # Cumulative events per (scope, placed day), in event-day order.
-    cum = np.cumsum(n)
-    starts = np.maximum.accumulate(np.where(group, np.arange(len(s)), 0)) if len(s) else s
-    before = np.where(starts > 0, cum[starts - 1], 0) if len(s) else s
-    running = cum - before
-    ok = threshold.hit(running, den[s, p]) if len(s) else np.zeros(0, bool)
-    np.minimum.at(q, (s[ok], p[ok]), e[ok])
-    return q
+def streak_candidates(c: Counts, threshold: Threshold) -> np.ndarray:
+    """Scopes with a placed day whose events could ever reach the threshold's count: the only
+    ones whose daily rates are worth a (placed day × assessment day) grid."""
+    per_day = np.zeros(c.n_scopes * c.n_days, np.int64)
+    np.add.at(per_day, c.event_scope * c.n_days + c.event_placed, c.event_n)
+    return np.flatnonzero((per_day.reshape(c.n_scopes, c.n_days) >= max(threshold.min_count, 1))
+                          .any(axis=1))
 
 
-def streak_hits(q: np.ndarray, days: int, lookback: int, floor: np.ndarray | int = 0
-                ) -> np.ndarray:
-    """The first assessment day at which each scope shows ``days`` consecutive qualifying
-    placed days, all inside the last ``lookback`` days and on or after its floor; -1 if none.
+def day_grid(c: Counts, scopes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(orders, events) of each placed day as known at each assessment day, for ``scopes``:
+    shape (scopes, placed day, assessment day). Orders join when they become members (a
+    shipping notice filed), so a day's own rate can rise and fall as the days pass."""
+    index = np.full(c.n_scopes, -1, np.int64)
+    index[scopes] = np.arange(len(scopes))
+    den = _grid(len(scopes), c.n_days, index[c.order_scope], c.order_day, c.joined(),
+                c.left(), c.order_n)
+    num = _grid(len(scopes), c.n_days, index[c.event_scope], c.event_placed,
+                np.maximum(c.event_placed, c.event_day), c.event_left(), c.event_n)
+    return den, num
 
-    Returns shape (scopes, n_days): for each last day p of a run, the day it is found (or -1).
-    """
-    n_scopes, n_days = q.shape
+
+def _grid(k: int, n: int, i: np.ndarray, placed: np.ndarray, start: np.ndarray,
+          stop: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    keep = (i >= 0) & (start < stop) & (start < n)
+    i, placed, start, stop, weight = i[keep], placed[keep], start[keep], stop[keep], weight[keep]
+    base = (i * n + placed) * n
+    flat = np.bincount(base + start, weights=weight, minlength=k * n * n)
+    inside = stop < n
+    flat -= np.bincount(base[inside] + stop[inside], weights=weight[inside], minlength=k * n * n)
+    return np.cumsum(flat.astype(np.int64).reshape(k, n, n), axis=2)
+
+
+def qualifying(den: np.ndarray, num: np.ndarray, threshold: Threshold, lookback: int,
+               floor: np.ndarray | int = 0) -> np.ndarray:
+    """Whether each placed day qualifies at each assessment day: its own rate meets the
+    threshold with what is known then, it lies in the last ``lookback`` days and not before
+    the scope's floor. Shape as ``den``."""
+    _, n, _ = den.shape
+    p = np.arange(n)[:, None]
+    d = np.arange(n)[None, :]
+    floors = floor[:, None, None] if isinstance(floor, np.ndarray) else floor
+    valid = ((p <= d) & (p >= d - lookback + 1))[None, :, :] & (p[None, :, :] >= floors)
+    return valid & (den > 0) & threshold.hit(num, den)
+
+
+def runs(q: np.ndarray, days: int) -> np.ndarray:
+    """Whether ``days`` consecutive placed days ending at each placed day all qualify, at each
+    assessment day: shape (scopes, placed day, assessment day), False before the run fits."""
     found = q.copy()
+    found[:, : days - 1, :] = False
     for k in range(1, days):
-        shifted = np.full_like(q, np.iinfo(np.int64).max // 4)
-        shifted[:, k:] = q[:, :-k]
-        found = np.maximum(found, shifted)
-    first_day = np.arange(n_days)[None, :] - (days - 1)
-    floors = floor[:, None] if isinstance(floor, np.ndarray) else floor
-    valid = (first_day >= floors) & (first_day >= 0) & (first_day >= found - lookback + 1)
-    valid &= found < n_days
-    return np.where(valid, found, -1)
+        found[:, k:, :] &= q[:, :-k, :]
+    return found
+
+
+GRID_CELLS = 1 << 22     # scopes are gridded in chunks of at most this many cells
+
+
+def streak_hits(c: Counts, threshold: Threshold, days: int, lookback: int,
+                floor: np.ndarray | int = 0) -> np.ndarray:
+    """For each scope and assessment day: whether ``days`` consecutive placed days, each
+    meeting the threshold on its own orders with what is known that day, lie inside the last
+    ``lookback`` days and on or after the scope's floor. Shape (scopes, days)."""
+    hits = np.zeros((c.n_scopes, c.n_days), bool)
+    candidates = streak_candidates(c, threshold)
+    step = max(1, GRID_CELLS // max(c.n_days * c.n_days, 1))
+    for at in range(0, len(candidates), step):
+        scopes = candidates[at:at + step]
+        den, num = day_grid(c, scopes)
+        floors = floor[scopes] if isinstance(floor, np.ndarray) else floor
+        hits[scopes] = runs(qualifying(den, num, threshold, lookback, floors), days).any(axis=1)
+    return hits

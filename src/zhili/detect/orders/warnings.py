@@ -10,8 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from .assess import Assessment
-from .series import qualify_days, window_series
+from .series import day_grid, qualifying, streak_candidates, window_series
 
 PHRASE = {"line": "it", "ship_from": "its overseas lines", "store": "all non-Cainiao lines"}
 
@@ -76,17 +78,16 @@ def early_warnings(a: Assessment) -> list[EarlyWarning]:
 def _streak_warnings(a: Assessment, fc: Any, trig: Any, at: dt.datetime) -> list[EarlyWarning]:
     """Stores with qualifying days in a row up to the last day, short of a streak (5.3)."""
     last = a.n_days - 1
-    q = qualify_days(fc.counts[trig.code], trig.threshold)
+    c = fc.counts[trig.code]
     out = []
-    for index, (store, scope) in enumerate(fc.keys):
+    for index in streak_candidates(c, trig.threshold).tolist():
+        store, scope = fc.keys[index]
         state = a.states.get((fc.family.name, store, scope))
         floor = state.floor if state is not None else 0
-        if floor:
-            q_i = qualify_days(fc.only(trig.code, index), trig.threshold, floor)[0]
-        else:
-            q_i = q[index]
+        den, num = day_grid(fc.only(trig.code, index), np.zeros(1, np.int64))
+        q = qualifying(den, num, trig.threshold, trig.window, floor)[0, :, last]
         run = 0
-        while run < trig.streak_days and last - run >= floor and q_i[last - run] <= last:
+        while run < trig.streak_days and last - run >= 0 and q[last - run]:
             run += 1
         if run == 0 or run >= trig.streak_days:
             continue
