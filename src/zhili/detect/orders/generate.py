@@ -41,7 +41,7 @@ WITH weights AS (
 ), base AS (
   SELECT s.store, s.sid, i.i, s.country, s.collapse, s.collapse_day,
          s.overseas AND {_u(10, 's.sid, i.i')} < 0.35 AS abroad,
-         ({_u(11, 's.sid, i.i')} * {days} * 86400)::BIGINT AS sec,
+         floor({_u(11, 's.sid, i.i')} * {days} * 86400)::BIGINT AS sec,
          (hash($seed, s.sid, i.i, 12) % s.n_lines)::INT AS line_no
   FROM stores s, range(s.n) i(i)
 ), lined AS (
