@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from ..errors import InputError
+from ..i18n.asgi import LanguageMiddleware
 from .deps import invalid
 from .routes import appeals, detect, events, subjects
 from .service import Forbidden, Governance, NotFound, utc_now
@@ -49,6 +50,7 @@ def create_app(store_url: str | None = None, *, store=None, states=None,
     for module in (events, subjects, appeals, detect):
         app.include_router(module.router, prefix="/v1")
     _handle_errors(app)
+    app.add_middleware(LanguageMiddleware)
     if console:
         from ..web import mount
 

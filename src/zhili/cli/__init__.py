@@ -7,11 +7,14 @@ them together and turns expected errors into one clear line (never a traceback).
 from __future__ import annotations
 
 import importlib
+import os
 import sys
+from typing import Annotated
 
 import typer
 
 from ..errors import ZhiliError
+from ..i18n import ENV_VAR, LANGUAGES, _language, resolve_language
 
 app = typer.Typer(
     name="zhili",
@@ -20,6 +23,23 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def options(ctx: typer.Context, lang: Annotated[str | None, typer.Option(
+        "--lang", metavar="LANG",
+        help=f"Language of tables and messages: {', '.join(LANGUAGES)} (default zh-CN; "
+             f"also the {ENV_VAR} environment variable).")] = None) -> None:
+    """Options for every command."""
+    if lang:
+        tag = resolve_language(lang, field="--lang")
+    elif os.environ.get(ENV_VAR):
+        tag = resolve_language(os.environ[ENV_VAR], field=ENV_VAR)
+    else:
+        return
+    token = _language.set(tag)
+    ctx.call_on_close(lambda: _language.reset(token))
+
 
 # Command modules, in the order their commands appear in --help. Each has register(app).
 COMMAND_MODULES: tuple[str, ...] = (

@@ -12,6 +12,7 @@ from rich.console import Console
 
 from ..engine import Ledger
 from ..engine import replay as replay_events
+from ..i18n import _
 from ..rules import Pack, available_packs, load_pack, parse_param_assignment
 from ..timekit import parse_instant
 from . import history, render
@@ -42,8 +43,8 @@ def packs() -> None:
     for code in available_packs():
         pack = load_pack(code)
         rows.append([code, pack.version, pack.subject_kind, str(len(pack.rules)), pack.title])
-    console.print(render.table("Rule packs", ["pack", "version", "subjects", "rules", "title"],
-                               rows))
+    console.print(render.table(_("Rule packs"), [_("pack"), _("version"), _("subjects"),
+                                                  _("rules"), _("title")], rows))
 
 
 def rules(pack_code: Annotated[str, typer.Argument(metavar="PACK")],

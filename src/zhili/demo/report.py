@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..api.auth import Principal
 from ..api.service import Governance
+from ..i18n import install_jinja
 from ..timekit import fmt, parse_instant
 from ..web import HERE, orders_view, views
 from .build import Built
@@ -25,6 +26,7 @@ def render_report(gov: Governance, title: str) -> str:
                  for sid in orders_view.stores_with_orders(gov, who)]
     env = Environment(loader=FileSystemLoader(HERE / "templates"),
                       autoescape=select_autoescape(["html"]))
+    install_jinja(env)
     env.filters["local"] = lambda t: fmt(parse_instant(t)) if t else ""
     env.filters["money"] = lambda v: f"¥{float(v):,.0f}" if v is not None else "whole account"
     css = (HERE / "static" / "console.css").read_text(encoding="utf-8")

@@ -12,12 +12,14 @@ from fastapi.templating import Jinja2Templates
 from ..api.auth import Principal, authenticate
 from ..api.service import NotFound
 from ..errors import InputError
+from ..i18n import install_jinja
 from ..timekit import fmt, parse_instant
 from . import HERE, views
 from .session import COOKIE, SignInRequired, governance, viewer
 
 router = APIRouter()
 templates = Jinja2Templates(directory=HERE / "templates")
+install_jinja(templates.env)
 templates.env.filters["local"] = lambda t: fmt(parse_instant(t)) if t else ""
 templates.env.filters["money"] = lambda v: f"¥{float(v):,.0f}" if v is not None else "whole account"
 Viewer = Annotated[Principal, Depends(viewer)]

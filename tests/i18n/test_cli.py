@@ -1,0 +1,31 @@
+"""The CLI's language: zh-CN by default, --lang and ZHILI_LANG, a bad value is one error line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from zhili.cli import app
+from zhili.i18n import current_language
+
+
+def test_default_lang_option_and_environment(monkeypatch):
+    monkeypatch.delenv("ZHILI_LANG", raising=False)
+    runner = CliRunner()
+    assert "规则包" in runner.invoke(app, ["packs"]).output
+    english = runner.invoke(app, ["--lang", "en", "packs"])
+    assert "Rule packs" in english.output and "规则包" not in english.output
+    # The option lasts for its command only.
+    assert current_language() == "zh-CN"
+    monkeypatch.setenv("ZHILI_LANG", "en")
+    assert "Rule packs" in runner.invoke(app, ["packs"]).output
+    assert "规则包" in runner.invoke(app, ["--lang", "zh-CN", "packs"]).output
+
+
+def test_an_unknown_language_is_one_error_line():
+    done = subprocess.run([sys.executable, "-m", "zhili", "--lang", "fr", "packs"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr == "error: --lang: unknown language 'fr'; expected one of zh-CN, en\n"
