@@ -130,3 +130,26 @@ def test_apply_all_reports_its_progress_up_to_the_whole_batch() -> None:
     Fold(PACK, SUBJECTS).apply_all(EVENTS, progress=lambda done, total: seen.append((done, total)))
     assert seen[-1] == (len(EVENTS), len(EVENTS))
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+def test_a_backdated_event_folds_again_only_its_component() -> None:
+    """Fifty components of two subjects each: a violation dated before everything folded
+    folds again the twelve events of its own component and nothing else."""
+    raws, subjects = [], {}
+    for g in range(50):
+        subjects[f"a{g}"] = Subject(f"a{g}", licence=f"L{g}")
+        subjects[f"b{g}"] = Subject(f"b{g}", licence=f"L{g}")
+        for k in range(6):
+            for who in (f"a{g}", f"b{g}"):
+                raws.append({"id": f"{who}-{k}", "type": "live_session", "subject": who,
+                             "at": f"2026-03-{10 + k:02d} 10:00", "minutes": 60,
+                             "transactions": 1})
+    fold = Fold(PACK, subjects)
+    assert fold.apply_all(parse_events(raws)) == 600
+    late = parse_events([{"id": "late", "type": "violation", "subject": "b7",
+                          "code": "false_health_claim", "at": "2026-03-01 10:00"}])
+    assert fold.apply_all(late, late=True) == 1 + 12  # the late event, then its component
+    assert fold.refolded == 12
+    t = parse_instant("2026-04-01 00:00")
+    assert states(fold.ledger(), t) == states(replay(parse_events(raws) + late, PACK,
+                                                     subjects), t)

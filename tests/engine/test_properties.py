@@ -79,6 +79,27 @@ def test_folding_component_by_component_equals_folding_event_by_event(events, su
 
 
 @SETTINGS
+@given(entangled_history(), subjects(), st.randoms(use_true_random=False),
+       st.lists(st.integers(0, 40), max_size=5), st.lists(instants, min_size=1, max_size=4))
+def test_late_arrivals_in_any_order_fold_like_the_replay(events, subs, rnd: random.Random,
+                                                         cuts, times) -> None:
+    """Batches that reach before the horizon (late violations, late appeals granted or
+    denied, late links that merge components) leave the fold where a replay of everything
+    would be: each late batch folds again only the components it reaches."""
+    shuffled = list(events)
+    rnd.shuffle(shuffled)
+    bounds = sorted({0, len(shuffled), *(c for c in cuts if c < len(shuffled))})
+    incremental = Fold(PACK, subs)
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        incremental.apply_all(shuffled[a:b], late=True)
+    whole, parts = replay(events, PACK, subs), incremental.ledger()
+    assert whole.subjects == parts.subjects
+    assert decisions(whole) == decisions(parts)
+    for t in times:
+        assert snapshot(whole, t) == snapshot(parts, t)
+
+
+@SETTINGS
 @given(entangled_history(), subjects(), st.integers(0, 400 * 24 * 60))
 def test_state_past_the_horizon_read_in_place_equals_the_advanced_copy(events, subs,
                                                                       minutes) -> None:

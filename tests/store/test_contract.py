@@ -10,7 +10,7 @@ import pytest
 
 from zhili.errors import InputError
 from zhili.events import Event, parse_event
-from zhili.store import AppendResult, EventStore, StoredKey, open_store
+from zhili.store import AppendResult, EventStore, Head, StoredKey, open_store
 
 UTC = dt.UTC
 PACK = "wechat_channels"
@@ -184,6 +184,37 @@ def test_snapshots_are_kept_by_key_and_replaced(store: EventStore):
     later = horizon + dt.timedelta(days=3)
     store.put_snapshot(f"{PACK}/v1", later, b"newer")
     assert store.get_snapshot(f"{PACK}/v1") == (later, b"newer")
+
+
+def test_the_head_and_tail_follow_each_pack_in_the_order_it_was_stored(store: EventStore):
+    assert store.head(PACK) == Head(0, 0) and store.tail(PACK, 0) == []
+    store.append([ev("v2", "2026-03-02 10:00"), ev("v1", "2026-03-01 10:00")], pack=PACK)
+    store.append([ev("x1", "2026-03-01 10:00", subject="s1")], pack="aliexpress")
+    first = store.head(PACK)
+    assert first.events > 0 and first.subjects == 0
+    assert [e.id for _, e in store.tail(PACK, 0)] == ["v2", "v1"]  # stored order, not time
+    store.append([ev("v1", "2026-03-01 10:00"), ev("v0", "2026-02-01 10:00")], pack=PACK)
+    later = store.tail(PACK, first.events)
+    assert [e.id for _, e in later] == ["v0"]  # the duplicate did not move the head
+    assert store.head(PACK).events == later[-1][0] > first.events
+    store.append([ev("v0", "2026-02-01 10:00")], pack=PACK)
+    assert store.head(PACK).events == later[-1][0]
+    store.put_subject(PACK, {"id": "c1", "deposit": 100})
+    assert store.head(PACK) == Head(later[-1][0], 1)
+    assert [e.id for _, e in store.tail("aliexpress", 0)] == ["x1"]
+
+
+def test_component_checkpoints_are_found_by_any_member(store: EventStore):
+    scope = f"{PACK}/v1/1"
+    assert store.generation(scope) == 0 and store.checkpoint_of(scope, "c1") is None
+    store.put_checkpoints(scope, 7, {"c1": (["c1", "c2"], b"\x00one"), "c3": (["c3"], b"3")})
+    assert store.checkpoint_of(scope, "c2") == b"\x00one" and store.generation(scope) == 7
+    # c3 joins c1's component: the members move with it; an older generation keeps the newer.
+    store.put_checkpoints(scope, 5, {"c1": (["c1", "c2", "c3"], b"merged")})
+    assert store.checkpoint_of(scope, "c3") == b"merged" and store.generation(scope) == 7
+    store.put_checkpoints(scope, 9, {})
+    assert store.generation(scope) == 9
+    assert store.checkpoint_of(f"{PACK}/v2/1", "c1") is None  # scopes are apart
 
 
 def test_api_keys_are_found_by_hash(store: EventStore):

@@ -21,6 +21,7 @@ from typing import Any
 from .. import events as ev
 from ..errors import InputError
 from ..rules import Pack, load_pack
+from . import checkpoint
 from .book import SubjectBook
 from .component import Component
 from .effects import Effects
@@ -152,6 +153,7 @@ class Fold:
         self.components: dict[str, Component] = {}
         self.effects = Effects(pack)
         self.horizon: dt.datetime | None = None
+        self.refolded = 0  # events folded again: by late events, and by links merging components
         self._groups = self._initial_groups()
         for sid in sorted(self.subjects):  # declared subjects have a state before any event
             self._component_for(sid)
@@ -211,17 +213,23 @@ class Fold:
         """Two components linked by a new observation fold again as one."""
         subjects = {**a.subjects, **b.subjects}
         merged = Component(self.pack, dict(sorted(subjects.items())), self.effects)
-        for event in ev.in_time_order(a.events + b.events):
-            merged.apply(event)
+        merged.apply_many(ev.in_time_order(a.events + b.events))
+        self.refolded += len(merged.events)
         for sid in subjects:
             self.components[sid] = merged
             self._groups[sid] = set(subjects)
         return merged
 
-    def apply_all(self, events: Iterable[ev.Event], progress: Progress | None = None) -> None:
+    def apply_all(self, events: Iterable[ev.Event], progress: Progress | None = None, *,
+                  late: bool = False) -> int:
         """Fold a batch of events given in any order, none earlier than the horizon: the same
         result as ``apply`` on each of them in time order (duplicates by id count once, the
-        first given wins).
+        first given wins). Returns how many events were folded.
+
+        With ``late``, events may reach before the horizon: a component that receives an event
+        earlier than its own last one folds again from its own history (association means no
+        other component can have changed), so a late event costs its component, not the fold.
+        The count returned then includes the history folded again.
 
         Components only meet through events, so each one folds its own events in one run
         instead of taking turns event by event: its books stay in the processor's cache, which
@@ -233,6 +241,7 @@ class Fold:
         """
         # A fold allocates millions of small records that never form cycles; the cyclic
         # collector's passes over them cost a quarter of the time, so it waits until the end.
+        refolded = self.refolded
         with _collector_paused():
             unique: dict[str, ev.Event] = {}
             for event in events:
@@ -256,7 +265,8 @@ class Fold:
             horizon = self.horizon
             if everyone:
                 everyone.sort(key=_SORT_KEY)
-                refuse_earlier(self.horizon, everyone[0])
+                if not late:
+                    refuse_earlier(self.horizon, everyone[0])
                 horizon = max(everyone[-1].at, horizon or everyone[-1].at)
             # Only the components the batch reaches: a small batch on a large fold stays small.
             reached = self._distinct_components(None if everyone else by_subject)
@@ -270,10 +280,14 @@ class Fold:
                 if not batch:
                     continue
                 batch.sort(key=_SORT_KEY)
-                refuse_earlier(self.horizon, batch[0])
                 if horizon is None or batch[-1].at > horizon:
                     horizon = batch[-1].at
-                comp.apply_many(batch)
+                if not late:
+                    refuse_earlier(self.horizon, batch[0])
+                if late and comp.events and _SORT_KEY(batch[0]) < _SORT_KEY(comp.events[-1]):
+                    self._refold(comp, batch)
+                else:
+                    comp.apply_many(batch)
                 done += len(batch)
                 if progress is not None and done >= next_report:
                     progress(done, total)
@@ -281,6 +295,18 @@ class Fold:
             self.horizon = horizon
             if progress is not None:
                 progress(total, total)
+            return done + self.refolded - refolded
+
+    def _refold(self, comp: Component, batch: list[ev.Event]) -> Component:
+        """The component folded again from its own history with ``batch`` in time order."""
+        fresh = Component(self.pack, dict(comp.subjects), self.effects)
+        known = {e.id for e in comp.events}
+        fresh.apply_many(sorted([*comp.events, *(e for e in batch if e.id not in known)],
+                                key=_SORT_KEY))
+        self.refolded += len(comp.events)
+        for sid in fresh.subjects:
+            self.components[sid] = fresh
+        return fresh
 
     def _join(self, a: str, b: str) -> None:
         first, second = self._component_for(a), self._component_for(b)
@@ -307,8 +333,7 @@ class Fold:
         buffer = io.BytesIO()
         pickle.dump((self.pack.code, self.pack.version, dict(self.pack.overrides)), buffer,
                     protocol=pickle.HIGHEST_PROTOCOL)
-        _PackPickler(buffer, self.pack).dump(self.__dict__)
-        return buffer.getvalue()
+        return buffer.getvalue() + checkpoint.dump(self.__dict__, pack=self.pack)
 
     @classmethod
     def restore(cls, data: bytes, pack: Pack | None = None) -> Fold:
@@ -319,8 +344,19 @@ class Fold:
         if (pack.code, pack.version) != (code, version):
             raise InputError(f"snapshot is of {code} {version}, not {pack.code} {pack.version}")
         fold = cls.__new__(cls)
-        fold.__dict__.update(_PackUnpickler(buffer, pack).load())
+        fold.__dict__.update(checkpoint.load(buffer, pack=pack))
         return fold
+
+    def adopt(self, component: Component) -> None:
+        """Take a component restored from a checkpoint in place of what its subjects had."""
+        members = set(component.subjects)
+        for sid, subject in component.subjects.items():
+            self.subjects.setdefault(sid, subject)
+            self.components[sid] = component
+            self._groups[sid] = members
+
+    def component_of(self, subject: str) -> Component | None:
+        return self.components.get(subject)
 
 
 @contextmanager
@@ -332,26 +368,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-class _PackPickler(pickle.Pickler):
-    def __init__(self, file: io.BytesIO, pack: Pack):
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.pack = pack
-
-    def persistent_id(self, obj: Any) -> Any:
-        return "pack" if obj is self.pack else None
-
-
-class _PackUnpickler(pickle.Unpickler):
-    def __init__(self, file: io.BytesIO, pack: Pack | None):
-        super().__init__(file)
-        self.pack = pack
-
-    def persistent_load(self, pid: Any) -> Any:
-        if pid == "pack":
-            return self.pack
-        raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
 
 
 def replay(events: Iterable[ev.Event], pack: Pack,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import ROLES, AppendResult, EventStore, StoredKey
+from .base import ROLES, AppendResult, EventStore, Head, StoredKey
 from .engines import default_url, make_engine
 from .memory import MemoryStore
 from .sql import SqlStore
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .state import StateService
 
 __all__ = [
-    "ROLES", "AppendResult", "EventStore", "MemoryStore", "SqlStore", "StateService",
+    "ROLES", "AppendResult", "EventStore", "Head", "MemoryStore", "SqlStore", "StateService",
     "StoredKey", "default_url", "open_store",
 ]
 

@@ -36,6 +36,15 @@ class StoredKey:
     subject: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class Head:
+    """Where a pack's history stands: the last event seq stored, and how many times its
+    subjects' attributes changed. A reader that saw a head knows what it has not seen."""
+
+    events: int = 0
+    subjects: int = 0
+
+
 @runtime_checkable
 class EventStore(Protocol):
     def append(self, events: Sequence[Event], *, pack: str) -> AppendResult:
@@ -79,6 +88,30 @@ class EventStore(Protocol):
     def decisions(self, *, pack: str | None = None,
                   subject: str | None = None) -> list[dict[str, Any]]:
         """The decision audit log, in time order then append order."""
+        ...
+
+    def head(self, pack: str) -> Head:
+        """The pack's head: one cheap lookup, made before every read of a warm fold."""
+        ...
+
+    def tail(self, pack: str, after: int) -> list[tuple[int, Event]]:
+        """The pack's events stored with a seq above ``after``, as (seq, event) in seq order."""
+        ...
+
+    def put_checkpoints(self, scope: str, generation: int,
+                        components: Mapping[str, tuple[Sequence[str], bytes]]) -> None:
+        """Store component checkpoints of a scope, each by its id with its member subjects
+        (a member moves to the component that names it last), and record that every
+        checkpoint of the scope has folded the events up to seq ``generation``; a lower
+        generation than the one stored is kept as it was."""
+        ...
+
+    def generation(self, scope: str) -> int:
+        """The seq every checkpoint of the scope has folded up to (0: no checkpoint)."""
+        ...
+
+    def checkpoint_of(self, scope: str, subject: str) -> bytes | None:
+        """The checkpoint of the component the subject belongs to, if the scope has one."""
         ...
 
     def put_snapshot(self, key: str, horizon: dt.datetime, data: bytes) -> None: ...

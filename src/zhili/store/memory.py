@@ -16,12 +16,13 @@ from typing import Any
 from ..errors import InputError
 from ..events import Event
 from . import base
-from .base import AppendResult, StoredKey
+from .base import AppendResult, Head, StoredKey
 from .codec import decode_event, decode_subject, dumps, encode_event, encode_subject, subject_id
 
 
 @dataclass(frozen=True, slots=True)
 class _Row:
+    seq: int
     id: str
     pack: str
     subject: str | None
@@ -39,11 +40,16 @@ class MemoryStore:
         self._decision_ids: set[str] = set()
         self._snapshots: dict[str, tuple[dt.datetime, bytes]] = {}
         self._keys: dict[str, StoredKey] = {}  # hash -> key
+        self._seq = 0
+        self._heads: dict[str, Head] = {}
+        self._checkpoints: dict[tuple[str, str], bytes] = {}  # (scope, component) -> data
+        self._members: dict[tuple[str, str], str] = {}  # (scope, subject) -> component
+        self._generations: dict[str, int] = {}
 
     def append(self, events: Sequence[Event], *, pack: str) -> AppendResult:
         base.check_pack(pack)
         batch, repeated = base.unique_in_batch(events)
-        rows = [_Row(e.id, pack, e.subject, e.at, encode_event(e)) for e in batch]
+        bodies = [(e, encode_event(e)) for e in batch]
         with self._lock:
             wanted = base.subject_packs(batch, pack)
             for sid, want in wanted.items():
@@ -52,14 +58,18 @@ class MemoryStore:
                     raise base.pack_conflict(sid, known, want)
             # Checks are done: from here on nothing can fail, so the batch is all or nothing.
             stored, duplicates = [], list(repeated)
-            for row in rows:
-                if row.id in self._events:
-                    duplicates.append(row.id)
+            for e, body in bodies:
+                if e.id in self._events:
+                    duplicates.append(e.id)
                     continue
-                self._events[row.id] = row
-                stored.append(row.id)
+                self._seq += 1
+                self._events[e.id] = _Row(self._seq, e.id, pack, e.subject, e.at, body)
+                stored.append(e.id)
             for sid, want in wanted.items():
                 self._packs.setdefault(sid, want)
+            if stored:
+                head = self._heads.get(pack, Head())
+                self._heads[pack] = Head(self._seq, head.subjects)
         return AppendResult(stored=stored, duplicates=duplicates)
 
     def _rows(self, pack: str, until: dt.datetime | None) -> list[_Row]:
@@ -100,6 +110,8 @@ class MemoryStore:
                 raise base.pack_conflict(sid, known, pack)
             self._packs[sid] = pack
             self._subjects[sid] = text
+            head = self._heads.get(pack, Head())
+            self._heads[pack] = Head(head.events, head.subjects + 1)
 
     def subjects(self, pack: str | None = None) -> dict[str, tuple[str, Any]]:
         with self._lock:
@@ -123,6 +135,34 @@ class MemoryStore:
             rows = sorted(self._decisions, key=lambda r: (r[0], r[1]))
         return [json.loads(body) for _at, _seq, s, p, body in rows
                 if (pack is None or p == pack) and (subject is None or s == subject)]
+
+    def head(self, pack: str) -> Head:
+        with self._lock:
+            return self._heads.get(pack, Head())
+
+    def tail(self, pack: str, after: int) -> list[tuple[int, Event]]:
+        with self._lock:
+            rows = [r for r in self._events.values() if r.pack == pack and r.seq > after]
+        return [(r.seq, decode_event(r.body)) for r in sorted(rows, key=lambda r: r.seq)]
+
+    def put_checkpoints(self, scope: str, generation: int,
+                        components: Mapping[str, tuple[Sequence[str], bytes]]) -> None:
+        with self._lock:
+            for component, (members, data) in components.items():
+                self._checkpoints[scope, component] = bytes(data)
+                for sid in members:
+                    self._members[scope, sid] = component
+            if generation > self._generations.get(scope, 0):
+                self._generations[scope] = generation
+
+    def generation(self, scope: str) -> int:
+        with self._lock:
+            return self._generations.get(scope, 0)
+
+    def checkpoint_of(self, scope: str, subject: str) -> bytes | None:
+        with self._lock:
+            component = self._members.get((scope, subject))
+            return None if component is None else self._checkpoints.get((scope, component))
 
     def put_snapshot(self, key: str, horizon: dt.datetime, data: bytes) -> None:
         with self._lock:

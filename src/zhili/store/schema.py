@@ -93,6 +93,39 @@ snapshots = Table(
     Column("data", LargeBinary, nullable=False),
 )
 
+# One row per pack, locked first by every write of the pack: ``events`` is the last event seq
+# stored (so seqs of a pack are committed in order and a reader's cursor never skips one),
+# ``subjects`` counts changes to the pack's subject attributes.
+heads = Table(
+    "heads", metadata,
+    Column("pack", String(64), primary_key=True),
+    Column("events", BigInteger, nullable=False),
+    Column("subjects", BigInteger, nullable=False),
+)
+
+# Per-component fold checkpoints: a scope (pack, version, subject attributes) holds one row per
+# component, and every member subject points to its component's row.
+checkpoints = Table(
+    "checkpoints", metadata,
+    Column("scope", String(300), primary_key=True),
+    Column("component", String(200), primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+)
+
+checkpoint_members = Table(
+    "checkpoint_members", metadata,
+    Column("scope", String(300), primary_key=True),
+    Column("subject", String(200), primary_key=True),
+    Column("component", String(200), nullable=False),
+)
+
+# The event seq every checkpoint of a scope has folded at least up to.
+checkpoint_scopes = Table(
+    "checkpoint_scopes", metadata,
+    Column("scope", String(300), primary_key=True),
+    Column("generation", BigInteger, nullable=False),
+)
+
 api_keys = Table(
     "api_keys", metadata,
     Column("id", String(40), primary_key=True),

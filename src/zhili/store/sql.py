@@ -14,17 +14,27 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, case, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..errors import InputError
 from ..events import Event
 from . import base
-from .base import AppendResult, StoredKey
+from .base import AppendResult, Head, StoredKey
 from .codec import decode_event, decode_subject, dumps, encode_event, encode_subject, subject_id
 from .engines import WRITE
-from .schema import api_keys, decisions, events, snapshots, subjects
+from .schema import (
+    api_keys,
+    checkpoint_members,
+    checkpoint_scopes,
+    checkpoints,
+    decisions,
+    events,
+    heads,
+    snapshots,
+    subjects,
+)
 
 UTC = dt.UTC
 _CHUNK = 500  # parameters per IN (...) list, well under SQLite's limit
@@ -55,6 +65,13 @@ class SqlStore:
             if known != wanted[sid]:
                 raise base.pack_conflict(sid, known, wanted[sid])
 
+    def _lock_head(self, conn: Connection, pack: str) -> None:
+        """Lock the pack's head row before writing: writers of a pack then commit one after
+        the other, so event seqs become visible in order and a reader's cursor skips none."""
+        stmt = self._insert(heads).values(pack=pack, events=0, subjects=0)
+        conn.execute(stmt.on_conflict_do_update(index_elements=["pack"],
+                                                set_={"events": heads.c.events}))
+
     def append(self, batch: Sequence[Event], *, pack: str) -> AppendResult:
         base.check_pack(pack)
         unique, repeated = base.unique_in_batch(batch)
@@ -63,10 +80,15 @@ class SqlStore:
         if not rows:
             return AppendResult(stored=[], duplicates=repeated)
         with self._write() as conn:
+            self._lock_head(conn, pack)
             self._claim_subjects(conn, base.subject_packs(unique, pack))
             stmt = (self._insert(events).on_conflict_do_nothing(index_elements=["id"])
-                    .returning(events.c.id))
-            new = set(conn.execute(stmt, rows).scalars())
+                    .returning(events.c.id, events.c.seq))
+            seqs = {str(i): int(seq) for i, seq in conn.execute(stmt, rows)}
+            if seqs:
+                conn.execute(heads.update().where(heads.c.pack == pack)
+                             .values(events=max(seqs.values())))
+        new = set(seqs)
         stored = [e.id for e in unique if e.id in new]
         duplicates = [e.id for e in unique if e.id not in new] + repeated
         return AppendResult(stored=stored, duplicates=duplicates)
@@ -113,9 +135,12 @@ class SqlStore:
         base.check_pack(pack)
         sid, text = subject_id(subject), encode_subject(subject)
         with self._write() as conn:
+            self._lock_head(conn, pack)
             self._claim_subjects(conn, {sid: pack})
             conn.execute(subjects.update().where(subjects.c.id == sid)
                          .values(attributes=text))
+            conn.execute(heads.update().where(heads.c.pack == pack)
+                         .values(subjects=heads.c.subjects + 1))
 
     def subjects(self, pack: str | None = None) -> dict[str, tuple[str, Any]]:
         query = select(subjects.c.id, subjects.c.pack, subjects.c.attributes)
@@ -148,6 +173,60 @@ class SqlStore:
         with self.engine.connect() as conn:
             bodies = conn.execute(query.order_by(decisions.c.at, decisions.c.seq)).scalars()
             return [json.loads(b) for b in bodies]
+
+    def head(self, pack: str) -> Head:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(heads.c.events, heads.c.subjects)
+                               .where(heads.c.pack == pack)).first()
+        return Head() if row is None else Head(int(row.events), int(row.subjects))
+
+    def tail(self, pack: str, after: int) -> list[tuple[int, Event]]:
+        query = (select(events.c.seq, events.c.body)
+                 .where(events.c.pack == pack, events.c.seq > after).order_by(events.c.seq))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [(int(seq), decode_event(body)) for seq, body in rows]
+
+    def put_checkpoints(self, scope: str, generation: int,
+                        components: Mapping[str, tuple[Sequence[str], bytes]]) -> None:
+        data = [{"scope": scope, "component": c, "data": bytes(d)}
+                for c, (_, d) in components.items()]
+        members = {sid: c for c, (ms, _) in components.items() for sid in ms}
+        with self._write() as conn:
+            if data:
+                stmt = self._insert(checkpoints)
+                conn.execute(stmt.on_conflict_do_update(
+                    index_elements=["scope", "component"], set_={"data": stmt.excluded.data}),
+                    data)
+            ids = sorted(members)
+            for i in range(0, len(ids), _CHUNK):
+                stmt = self._insert(checkpoint_members)
+                conn.execute(stmt.on_conflict_do_update(
+                    index_elements=["scope", "subject"],
+                    set_={"component": stmt.excluded.component}),
+                    [{"scope": scope, "subject": sid, "component": members[sid]}
+                     for sid in ids[i:i + _CHUNK]])
+            stmt = self._insert(checkpoint_scopes).values(scope=scope, generation=generation)
+            higher = case((stmt.excluded.generation > checkpoint_scopes.c.generation,
+                           stmt.excluded.generation), else_=checkpoint_scopes.c.generation)
+            conn.execute(stmt.on_conflict_do_update(index_elements=["scope"],
+                                                    set_={"generation": higher}))
+
+    def generation(self, scope: str) -> int:
+        with self.engine.connect() as conn:
+            found = conn.execute(select(checkpoint_scopes.c.generation)
+                                 .where(checkpoint_scopes.c.scope == scope)).scalar()
+        return int(found or 0)
+
+    def checkpoint_of(self, scope: str, subject: str) -> bytes | None:
+        query = (select(checkpoints.c.data).join(
+            checkpoint_members, (checkpoint_members.c.scope == checkpoints.c.scope)
+            & (checkpoint_members.c.component == checkpoints.c.component))
+            .where(checkpoint_members.c.scope == scope,
+                   checkpoint_members.c.subject == subject))
+        with self.engine.connect() as conn:
+            found = conn.execute(query).scalar()
+        return None if found is None else bytes(found)
 
     def put_snapshot(self, key: str, horizon: dt.datetime, data: bytes) -> None:
         stmt = self._insert(snapshots).values(key=key, horizon=horizon, data=bytes(data))

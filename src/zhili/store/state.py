@@ -1,44 +1,35 @@
-"""State from a store: a snapshot of the pack's fold plus the events after it, not a replay.
+"""State from a store: each component's checkpoint plus the events after it, not a replay.
 
-One fold covers a whole pack, because association links subjects of a pack: a sanction of one
-store can reach the stores sharing its licence. A snapshot records the fold and how many of the
-pack's events it had applied; all of them lie at or before its horizon, and events are never
-deleted, so the snapshot is still exact exactly when the store holds that many events at or
-before the horizon. An event that arrives late (``at`` at or before the horizon) raises the
-count and so invalidates it, whoever stored the event and whenever. The fold also depends on
-the pack version and the registered subjects' attributes, which the snapshot key carries.
+The engine folds a pack component by component (subjects association may link); so does this
+service. A component is restored from its own checkpoint the first time a query or a batch
+needs it, an event later than its component's last one is folded on top, and a late event (one
+earlier than what its component has folded) folds that component again from its own history,
+never the pack's. Checkpoints are written for the components that changed, spaced
+geometrically so that their cost stays a constant share of ingestion. Another process writing
+the same store is followed through the store's per-pack head: what it stored is folded before
+the next answer. The pack version and the subjects' attributes are part of a checkpoint's scope:
+a change to either starts a new fold.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
-from ..engine import Decision, Fold, Subject, SubjectState
+from ..engine import Decision, Fold, Ledger, SubjectState
 from ..errors import InputError
-from ..events import Event, in_time_order
+from ..events import Event, LinkObserved, in_time_order
 from ..rules import Pack, available_packs, load_pack
 from .base import AppendResult, EventStore
 from .codec import dumps
+from .warm import WarmPack
 
-# Write a new snapshot once this many events were folded on top of the last one, and at least
-# a quarter of the history: pickling costs as much as the fold is big, so spacing snapshots
-# geometrically keeps their cost a constant share of ingestion instead of growing with it.
-SNAPSHOT_EVERY = 32
+# Write checkpoints once this many events were folded since the last ones, and at least a
+# quarter of what the process folded: the cost of writing stays a constant share of ingestion.
+SNAPSHOT_EVERY = 256
 SNAPSHOT_SHARE = 4
-_MAGIC = b"zhili-fold-2\n"
-
-
-@dataclass
-class _Resumed:
-    fold: Fold
-    applied: int  # events folded in, all at or before fold.horizon
-    unsaved: int = 0  # of those, how many came after the stored snapshot
 
 
 class StateService:
@@ -47,8 +38,9 @@ class StateService:
     def __init__(self, store: EventStore, *, snapshot_every: int = SNAPSHOT_EVERY):
         self.store = store
         self.snapshot_every = snapshot_every
-        self._lock = threading.Lock()
-        self._warm: dict[str, _Resumed] = {}  # snapshot key -> the fold kept in memory
+        self._lock = threading.Lock()  # the map below, never held while folding
+        self._warm: dict[str, WarmPack] = {}
+        self._pack_of_subject: dict[str, str] = {}  # a subject never changes pack
 
     def ingest(self, events: Sequence[Event], *, pack: str) -> AppendResult:
         """Store a batch (atomic, idempotent by event id) if the history stays foldable.
@@ -58,46 +50,49 @@ class StateService:
         error, naming the event and field, so no stored history ever breaks a later query.
         """
         code = self.pack(pack)
-        with self._lock:
-            resumed = self._resume(code)
+        warm = self._warm_pack(code)
+        touched: set[str] | None = set()
+        for e in events:
+            if e.subject is None:
+                touched = None
+                break
+            touched.add(e.subject)  # type: ignore[union-attr]
+            if isinstance(e, LinkObserved):
+                touched.add(e.other)  # type: ignore[union-attr]
+        warm.resolve(touched)
+        with warm.hold(touched):
             known = self.store.stored_ids([e.id for e in events])
             fresh = [e for e in in_time_order(events) if e.id not in known]
-            horizon = resumed.fold.horizon
-            if horizon is None or all(e.at > horizon for e in fresh):
-                folded, history = resumed, fresh  # in order: the warm fold takes the batch
-            else:  # a late event: the whole history folds again, as a query would have to
-                folded = _Resumed(Fold(code, self._subjects(code)), 0,
-                                  unsaved=self.snapshot_every)
-                history = in_time_order([*self.store.events(pack=pack), *fresh])
-            self._warm = {}  # until the batch is stored, the fold is not the store's
-            if folded is resumed:
-                _apply_each(folded.fold, history, events)
-            else:
-                try:  # the whole history: component by component, twice as fast
-                    folded.fold.apply_all(history)
-                except InputError:
-                    # Fold it again event by event to name the event the rules refused.
-                    _apply_each(Fold(code, self._subjects(code)), history, events)
-                    raise
-            result = self.store.append(events, pack=pack)
-            folded.applied += len(history)
-            folded.unsaved += len(history)
-            key = self._key(code)
-            if history and self._due(folded):
-                self._save(key, folded)
-            self._warm = {key: folded}
-            return result
+            with warm.books:
+                warm.recent.update(e.id for e in fresh)
+            try:
+                folded = warm.fold.apply_all(fresh, late=True)
+            except InputError as err:
+                self._forget(code.code)  # the fold holds part of a refused batch
+                raise _named(err, code, warm.fold, touched, fresh, events) from None
+            try:
+                result = self.store.append(events, pack=pack)
+            except BaseException:
+                self._forget(code.code)  # folded, but not stored
+                raise
+            if set(result.duplicates) & {e.id for e in fresh}:
+                self._forget(code.code)  # stored meanwhile by another writer: fold from the store
+            warm.changed({s for e in fresh for s in _sides(e)} if touched is not None
+                         else list(warm.fold.components), folded)
+        if self._due(warm):
+            warm.checkpoint()
+        return result
 
     def state(self, subject: str, as_of: dt.datetime) -> SubjectState:
-        pack = self._pack_of(subject)
-        with self._lock:
-            return self._resume(pack).fold.ledger().state(subject, as_of)
+        warm = self._ready(subject)
+        with warm.hold([subject]):
+            return self._ledger(warm, subject).state(subject, as_of)
 
     def decisions(self, subject: str, as_of: dt.datetime | None = None) -> list[Decision]:
         """What the rules decided about the subject, with explanations, up to ``as_of``."""
-        pack = self._pack_of(subject)
-        with self._lock:
-            return self._resume(pack).fold.ledger().decisions(subject, as_of)
+        warm = self._ready(subject)
+        with warm.hold([subject]):
+            return self._ledger(warm, subject).decisions(subject, as_of)
 
     @staticmethod
     def pack(code: str) -> Pack:
@@ -107,77 +102,70 @@ class StateService:
                              f"{', '.join(available_packs())}", path="pack")
         return load_pack(code)
 
-    def _pack_of(self, subject: str) -> Pack:
-        code = self.store.pack_of(subject)
+    # -- the warm fold ----------------------------------------------------------------------------
+    def _ready(self, subject: str) -> WarmPack:
+        code = self._pack_of_subject.get(subject) or self.store.pack_of(subject)
         if code is None:
             raise InputError(f"no subject {subject!r}", path="subject")
-        return self.pack(code)
+        self._pack_of_subject[subject] = code
+        warm = self._warm_pack(self.pack(code))
+        warm.resolve([subject])
+        return warm
 
-    def _subjects(self, pack: Pack) -> dict[str, Subject]:
-        return {sid: s for sid, (_, s) in self.store.subjects(pack.code).items()
-                if s is not None}
+    @staticmethod
+    def _ledger(warm: WarmPack, subject: str) -> Ledger:
+        comp = warm.fold.component_of(subject)
+        if comp is None or not comp.events:
+            raise InputError(f"no subject {subject!r} in this history")
+        comp.finish()
+        return Ledger(warm.pack, warm.fold.components)
 
-    def _key(self, pack: Pack) -> str:
-        return snapshot_key(pack, self._subjects(pack))
+    def _warm_pack(self, pack: Pack) -> WarmPack:
+        """The pack's fold in step with the store: one lookup of the store's head, then only
+        what another writer stored since (a new scope when subjects' attributes changed)."""
+        head = self.store.head(pack.code)
+        with self._lock:
+            warm = self._warm.get(pack.code)
+        if warm is not None and warm.pack is pack and warm.subjects_version == head.subjects:
+            if head.events > warm.cursor:
+                warm.catch_up()
+            return warm
+        subjects = {sid: s for sid, (_, s) in self.store.subjects(pack.code).items()
+                    if s is not None}
+        overrides = hashlib.sha256(dumps(pack.overrides).encode()).hexdigest()[:12]
+        scope = f"{pack.code}/{pack.version}/{overrides}/{head.subjects}"
+        warm = WarmPack(self.store, pack, scope, head.subjects, subjects)
+        with self._lock:
+            self._warm[pack.code] = warm
+        return warm
 
-    def _resume(self, pack: Pack) -> _Resumed:
-        """The pack's fold, brought up to every stored event."""
-        subjects = self._subjects(pack)
-        key = snapshot_key(pack, subjects)
-        resumed = self._warm.get(key) or self._load(key, pack)
-        if resumed is not None and not self._still_exact(pack, resumed):
-            resumed = None
-        if resumed is None:
-            # A full replay is the expensive case: always keep its result.
-            resumed = _Resumed(Fold(pack, subjects), 0, unsaved=self.snapshot_every)
-        tail = self.store.events(pack=pack.code, after=resumed.fold.horizon)
-        resumed.fold.apply_all(tail)  # component by component: a cold start's replay
-        resumed.applied += len(tail)
-        resumed.unsaved += len(tail)
-        if tail and self._due(resumed):
-            self._save(key, resumed)
-        self._warm = {key: resumed}  # one pack warm at a time keeps memory bounded
-        return resumed
+    def _forget(self, code: str) -> None:
+        with self._lock:
+            self._warm.pop(code, None)
 
-    def _due(self, resumed: _Resumed) -> bool:
-        return resumed.unsaved >= max(self.snapshot_every, resumed.applied // SNAPSHOT_SHARE)
-
-    def _still_exact(self, pack: Pack, resumed: _Resumed) -> bool:
-        horizon = resumed.fold.horizon
-        if horizon is None:
-            return resumed.applied == 0
-        return self.store.count_events(pack=pack.code, until=horizon) == resumed.applied
-
-    def _load(self, key: str, pack: Pack) -> _Resumed | None:
-        found = self.store.get_snapshot(key)
-        if found is None:
-            return None
-        if not found[1].startswith(_MAGIC):
-            return None  # written in another format: fold again rather than guess
-        header, _, body = found[1].removeprefix(_MAGIC).partition(b"\n")
-        return _Resumed(Fold.restore(body, pack), int(json.loads(header)["applied"]))
-
-    def _save(self, key: str, resumed: _Resumed) -> None:
-        horizon = resumed.fold.horizon
-        if horizon is None:
-            return
-        header = json.dumps({"applied": resumed.applied}).encode()
-        self.store.put_snapshot(key, horizon, _MAGIC + header + b"\n" + resumed.fold.snapshot())
-        resumed.unsaved = 0
+    def _due(self, warm: WarmPack) -> bool:
+        return warm.unsaved >= max(self.snapshot_every, warm.applied // SNAPSHOT_SHARE)
 
 
-def _apply_each(fold: Fold, history: Sequence[Event], batch: Sequence[Event]) -> None:
-    """Fold ``history`` one event at a time; a refusal names the event's place in ``batch``."""
-    for event in history:
+def _sides(event: Event) -> tuple[str, ...]:
+    if isinstance(event, LinkObserved):
+        return (event.subject or "", event.other)
+    return (event.subject,) if event.subject is not None else ()
+
+
+def _named(err: InputError, pack: Pack, fold: Fold, touched: set[str] | None,
+           fresh: list[Event], batch: Sequence[Event]) -> InputError:
+    """The refusal, naming the event's place in the batch: the components the batch reached are
+    folded again event by event, without the batch, then with it, to find the refused event."""
+    ids = {e.id for e in fresh}
+    comps = {id(c): c for c in map(fold.component_of, touched if touched is not None
+                                   else list(fold.components)) if c}
+    history = [e for c in comps.values() for e in c.events if e.id not in ids]
+    again = Fold(pack, {s: sub for c in comps.values() for s, sub in c.subjects.items()})
+    for event in in_time_order([*history, *fresh]):
         try:
-            fold.apply(event)
-        except InputError as err:
+            again.apply(event)
+        except InputError as found:
             at = next((i for i, e in enumerate(batch) if e.id == event.id), None)
-            raise err.within(path=None if at is None else f"events[{at}]") from None
-
-
-def snapshot_key(pack: Pack, subjects: dict[str, Subject]) -> str:
-    """``PACK/VERSION/DIGEST``: a new version or new subject attributes start a new fold."""
-    attributes: dict[str, Any] = {sid: s.to_dict() for sid, s in sorted(subjects.items())}
-    digest = hashlib.sha256(dumps([pack.overrides, attributes]).encode()).hexdigest()[:16]
-    return f"{pack.code}/{pack.version}/{digest}"
+            return found.within(path=None if at is None else f"events[{at}]")
+    return err

@@ -1,0 +1,201 @@
+"""One pack's fold kept in memory, component by component, in step with the store.
+
+Association is the only way subjects affect one another, so the component, not the pack, is
+the unit of everything here: components are restored from their own checkpoints when first
+needed, fold late events by folding only themselves again, and are locked one shard of subjects
+at a time, so a long fold of one component never holds up a query on another.
+
+Bookkeeping, against the store's per-pack event seq:
+
+- ``cursor``: every stored event with a seq up to it is folded into its component or pending;
+- ``pending``: events stored (by another process, or before a cold start) not yet folded, by
+  subject; a component takes its pending events when it is next read or written;
+- ``recent``: ids this process folded whose seq the cursor has not passed yet, so that catching
+  up with the store never folds them twice;
+- ``generation``: the seq every stored checkpoint of the scope has folded at least up to (a
+  checkpoint may hold more: pending events are matched to a component's history by id).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
+from itertools import chain
+
+from ..engine import Fold, Subject
+from ..engine.checkpoint import dump_component, load_component
+from ..events import Event, LinkObserved
+from ..rules import Pack
+from .base import EventStore
+
+SHARDS = 64  # locks per pack; a component holds the shards of its members
+
+
+class WarmPack:
+    def __init__(self, store: EventStore, pack: Pack, scope: str, subjects_version: int,
+                 subjects: dict[str, Subject]):
+        self.store = store
+        self.pack = pack
+        self.scope = scope
+        self.subjects_version = subjects_version
+        self.fold = Fold(pack, subjects)
+        self.generation = store.generation(scope)
+        self.cursor = self.generation
+        self.pending: dict[str, list[Event]] = {}
+        self.everyone: list[Event] = []  # pending events of no subject reach every component
+        self.recent: set[str] = set()
+        self.resolved: set[str] = set()  # subjects whose checkpoint was looked for
+        self.dirty: set[str] = set()  # subjects whose component changed since its checkpoint
+        self.unsaved = 0
+        self.applied = 0
+        self.shards = [threading.Lock() for _ in range(SHARDS)]
+        self.books = threading.Lock()  # the bookkeeping above; never held while folding
+        self.saving = threading.Lock()
+        self.catch_up()
+
+    # -- following the store --------------------------------------------------------------------
+    def catch_up(self) -> None:
+        """Take what the store holds past the cursor: another writer's events become pending."""
+        with self.books:
+            tail = self.store.tail(self.pack.code, self.cursor)
+            for seq, event in tail:
+                self.cursor = max(self.cursor, seq)
+                if event.id in self.recent:
+                    self.recent.discard(event.id)
+                else:
+                    self._pend(event)
+
+    def _pend(self, event: Event) -> None:
+        if event.subject is None:
+            self.everyone.append(event)
+            return
+        self.pending.setdefault(event.subject, []).append(event)
+        if isinstance(event, LinkObserved):
+            self.pending.setdefault(event.other, []).append(event)
+
+    # -- locks ------------------------------------------------------------------------------------
+    def _shards_of(self, subjects: Collection[str] | None) -> list[int]:
+        if subjects is None:
+            return list(range(SHARDS))
+        wanted: set[int] = set()
+        for sid in subjects:
+            comp = self.fold.component_of(sid)
+            for member in (comp.subjects if comp is not None else (sid,)):
+                wanted.add(hash(member) % SHARDS)
+        return sorted(wanted)
+
+    @contextmanager
+    def hold(self, subjects: Collection[str] | None) -> Iterator[None]:
+        """The locks of the components of ``subjects`` (None: every component), taken in one
+        order; taken again if a merge grew a component while they were being taken."""
+        while True:
+            held = self._shards_of(subjects)
+            for i in held:
+                self.shards[i].acquire()
+            if set(self._shards_of(subjects)) <= set(held):
+                break
+            for i in reversed(held):
+                self.shards[i].release()
+        try:
+            yield
+        finally:
+            for i in reversed(held):
+                self.shards[i].release()
+
+    # -- components ---------------------------------------------------------------------------------
+    def resolve(self, subjects: Iterable[str] | None) -> None:
+        """Bring the components of ``subjects`` (None: all) up to the cursor: restore each from
+        its checkpoint the first time, then fold its pending events (late ones included)."""
+        if subjects is None or self.everyone:
+            self._resolve_all()
+            return
+        frontier = set(subjects)
+        while frontier:
+            self._restore(frontier)
+            with self.books:
+                found = list(chain.from_iterable(self.pending.pop(s, ()) for s in frontier))
+            if not found:
+                return
+            # Links pull in the components on their other side, which may be cold too.
+            frontier = {s for e in found for s in _sides(e) if s not in frontier}
+            self._restore(frontier)
+            self._fold_pending(found)
+
+    def _resolve_all(self) -> None:
+        every = set(self.store.subjects(self.pack.code))
+        self._restore(every)
+        with self.books:
+            found = [*self.everyone, *chain.from_iterable(self.pending.values())]
+            self.everyone, self.pending = [], {}
+        self._fold_pending(found, everyone=True)
+
+    def _restore(self, subjects: Iterable[str]) -> None:
+        for sid in subjects:
+            if sid in self.resolved:
+                continue
+            data = self.store.checkpoint_of(self.scope, sid) if self.generation else None
+            if data is None:
+                with self.books:
+                    self.resolved.add(sid)
+                continue
+            component = load_component(data, self.pack, self.fold.effects)
+            with self.hold(list(component.subjects)), self.books:
+                if not self.resolved.intersection(component.subjects):
+                    self.fold.adopt(component)
+                self.resolved.update(component.subjects)
+
+    def _fold_pending(self, found: list[Event], everyone: bool = False) -> None:
+        touched = None if everyone else {s for e in found for s in _sides(e)}
+        with self.hold(touched):
+            known: set[str] = set()
+            for comp in {id(c): c for c in map(self.fold.component_of, touched or
+                                               self.fold.components) if c}.values():
+                known.update(e.id for e in comp.events)
+            fresh = {e.id: e for e in found if e.id not in known}
+            if fresh:
+                self.fold.apply_all(fresh.values(), late=True)
+                self.changed(touched if touched is not None else list(self.fold.components),
+                             len(fresh))
+
+    def changed(self, subjects: Iterable[str], folded: int = 0) -> None:
+        with self.books:
+            self.dirty.update(subjects)
+            self.unsaved += folded
+            self.applied += folded
+
+    # -- checkpoints ---------------------------------------------------------------------------------
+    def checkpoint(self) -> None:
+        """Store the checkpoint of every component changed since the last one, each under its
+        own lock, and raise the scope's generation to the cursor as it stood before."""
+        if not self.saving.acquire(blocking=False):
+            return  # another thread is saving: its round covers this one's changes
+        try:
+            self.catch_up()
+            generation = self.cursor
+            with self.books:
+                waiting = [*self.pending, *(e.subject for e in self.everyone if e.subject)]
+            for sid in waiting:  # the generation promises that nothing is pending
+                self.resolve([sid])
+            if self.everyone:
+                self.resolve(None)
+            with self.books:
+                dirty, self.dirty, self.unsaved = self.dirty, set(), 0
+            items: dict[str, tuple[list[str], bytes]] = {}
+            for sid in sorted(dirty):
+                comp = self.fold.component_of(sid)
+                if comp is None or any(sid in members for members, _ in items.values()):
+                    continue
+                with self.hold([sid]):
+                    members = sorted(comp.subjects)
+                    items[members[0]] = (members, dump_component(comp))
+            self.store.put_checkpoints(self.scope, generation, items)
+            self.generation = max(self.generation, generation)
+        finally:
+            self.saving.release()
+
+
+def _sides(event: Event) -> tuple[str, ...]:
+    if isinstance(event, LinkObserved):
+        return (event.subject or "", event.other)
+    return (event.subject,) if event.subject is not None else ()

@@ -1,0 +1,136 @@
+"""The component is the unit of state in the service: a late event folds again only its own
+component, a long fold of one component holds up no query on another, and a cold start reads
+only the checkpoint of the component a query needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from decimal import Decimal
+
+from zhili.engine import Subject, replay
+from zhili.engine.component import Component
+from zhili.events import Event, parse_events
+from zhili.rules import load_pack
+from zhili.store import EventStore, MemoryStore, StateService
+
+PACK = "wechat_channels"
+CST = dt.timezone(dt.timedelta(hours=8))
+START = dt.datetime(2026, 3, 1, tzinfo=CST)
+GROUPS = 20
+
+
+def groups_history() -> tuple[dict[str, Subject], list[Event]]:
+    """Twenty groups of two stores sharing a licence, six live sessions each a day apart."""
+    subjects, raws = {}, []
+    for g in range(GROUPS):
+        for who in (f"a{g}", f"b{g}"):
+            subjects[who] = Subject(who, licence=f"L{g}", deposit=Decimal(2000))
+            raws += [{"id": f"{who}-{k}", "type": "live_session", "subject": who,
+                      "at": START + dt.timedelta(days=k + 1), "minutes": 60,
+                      "transactions": 1} for k in range(6)]
+    return subjects, parse_events(raws)
+
+
+def service_over(store: EventStore, **kwargs) -> tuple[StateService, list[Event]]:
+    subjects, events = groups_history()
+    for s in subjects.values():
+        store.put_subject(PACK, s)
+    service = StateService(store, **kwargs)
+    service.ingest(events, pack=PACK)
+    return service, events
+
+
+def late_violation(subject: str, i: int = 0) -> Event:
+    return parse_events([{"id": f"late{i}", "type": "violation", "subject": subject,
+                          "code": "false_health_claim", "at": START}])[0]
+
+
+def test_a_late_event_folds_again_only_its_component(store: EventStore):
+    service, events = service_over(store)
+    warm = service._warm_pack(service.pack(PACK))
+    before = warm.fold.refolded
+    late = late_violation("b3")
+    service.ingest([late], pack=PACK)
+    assert warm.fold.refolded - before == 12  # the group's twelve sessions, not the 240
+    as_of = START + dt.timedelta(days=30)
+    subjects, _ = groups_history()
+    want = replay([*events, late], load_pack(PACK), subjects).state("a3", as_of).to_dict()
+    assert service.state("a3", as_of).to_dict() == want  # the licence carries it to a3
+
+
+def test_a_long_fold_of_one_component_holds_up_no_query_on_another():
+    service, _ = service_over(MemoryStore())
+    inside, release = threading.Event(), threading.Event()
+    original = Component.apply_many
+
+    def slow(self, events):  # the late event's component takes as long as the test wants
+        if "a1" in self.subjects:
+            inside.set()
+            assert release.wait(30)
+        return original(self, events)
+
+    as_of = START + dt.timedelta(days=30)
+    Component.apply_many = slow  # type: ignore[method-assign]
+    try:
+        folding = threading.Thread(target=service.ingest, args=([late_violation("a1")],),
+                                   kwargs={"pack": PACK})
+        folding.start()
+        assert inside.wait(30)
+        answered: list = []
+        query = threading.Thread(target=lambda: answered.append(service.state("a2", as_of)))
+        query.start()
+        query.join(10)
+        assert answered and answered[0].subject == "a2"  # answered while a1's fold waits
+        assert folding.is_alive()
+    finally:
+        release.set()
+        Component.apply_many = original  # type: ignore[method-assign]
+    folding.join(30)
+    assert [v.id for v in service.state("b1", as_of).violations] == []
+    assert [v.id for v in service.state("a1", as_of).violations] == ["late0"]
+
+
+class CountingStore(MemoryStore):
+    """A memory store that counts what a cold start reads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.checkpoints_read: list[str] = []
+        self.events_read = 0
+
+    def checkpoint_of(self, scope: str, subject: str) -> bytes | None:
+        self.checkpoints_read.append(subject)
+        return super().checkpoint_of(scope, subject)
+
+    def tail(self, pack: str, after: int) -> list[tuple[int, Event]]:
+        found = super().tail(pack, after)
+        self.events_read += len(found)
+        return found
+
+    def events(self, **kwargs) -> list[Event]:  # type: ignore[override]
+        raise AssertionError("a state query must not read the pack's events")
+
+
+def test_a_cold_start_reads_only_the_checkpoint_of_the_component_it_needs():
+    store = CountingStore()
+    service, events = service_over(store, snapshot_every=1)
+    newer = parse_events([{"id": "after", "type": "violation", "subject": "b5",
+                           "code": "false_health_claim", "at": START + dt.timedelta(days=9)}])
+    service.ingest(newer, pack=PACK)
+    store.events_read, store.checkpoints_read = 0, []
+    cold = StateService(store)
+    as_of = START + dt.timedelta(days=30)
+    state = cold.state("a5", as_of)
+    assert store.checkpoints_read == ["a5"]  # one component's checkpoint, found by its member
+    assert store.events_read <= len(newer)  # and only what came after the checkpoints
+    subjects, _ = groups_history()
+    want = replay([*events, *newer], load_pack(PACK), subjects)
+    assert state.to_dict() == want.state("a5", as_of).to_dict()
+    assert cold.state("a9", as_of).to_dict() == want.state("a9", as_of).to_dict()
+    # A late event after the cold start folds again the component from its checkpoint.
+    late = late_violation("a9", 1)
+    cold.ingest([late], pack=PACK)
+    again = replay([*events, *newer, late], load_pack(PACK), subjects)
+    assert cold.state("b9", as_of).to_dict() == again.state("b9", as_of).to_dict()
+    assert cold.state("b5", as_of).to_dict() == again.state("b5", as_of).to_dict()
