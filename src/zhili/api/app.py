@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from ..errors import InputError
 from ..i18n.asgi import LanguageMiddleware
 from .deps import invalid
+from .docs import mount_docs
 from .routes import appeals, detect, events, subjects
 from .service import Forbidden, Governance, NotFound, utc_now
 
@@ -45,7 +46,8 @@ def create_app(store_url: str | None = None, *, store=None, states=None,
 
         states = StateService(store)
     app = FastAPI(title="zhili", version=_version(), description=DESCRIPTION,
-                  openapi_url="/openapi.json", docs_url="/docs", redoc_url=None)
+                  openapi_url="/openapi.json", docs_url=None, redoc_url=None)
+    mount_docs(app)
     app.state.governance = Governance(store, states, clock)
     for module in (events, subjects, appeals, detect):
         app.include_router(module.router, prefix="/v1")

@@ -18,6 +18,20 @@ def scanner_available() -> bool:
     return True
 
 
+def scan_categories() -> list[str]:
+    """The product categories the scanner treats differently (terms, allowed phrases and
+    required labels of their own); any other category scans as general goods."""
+    from ..detect.content.lexicon import default_lexicon
+
+    lex = default_lexicon()
+    found: set[str] = {label.category for label in lex.labels}
+    for term in lex.terms:
+        found |= set(term.categories or ()) | set(term.except_categories)
+    for phrase in lex.allow:
+        found |= set(phrase.categories or ())
+    return sorted(found)
+
+
 def scan_text(text: str, *, pack: str | None = None, category: str | None = None,
               channel: str | None = None) -> list[dict[str, Any]]:
     from ..detect.content import scan

@@ -122,11 +122,8 @@ class Governance:
 
     def states_of(self, who: Principal, at: dt.datetime):
         """``(subject, state)`` for every subject the caller may see that has a history."""
-        for subject in self.subjects(who):
-            try:
-                yield subject, self.state(who, subject, at)
-            except NotFound:
-                continue
+        found = self.states.states(list(self.subjects(who)), at)
+        yield from sorted(found.items())
 
     def decisions(self, who: Principal, subject: str, as_of: dt.datetime | None = None):
         self.pack_of(who, subject)

@@ -19,6 +19,7 @@ class Subject:
     deposit: Decimal | None = None
     base_deposit: Decimal | None = None
     main: bool = False
+    name: str | None = None  # the shop's or account's display name (店铺名称), for people
     licence: str | None = None
     legal_rep: str | None = None
     devices: tuple[str, ...] = ()
@@ -46,7 +47,7 @@ class Subject:
                 except Exception:
                     raise InputError(f"expected an amount in CNY, got {raw[key]!r}",
                                      path=key) from None
-        for key in ("licence", "legal_rep"):
+        for key in ("name", "licence", "legal_rep"):
             if raw.get(key) is not None:
                 values[key] = str(raw[key])
         for key in ("devices", "ips", "registered_warehouses", "categories"):

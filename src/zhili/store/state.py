@@ -88,6 +88,25 @@ class StateService:
         with warm.hold([subject]):
             return self._ledger(warm, subject).state(subject, as_of)
 
+    def states(self, subjects: Sequence[str], as_of: dt.datetime) -> dict[str, SubjectState]:
+        """Many subjects' states at once: each pack's fold is brought up to date once, not
+        once per subject (a list of 10,000 subjects would otherwise re-read the registry
+        10,000 times). Subjects with no history are left out."""
+        by_pack: dict[str, list[str]] = {}
+        for subject, code in self.store.packs_of(list(subjects)).items():
+            by_pack.setdefault(code, []).append(subject)
+        out: dict[str, SubjectState] = {}
+        for code, members in sorted(by_pack.items()):
+            pack = self.pack(code)
+            with self._lock:  # an ingest must not move the fold while it is read
+                ledger = self._resume(pack).fold.ledger()
+                for subject in members:
+                    try:
+                        out[subject] = ledger.state(subject, as_of)
+                    except InputError:
+                        continue  # registered, but not yet in any event
+        return out
+
     def decisions(self, subject: str, as_of: dt.datetime | None = None) -> list[Decision]:
         """What the rules decided about the subject, with explanations, up to ``as_of``."""
         warm = self._ready(subject)

@@ -6,6 +6,7 @@ Each function takes plain numbers and instants and returns markup ready for a te
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -63,7 +64,12 @@ class _Frame:
         return TOP + inner * (1 - (v - self.low) / (self.high - self.low))
 
 
+LABEL_WIDTH = 50  # px of a "2026-02" label at the axis font size, with a gap
+
+
 def _month_ticks(frame: _Frame, tz: str) -> list[str]:
+    """A grid line at each month's start; labels only as often as they fit side by side,
+    the first and last kept inside the plot so that none is cut at an edge."""
     out = []
     local = frame.start.astimezone(zone(tz))
     month = dt.datetime(local.year, local.month, 1, tzinfo=zone(tz))
@@ -72,13 +78,17 @@ def _month_ticks(frame: _Frame, tz: str) -> list[str]:
         if month >= frame.start:
             months.append(month)
         month = (month + dt.timedelta(days=32)).replace(day=1)
-    every = max(1, len(months) // 8)
-    for m in months[::every]:
+    last_label = -math.inf
+    for m in months:
         x = frame.x(m)
         out.append(f'<line class="tick" x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" '
-                   f'y2="{frame.height - BOTTOM}"/>'
-                   f'<text class="axis" x="{x:.1f}" y="{frame.height - 8}" '
+                   f'y2="{frame.height - BOTTOM}"/>')
+        if x - last_label < LABEL_WIDTH or x + LABEL_WIDTH / 2 > WIDTH:
+            continue
+        left = max(x, frame.left + LABEL_WIDTH / 2)
+        out.append(f'<text class="axis month" x="{left:.1f}" y="{frame.height - 8}" '
                    f'text-anchor="middle">{m:%Y-%m}</text>')
+        last_label = left
     return out
 
 

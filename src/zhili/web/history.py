@@ -7,7 +7,7 @@ decision was taken (and just before it), which is exactly where a step chart has
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,12 +73,14 @@ def score_series(h: History) -> list[Series]:
     return [Series(name=name, points=points) for name, points in h.scores.items()]
 
 
-def band_rules(pack, score: str, t: dt.datetime) -> list[Rule]:
+def band_rules(pack, score: str, t: dt.datetime,
+               name: Callable[[str, str], str] = lambda kind, code: code) -> list[Rule]:
     """The credit bands' upper edges, as horizontal lines on the score chart."""
     bands = getattr(pack, "bands", None)
     if bands is None or bands.score != score:
         return []
-    return [Rule(label=f"{level.name} ≤ {level.upto.at(t)}", value=float(level.upto.at(t)))
+    return [Rule(label=f"{name('band', level.name)} ≤ {float(level.upto.at(t)):g}",
+                 value=float(level.upto.at(t)))
             for level in bands.levels]
 
 

@@ -6,22 +6,28 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
 
 from ..api.auth import Principal, authenticate
 from ..api.service import NotFound
 from ..errors import InputError
 from ..i18n import install_jinja
 from ..timekit import fmt, parse_instant
-from . import HERE, views
+from . import HERE, listing, names, views
+from .i18n import _, current_language, install_jinja
 from .session import COOKIE, SignInRequired, governance, viewer
 
 router = APIRouter()
 templates = Jinja2Templates(directory=HERE / "templates")
 install_jinja(templates.env)
 templates.env.filters["local"] = lambda t: fmt(parse_instant(t)) if t else ""
-templates.env.filters["money"] = lambda v: f"¥{float(v):,.0f}" if v is not None else "whole account"
+templates.env.filters["num"] = lambda v: f"{float(v):g}"
+templates.env.globals.update(name=names.name, pack_name=names.pack_name,
+                             role_name=names.role_name, lasts_name=names.lasts_name,
+                             current_language=current_language)
 Viewer = Annotated[Principal, Depends(viewer)]
 
 
@@ -31,13 +37,24 @@ def page(request: Request, name: str, who: Principal | None, status: int = 200,
                                       status_code=status)
 
 
+class BadAddress(Exception):
+    """A query parameter of a console page that cannot be read: answered with a page saying
+    which one and what was expected, never silently replaced by a default."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
 def _as_of(request: Request, value: str | None) -> dt.datetime:
-    if value:
-        try:
-            return parse_instant(value)
-        except InputError:
-            pass
-    return governance(request).clock()
+    if not value:
+        return governance(request).clock()
+    try:
+        return parse_instant(value)
+    except InputError:
+        raise BadAddress("as_of", _("“%(value)s” is not a time; expected a date such as "
+                                    "2026-06-30 or a time such as 2026-06-30 14:00")
+                         % {"value": value}) from None
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -62,7 +79,7 @@ def login(request: Request, key: Annotated[str, Form()]) -> Response:
 
 def _sign_in(request: Request, key: str) -> Response:
     if authenticate(governance(request).store, key.strip()) is None:
-        return page(request, "login.html", None, status=401, error="That key is not valid.")
+        return page(request, "login.html", None, status=401, error=_("That key is not valid."))
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(COOKIE, key.strip(), httponly=True, samesite="strict")
     return response
@@ -75,11 +92,26 @@ def logout() -> Response:
     return response
 
 
+def _rows_cache(request: Request) -> listing.RowCache:
+    state = request.app.state
+    if getattr(state, "subject_rows", None) is None:  # one per app: per store
+        state.subject_rows = listing.RowCache()
+    return state.subject_rows
+
+
 @router.get("/subjects", response_class=HTMLResponse)
 def subjects(request: Request, who: Viewer, as_of: str | None = None) -> Response:
-    at = _as_of(request, as_of)
-    rows = views.subject_rows(governance(request), who, at)
-    return page(request, "subjects.html", who, rows=rows, as_of=at)
+    # "Now" counts to the minute, so that paging and filtering within it reuse one list.
+    at = _as_of(request, as_of) if as_of else \
+        governance(request).clock().replace(second=0, microsecond=0)
+    try:
+        query = listing.SubjectQuery.parse(request.query_params)
+        found = listing.subjects_listing(governance(request), who, at, query,
+                                         _rows_cache(request))
+    except InputError as err:
+        raise BadAddress(err.path or "", err.message) from None
+    return page(request, "subjects.html", who, listing=found, query=query, as_of=at,
+                sorts=listing.SORTS, per_page=listing.PER_PAGE, sort_names=names.sort_names())
 
 
 @router.get("/subjects/{subject_id}", response_class=HTMLResponse)
@@ -127,15 +159,20 @@ def logistics(request: Request, who: Viewer, subject: str | None = None) -> Resp
 
 @router.get("/scan", response_class=HTMLResponse)
 def scan_form(request: Request, who: Viewer) -> Response:
-    return page(request, "scan.html", who, packs=views.pack_codes(), result=None)
+    return page(request, "scan.html", who, packs=views.pack_codes(),
+                categories=views.scan_categories(), result=None)
 
 
 @router.post("/scan", response_class=HTMLResponse)
 def scan(request: Request, who: Viewer, text: Annotated[str, Form()],
          pack: Annotated[str, Form()] = "", category: Annotated[str, Form()] = "") -> Response:
+    categories = views.scan_categories()
+    if category and category not in categories:
+        raise BadAddress("category", _("unknown product category “%(value)s”")
+                         % {"value": category})
     result = views.scan_result(text, pack or None, category or None)
-    return page(request, "scan.html", who, packs=views.pack_codes(), result=result,
-                text=text, pack=pack, category=category)
+    return page(request, "scan.html", who, packs=views.pack_codes(), categories=categories,
+                result=result, text=text, pack=pack, category=category)
 
 
 def install_error_pages(app) -> None:
@@ -149,4 +186,23 @@ def install_error_pages(app) -> None:
         who = authenticate(governance(request).store, request.cookies.get(COOKIE))
         return page(request, "error.html", who, status=status, message=message)
 
+    @app.exception_handler(BadAddress)
+    async def bad_address(request: Request, err: BadAddress) -> Response:
+        return html_error(request, 422, f"{err.field}: {err.message}" if err.field
+                          else err.message)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, err: HTTPException) -> Response:
+        # The API keeps its JSON answers; a person who mistyped an address gets a page.
+        if _is_api(request.url.path):
+            return await http_exception_handler(request, err)
+        message = {404: _("There is no such page."),
+                   405: _("This page cannot be used that way.")}.get(
+            err.status_code, str(err.detail))
+        return html_error(request, err.status_code, message)
+
     app.state.html_error = html_error
+
+
+def _is_api(path: str) -> bool:
+    return path.startswith(("/v1/", "/openapi.json", "/docs"))

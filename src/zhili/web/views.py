@@ -9,7 +9,8 @@ from typing import Any
 from ..api.auth import Principal
 from ..api.service import OPEN_APPEAL, Governance
 from ..api.wire import decision_out, state_out
-from . import charts, history, orders_view, scan_view
+from . import charts, documents_view, history, listing, names, orders_view, scan_view
+from .i18n import _
 
 YEAR = dt.timedelta(days=365)
 
@@ -29,19 +30,8 @@ def _pack(code: str):
 
 
 def subject_rows(gov: Governance, who: Principal, at: dt.datetime) -> list[dict[str, Any]]:
-    rows = []
-    registered = gov.subjects(who)
-    for sid, state in gov.states_of(who, at):
-        pack, subject = registered[sid]
-        rows.append({
-            "id": sid, "pack": pack, "kind": getattr(subject, "kind", None),
-            "scores": state.scores, "band": state.band, "fees": state.fees,
-            # Several causes may impose the same sanction; the list names each once.
-            "sanctions": list(dict.fromkeys(s.name for s in state.sanctions)),
-            "holds": len(state.holds), "violations": len(state.violations),
-            "open_appeals": sum(a.status in OPEN_APPEAL for a in state.appeals),
-        })
-    return rows
+    """Every visible subject's row, in id order (the static report lists them all)."""
+    return sorted(listing.rows_of(gov, who, at), key=lambda r: r["id"])
 
 
 def subject_page(gov: Governance, who: Principal, subject: str,
@@ -52,24 +42,46 @@ def subject_page(gov: Governance, who: Principal, subject: str,
     decisions = gov.decisions(who, subject, at)
     start = min([d.at for d in decisions] + [at - YEAR])
     past = history.history(lambda t: gov.states.state(subject, t), decisions, start, at)
-    score_charts = []
+    score_charts, unchanged = [], {}
     for name, points in past.scores.items():
+        if len({v for _, v in points}) < 2:
+            unchanged[name] = points[-1][1] if points else 0.0  # a flat line says nothing
+            continue
         low, high = history.score_range(pack, name, points, at)
         score_charts.append(charts.line_chart(
-            [charts.Series(name, points)], history.band_rules(pack, name, at), start, at,
-            low=low, high=high, title=f"{name} score, {start:%Y-%m-%d} to {at:%Y-%m-%d}",
+            [charts.Series(names.name("score", name), points)],
+            history.band_rules(pack, name, at, names.name), start, at, low=low, high=high,
+            title=_("%(score)s, %(start)s to %(end)s") % {
+                "score": names.name("score", name), "start": f"{start:%Y-%m-%d}",
+                "end": f"{at:%Y-%m-%d}"},
             tz=pack.timezone))
-    timeline = charts.timeline(past.spans, start, at, title="sanctions over time",
-                               tz=pack.timezone)
+    timeline = charts.timeline(
+        [charts.Span(names.name("sanction", sp.lane), sp.label, sp.start, sp.end)
+         for sp in past.spans], start, at, title=_("Sanctions over time"), tz=pack.timezone)
     appealed = {a.violation for a in state.appeals}
     window = pack.appeals.window_days.at(at) if pack.appeals else None
+    registered = gov.subjects(who).get(subject, (pack_code, None))[1]
+    categories = tuple(getattr(registered, "categories", ()) or ())
+    documents = (documents_view.panel(gov, pack, subject, categories, at)
+                 if documents_view.required_anywhere(pack) else None)
     return {
-        "subject": subject, "pack": pack, "state": state_out(state),
-        "score_charts": score_charts,
-        "timeline": timeline, "violations": _violations(state, decisions, window, at),
+        "subject": subject, "subject_name": getattr(registered, "name", None), "pack": pack,
+        "state": state_out(state), "score_charts": score_charts, "unchanged": unchanged,
+        "timeline": timeline, "has_spans": bool(past.spans), "documents": documents,
+        "violations": _violations(state, decisions, window, at),
         "appealed": appealed, "may_appeal": who.role in ("admin", "merchant"),
         "has_orders": orders_view.has_orders(gov.store, subject),
+        "holds_possible": bool(state.holds) or _holds_possible(pack),
     }
+
+
+def _holds_possible(pack) -> bool:
+    """Whether any rule of the pack may hold funds (else the holds card is left out)."""
+    for rule in pack.rules.values():
+        variants = [*rule.flags.values(), *(rule.repeats.tiers if rule.repeats else ())]
+        if rule.consequences.holds or any(v.consequences.holds for v in variants):
+            return True
+    return False
 
 
 def _violations(state, decisions, window_days: float | None,
@@ -97,12 +109,13 @@ def appeal_rows(gov: Governance, who: Principal, now: dt.datetime) -> list[dict[
 
 def _countdown(left: dt.timedelta | None) -> str:
     if left is None:
-        return "no deadline"
+        return _("no deadline")
     overdue = left < dt.timedelta(0)
     span = abs(left)
     days, hours = span.days, span.seconds // 3600
-    text = f"{days}d {hours}h" if days else f"{hours}h {span.seconds % 3600 // 60}m"
-    return f"overdue by {text}" if overdue else f"{text} left"
+    text = (_("%(d)sd %(h)sh") % {"d": days, "h": hours} if days else
+            _("%(h)sh %(m)sm") % {"h": hours, "m": span.seconds % 3600 // 60})
+    return (_("overdue by %(time)s") if overdue else _("%(time)s left")) % {"time": text}
 
 
 def _urgency(left: dt.timedelta | None) -> str:
@@ -115,6 +128,12 @@ def _urgency(left: dt.timedelta | None) -> str:
 
 def logistics_page(gov: Governance, who: Principal, subject: str | None) -> dict[str, Any]:
     return orders_view.panel(gov, who, subject)
+
+
+def scan_categories() -> list[str]:
+    from ..api.scanning import scan_categories, scanner_available
+
+    return scan_categories() if scanner_available() else []
 
 
 def scan_result(text: str, pack: str | None, category: str | None) -> dict[str, Any]:
