@@ -4,6 +4,7 @@ chart for a pack without scores."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
 from zhili.rules import load_pack
@@ -40,6 +41,6 @@ def test_month_labels_never_overlap_and_stay_inside_the_chart():
                                     title="t")):
             xs = [float(x) for x in re.findall(r'class="axis month" x="([\d.]+)"', svg)]
             assert xs == sorted(xs)
-            assert all(b - a >= charts.LABEL_WIDTH for a, b in zip(xs, xs[1:])), (days, xs)
+            assert all(b - a >= charts.LABEL_WIDTH for a, b in itertools.pairwise(xs)), (days, xs)
             assert all(charts.LABEL_WIDTH / 2 <= x <= charts.WIDTH - charts.LABEL_WIDTH / 2
                        for x in xs), (days, xs)
