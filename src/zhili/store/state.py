@@ -97,14 +97,16 @@ class StateService:
             by_pack.setdefault(code, []).append(subject)
         out: dict[str, SubjectState] = {}
         for code, members in sorted(by_pack.items()):
-            pack = self.pack(code)
-            with self._lock:  # an ingest must not move the fold while it is read
-                ledger = self._resume(pack).fold.ledger()
+            warm = self._warm_pack(self.pack(code))
+            warm.resolve(members)
+            with warm.hold(members):  # an ingest must not move these components meanwhile
+                ledger = Ledger(warm.pack, warm.fold.components)
                 for subject in members:
-                    try:
-                        out[subject] = ledger.state(subject, as_of)
-                    except InputError:
+                    comp = warm.fold.component_of(subject)
+                    if comp is None or not comp.events:
                         continue  # registered, but not yet in any event
+                    comp.finish()
+                    out[subject] = ledger.state(subject, as_of)
         return out
 
     def decisions(self, subject: str, as_of: dt.datetime | None = None) -> list[Decision]:

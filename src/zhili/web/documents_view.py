@@ -13,9 +13,9 @@ from typing import Any
 
 from ..api.service import Governance
 from ..documents import DocumentStatus, documents_as_of, load_registry
+from ..i18n import _
 from ..rules import Pack
 from ..rules.model import Consequences
-from .i18n import _
 from .names import name
 
 # The order a person reads a document list in: what hurts first, what is fine last.
@@ -37,17 +37,17 @@ def describe(pack: Pack, cons: Consequences, at: dt.datetime) -> str:
         # A "down" score (credit) loses points; an "up" one (penalty points) gains them.
         up = getattr(pack.scores.get(score), "direction", "down") == "up"
         parts.append((_("%(score)s +%(points)s") if up else _("%(score)s −%(points)s"))
-                     % {"score": name("score", score), "points": _num(p.at(at))})
+                     % {"score": name("score", score, pack.code), "points": _num(p.at(at))})
     for s in cons.sanctions:
         if s.permanent:
-            parts.append(_("%(sanction)s, permanently") % {"sanction": name("sanction", s.kind)})
+            parts.append(_("%(sanction)s, permanently") % {"sanction": name("sanction", s.kind, pack.code)})
         elif s.days is not None:
             parts.append(_("%(sanction)s for %(days)s days")
-                         % {"sanction": name("sanction", s.kind), "days": _num(s.days.at(at))})
+                         % {"sanction": name("sanction", s.kind, pack.code), "days": _num(s.days.at(at))})
         else:
-            parts.append(name("sanction", s.kind))
+            parts.append(name("sanction", s.kind, pack.code))
     for h in cons.holds:
-        parts.append(_("hold on %(account)s") % {"account": name("account", h.account)})
+        parts.append(_("hold on %(account)s") % {"account": name("account", h.account, pack.code)})
     if cons.fee is not None:
         parts.append(_("fee ¥%(amount)s") % {"amount": _num(cons.fee.at(at))})
     return "; ".join(parts)

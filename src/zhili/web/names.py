@@ -1,39 +1,56 @@
 """Names people read for the codes the console shows (rules, sanctions, bands, findings,
-document types, scores, roles, states), in the reader's language. Codes stay at hand in a
-tooltip or a column; a code without a name shows as itself rather than disappearing."""
+document types, scores, roles, states), in the reader's language. The names of a pack's codes
+come from the pack (``Pack.name``) and those of documents from the registry; the console's own
+words (roles, states, kinds of decision) from its catalog. Codes stay at hand in a tooltip; a
+code nothing names shows as itself rather than disappearing."""
 
 from __future__ import annotations
 
-from .i18n import _
+from collections.abc import Callable
+from typing import Any
+
+from ..i18n import N_, _
 
 # Words of the console itself (not of any pack): roles, sort keys, document and appeal states.
-ROLES = {"admin": "administrator", "reviewer": "reviewer", "merchant": "merchant"}
-SORTS = {"risk": "most at risk", "id": "subject ID", "pack": "platform", "score": "score",
-         "band": "band", "fees": "fees", "sanctions": "active sanctions",
-         "violations": "violations", "appeals": "open appeals"}
-STATES = {"valid": "valid", "expiring": "expiring soon", "pending_review": "under review",
-          "incomplete": "incomplete", "missing": "missing", "expired": "expired",
-          "noncompliant": "non-compliant", "falsified": "falsified", "overdue": "overdue",
-          "open": "open", "awaiting_material": "awaiting material", "granted": "granted",
-          "denied": "denied", "lapsed": "lapsed", "rejected_late": "rejected (late)"}
+ROLES = {"admin": N_("administrator"), "reviewer": N_("reviewer"), "merchant": N_("merchant")}
+SORTS = {"risk": N_("most at risk"), "id": N_("subject ID"), "pack": N_("platform"),
+         "score": N_("score"), "band": N_("band"), "fees": N_("fees"),
+         "sanctions": N_("active sanctions"), "violations": N_("violations"),
+         "appeals": N_("open appeals")}
+STATES = {"valid": N_("valid"), "expiring": N_("expiring soon"),
+          "pending_review": N_("under review"), "incomplete": N_("incomplete"),
+          "missing": N_("missing"), "expired": N_("expired"),
+          "noncompliant": N_("non-compliant"), "falsified": N_("falsified"),
+          "overdue": N_("overdue"), "open": N_("open"),
+          "awaiting_material": N_("awaiting material"), "granted": N_("granted"),
+          "denied": N_("denied"), "lapsed": N_("lapsed"), "rejected_late": N_("rejected (late)")}
+DECISIONS = {"violation": N_("violation"), "deduction": N_("deduction"), "band": N_("band"),
+             "sanction": N_("sanction"), "hold": N_("hold"), "fee": N_("fee"),
+             "notice": N_("notice"), "association": N_("association"),
+             "appeal": N_("appeal"), "release": N_("release"), "lift": N_("lifted"),
+             "refund": N_("refund"), "restore": N_("restored"), "reset": N_("reset"),
+             "action": N_("action")}
+SUBJECT_KINDS = {"creator": N_("creator"), "store": N_("store"), "agency": N_("agency"),
+                 "service_provider": N_("service provider")}
+# The platforms of the bundled packs, by the names their merchants use.
+PLATFORMS = {"wechat_channels": N_("WeChat Channels"), "wechat_store": N_("WeChat Store"),
+             "pinduoduo_global": N_("Pinduoduo cross-border"),
+             "tmall_global": N_("Tmall Global"), "douyin_global": N_("Douyin Global"),
+             "aliexpress": N_("AliExpress")}
+CONSOLE_WORDS = {"state": STATES, "decision": DECISIONS, "kind": SUBJECT_KINDS}
+# The console's singular kinds → the pack's ``names:`` sections and the registry's.
+PACK_KINDS = {"rule": "rules", "score": "scores", "band": "bands", "sanction": "sanctions",
+              "notice": "notices", "account": "accounts", "action": "actions",
+              "finding": "findings", "step": "steps"}
+REGISTRY_KINDS = {"document": "doc_types", "category": "categories"}
 
 
 def role_name(role: str) -> str:
-    return _(ROLES.get(role, role))
+    return _(ROLES[role]) if role in ROLES else role
 
 
 def sort_names() -> dict[str, str]:
     return {k: _(v) for k, v in SORTS.items()}
-
-
-def state_name(state: str) -> str:
-    return _(STATES[state]) if state in STATES else state
-
-
-# The platforms of the bundled packs, by the names their merchants use.
-PLATFORMS = {"wechat_channels": "WeChat Channels", "wechat_store": "WeChat Store",
-             "pinduoduo_global": "Pinduoduo cross-border", "tmall_global": "Tmall Global",
-             "douyin_global": "Douyin Global", "aliexpress": "AliExpress"}
 
 
 def pack_name(code: str) -> str:
@@ -41,12 +58,44 @@ def pack_name(code: str) -> str:
     return _(PLATFORMS[code]) if code in PLATFORMS else code
 
 
-def name(kind: str, code: str | None) -> str:
-    """The name of ``code`` of ``kind`` in the current language; the code if it has none."""
+def _packs(code: str | None) -> list[Any]:
+    from ..rules import available_packs, load_pack
+
+    codes = [code] if code else list(available_packs())
+    return [load_pack(c) for c in codes if c in available_packs()]
+
+
+def _named(source: Any, kind: str, code: str) -> str | None:
+    lookup: Callable[[str, str], Any] | None = getattr(source, "name", None)
+    if not callable(lookup):
+        return None  # a build whose packs carry no names yet
+    text = str(lookup(kind, code))
+    return text if text != code else None
+
+
+def name(kind: str, code: str | None, pack: str | None = None) -> str:
+    """The name of ``code`` of ``kind`` in the current language; the code if nothing names
+    it. ``pack`` narrows the search to one pack (else the first pack that names it)."""
     if code is None:
         return ""
-    if kind == "state":
-        return state_name(code)
+    if kind in CONSOLE_WORDS:
+        words = CONSOLE_WORDS[kind]
+        return _(words[code]) if code in words else code
+    if kind in REGISTRY_KINDS:
+        from ..documents import load_registry
+
+        return _named(load_registry(), REGISTRY_KINDS[kind], code) or code
+    section = PACK_KINDS.get(kind)
+    if section is None:
+        return code
+    for source in _packs(pack):
+        found = _named(source, section, code)
+        if found:
+            return found
+    if kind == "sanction" and ":" in code:  # an item-scoped sanction: "delist_item:sku-9"
+        base, _sep, scope = code.partition(":")
+        named = name(kind, base, pack)
+        return f"{named}:{scope}" if named != base else code
     return code
 
 
@@ -60,4 +109,13 @@ def lasts_name(lasts: str | None) -> str:
     if lasts in fixed:
         return fixed[lasts]
     event = lasts.removeprefix("until ")
-    return _("until %(event)s") % {"event": name("event", event)}
+    return _("until %(event)s") % {"event": event_name(event)}
+
+
+EVENTS = {"rectification_completed": N_("rectification completed"),
+          "document_submitted": N_("a document is submitted"),
+          "appeal_decided": N_("the appeal is decided")}
+
+
+def event_name(event: str) -> str:
+    return _(EVENTS[event]) if event in EVENTS else event

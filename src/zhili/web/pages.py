@@ -14,10 +14,9 @@ from starlette.exceptions import HTTPException
 from ..api.auth import Principal, authenticate
 from ..api.service import NotFound
 from ..errors import InputError
-from ..i18n import install_jinja
+from ..i18n import _, current_language, install_jinja
 from ..timekit import fmt, parse_instant
 from . import HERE, listing, names, views
-from .i18n import _, current_language, install_jinja
 from .session import COOKIE, SignInRequired, governance, viewer
 
 router = APIRouter()

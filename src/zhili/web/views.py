@@ -9,8 +9,8 @@ from typing import Any
 from ..api.auth import Principal
 from ..api.service import OPEN_APPEAL, Governance
 from ..api.wire import decision_out, state_out
+from ..i18n import _
 from . import charts, documents_view, history, listing, names, orders_view, scan_view
-from .i18n import _
 
 YEAR = dt.timedelta(days=365)
 
@@ -49,14 +49,16 @@ def subject_page(gov: Governance, who: Principal, subject: str,
             continue
         low, high = history.score_range(pack, name, points, at)
         score_charts.append(charts.line_chart(
-            [charts.Series(names.name("score", name), points)],
-            history.band_rules(pack, name, at, names.name), start, at, low=low, high=high,
+            [charts.Series(names.name("score", name, pack_code), points)],
+            history.band_rules(pack, name, at, lambda kind, code: names.name(kind, code,
+                                                                              pack_code)),
+            start, at, low=low, high=high,
             title=_("%(score)s, %(start)s to %(end)s") % {
-                "score": names.name("score", name), "start": f"{start:%Y-%m-%d}",
+                "score": names.name("score", name, pack_code), "start": f"{start:%Y-%m-%d}",
                 "end": f"{at:%Y-%m-%d}"},
             tz=pack.timezone))
     timeline = charts.timeline(
-        [charts.Span(names.name("sanction", sp.lane), sp.label, sp.start, sp.end)
+        [charts.Span(names.name("sanction", sp.lane, pack_code), sp.label, sp.start, sp.end)
          for sp in past.spans], start, at, title=_("Sanctions over time"), tz=pack.timezone)
     appealed = {a.violation for a in state.appeals}
     window = pack.appeals.window_days.at(at) if pack.appeals else None
