@@ -120,7 +120,7 @@ def line_chart(series: Sequence[Series], rules: Sequence[Rule], start: dt.dateti
     out += _month_ticks(frame, tz)
     for value in _value_ticks(low, high):
         y = frame.y(value)
-        out.append(f'<text class="axis" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
+        out.append(f'<text class="axis value" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
                    f"{_num(value)}{escape(unit)}</text>")
     for rule in rules:
         y = frame.y(rule.value)
