@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -13,10 +14,12 @@ from typing import Any
 import yaml
 
 from ..errors import InputError
+from ..rules.names import Name, lookup, parse_section
 
 REGISTRY_FILE = Path(__file__).with_name("requirements.yaml")
 # The ways a required document can fail; each may map to a rule code of the pack.
 FAILURES = ("missing", "expired", "noncompliant", "falsified", "overdue")
+NAME_KINDS = ("doc_types", "categories")
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,22 @@ class Registry:
     notice_provenance: Provenance
     requirements: Mapping[str, tuple[Requirement, ...]]  # pack -> standing requirements
     part_specs: Mapping[tuple[str, str], Requirement]  # (pack, part doc_type) -> its spec
+    names: Mapping[str, Mapping[str, Name]] = dataclass_field(default_factory=dict)
+
+    def name(self, kind: str, code: str) -> Name:
+        """What a person reads for a document type (``doc_types``, parts and variants
+        included) or a subject category (``categories``), in the current language."""
+        return lookup(self.names, kind, code)
+
+    def used_codes(self) -> dict[str, set[str]]:
+        """Every document type and category the registry can show a person."""
+        doc_types: set[str] = {part for (_pack, part) in self.part_specs}
+        categories: set[str] = set()
+        for reqs in self.requirements.values():
+            for r in reqs:
+                doc_types.update((r.doc_type, *r.parts, *r.variants))
+                categories.update(r.categories or ())
+        return {"doc_types": doc_types, "categories": categories}
 
     def for_pack(self, pack: str) -> tuple[Requirement, ...]:
         return self.requirements.get(pack, ())
@@ -135,8 +154,14 @@ def parse_registry(doc: Mapping[str, Any]) -> Registry:
     for (pack, part), _ in parts.items():
         if not any(part in r.parts for r in requirements[pack]):
             raise _fail(f"packs.{pack}", f"{part} is part_of a document that does not list it")
-    return Registry(int(notice["months"]), _provenance(notice, sources, "notice_before_expiry"),
-                    requirements, parts)
+    registry = Registry(int(notice["months"]),
+                        _provenance(notice, sources, "notice_before_expiry"), requirements,
+                        parts, parse_section(doc.get("names"), NAME_KINDS, _fail))
+    used = registry.used_codes()
+    for kind, entries in registry.names.items():
+        for code in sorted(set(entries) - used[kind]):
+            raise _fail(f"names.{kind}.{code}", "no requirement uses this code")
+    return registry
 
 
 @lru_cache(maxsize=1)

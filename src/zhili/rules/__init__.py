@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from ..errors import PackError
-from . import sections
+from . import names, sections
 from .loader import Builder
 from .model import Pack, Rule
 from .params import Param, Provenance, number_in_quote
@@ -70,7 +70,7 @@ def _build(file: str, overrides: dict[str, Any]) -> Pack:
     b = Builder(doc, file, overrides)
     top = ("pack", "version", "title", "timezone", "subject_kind", "sources", "scores", "bands",
            "recovery", "ladders", "funds", "association", "appeals", "rules", "determinations",
-           "content", "detectors")
+           "content", "detectors", "names")
     b.mapping(doc, "(top)", top, ("pack", "version", "timezone", "subject_kind", "sources",
                                   "rules"))
     b.tz = str(doc["timezone"])
@@ -91,13 +91,14 @@ def _build(file: str, overrides: dict[str, Any]) -> Pack:
         determinations=sections.determinations(b, doc.get("determinations"), rules),
         content=content, content_options=options,
         detectors=sections.detectors(b, doc.get("detectors")), params=b.params, path=file,
-        overrides=dict(overrides),
+        overrides=dict(overrides), names=names.parse(b, doc.get("names")),
     )
     if b.overrides:
         unknown = sorted(b.overrides)
         raise PackError(f"unknown parameter {unknown[0]!r}; `zhili rules {pack.code} --params` "
                         f"lists them", file=file)
     _check_references(b, pack)
+    names.check_known(b, pack)
     return pack
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputError
+from .names import Name, lookup
 from .params import Param, Provenance
 
 
@@ -253,6 +254,12 @@ class Pack:
     params: dict[str, Param] = field(default_factory=dict)
     path: str | None = None
     overrides: Mapping[str, Any] = field(default_factory=dict)
+    names: Mapping[str, Mapping[str, Name]] = field(default_factory=dict)
+
+    def name(self, kind: str, code: str) -> Name:
+        """What a person reads for ``code`` (a rule, score, band, sanction …; see
+        :mod:`zhili.rules.names`), in the current language; the code stays on ``.code``."""
+        return lookup(self.names, kind, code)
 
     def content_rule(self, finding: str, *, channel: str | None = None,
                      category: str | None = None) -> str | None:
