@@ -55,7 +55,7 @@ def test_every_requirement_has_provenance() -> None:
     reg = load_registry()
     for reqs in reg.requirements.values():
         for r in reqs:
-            assert (r.provenance.file and r.provenance.quote) or r.provenance.assumptions
+            assert (r.provenance.source and r.provenance.quote) or r.provenance.assumptions
 
 
 def test_a_licence_goes_from_missing_to_pending_to_valid_to_expiring_to_expired() -> None:

@@ -74,7 +74,8 @@ def test_decisions_carry_pack_version_rule_and_explanation() -> None:
                              for d in decisions)
     deduction = next(d for d in decisions if d.kind == "deduction")
     assert deduction.rule == "false_health_claim"
-    assert deduction.explanation.provenance["source"] == "002_2c201f42be309745.txt"
+    assert deduction.explanation.provenance["source"] == "视频号橱窗达人违规管理规则 2025 解析"
+    assert deduction.explanation.provenance["date"] == "2025"
     assert "扣除信用分 4 分" in deduction.explanation.provenance["quote"]
     assert deduction.explanation.inputs["score_before"] == 12
 

@@ -16,7 +16,7 @@ version: "1"
 timezone: Asia/Shanghai
 subject_kind: creator
 sources:
-  S1: {file: seed.txt}
+  S1: {title: 测试规则, date: 2026-01-02}
 scores:
   credit: {start: {value: 12, source: S1, quote: "初始分值 12 分"}, floor: {value: 0, assumption: "no floor is given"}}
 rules:

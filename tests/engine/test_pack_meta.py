@@ -50,7 +50,7 @@ def test_every_value_has_provenance_and_sourced_numbers_are_in_their_quote(code:
     assert pack.params, f"{code} has no parameters"
     for name, param in pack.params.items():
         prov = param.provenance
-        assert prov.assumption or (prov.file and prov.quote), f"{code}: {name} lacks provenance"
+        assert prov.assumption or (prov.title and prov.date and prov.quote), f"{code}: {name} lacks provenance"
         if prov.quote:
             for value in param.values:
                 assert number_in_quote(value, prov.quote), (

@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from ..rules.sources import citation
 from ..timekit import DEFAULT_ZONE, zone
 from .models import (
     AppealOut,
@@ -114,11 +115,10 @@ def decision_out(d) -> DecisionOut:
 
 
 def explanation_out(e) -> ExplanationOut:
-    """The rule's provenance: a source (seed file and quote) or an assumption with its reason."""
+    """The rule's provenance: a source (its title, date and quote) or an assumption with its
+    reason."""
     prov = dict(getattr(e, "provenance", None) or {})
-    source = None
-    if prov.get("source"):
-        source = f"{prov['source']}: {prov['quote']}" if prov.get("quote") else prov["source"]
+    source = citation(prov)
     assumption = prov.get("assumption")
     if prov.get("override"):
         assumption = "a value the user overrode"

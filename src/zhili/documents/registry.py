@@ -15,6 +15,7 @@ import yaml
 
 from ..errors import InputError
 from ..rules.names import Name, lookup, parse_section
+from ..rules.sources import Source, parse_sources
 
 REGISTRY_FILE = Path(__file__).with_name("requirements.yaml")
 # The ways a required document can fail; each may map to a rule code of the pack.
@@ -24,7 +25,7 @@ NAME_KINDS = ("doc_types", "categories")
 
 @dataclass(frozen=True)
 class Provenance:
-    file: str | None = None
+    source: Source | None = None
     quote: str | None = None
     assumptions: tuple[str, ...] = ()
 
@@ -101,7 +102,8 @@ def _fail(path: str, message: str) -> InputError:
     return InputError(message, file=str(REGISTRY_FILE.name), path=path)
 
 
-def _provenance(node: Mapping[str, Any], sources: Mapping[str, str], path: str) -> Provenance:
+def _provenance(node: Mapping[str, Any], sources: Mapping[str, Source],
+                path: str) -> Provenance:
     assumptions = tuple(str(v).strip() for k, v in node.items()
                         if k == "assumption" or k.endswith("_assumption"))
     ref = node.get("source")
@@ -114,7 +116,8 @@ def _provenance(node: Mapping[str, Any], sources: Mapping[str, str], path: str) 
     return Provenance(sources[ref], str(node["quote"]).strip(), assumptions)
 
 
-def _requirement(pack: str, node: Any, sources: Mapping[str, str], path: str) -> Requirement:
+def _requirement(pack: str, node: Any, sources: Mapping[str, Source],
+                 path: str) -> Requirement:
     if not isinstance(node, Mapping) or not node.get("doc_type"):
         raise _fail(path, "expected a mapping with `doc_type`")
     cats = node.get("categories")
@@ -138,7 +141,7 @@ def _requirement(pack: str, node: Any, sources: Mapping[str, str], path: str) ->
 
 
 def parse_registry(doc: Mapping[str, Any]) -> Registry:
-    sources = {str(k): str(v["file"]) for k, v in doc["sources"].items()}
+    sources = parse_sources(doc.get("sources"), _fail)
     notice = doc["notice_before_expiry"]
     requirements: dict[str, tuple[Requirement, ...]] = {}
     parts: dict[tuple[str, str], Requirement] = {}

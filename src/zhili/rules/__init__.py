@@ -20,6 +20,7 @@ from . import names, sections
 from .loader import Builder
 from .model import Pack, Rule
 from .params import Param, Provenance, number_in_quote
+from .sources import parse_sources
 
 __all__ = ["Pack", "Param", "Provenance", "Rule", "available_packs", "load_pack", "pack_dir",
            "number_in_quote", "parse_param_assignment"]
@@ -74,9 +75,7 @@ def _build(file: str, overrides: dict[str, Any]) -> Pack:
     b.mapping(doc, "(top)", top, ("pack", "version", "timezone", "subject_kind", "sources",
                                   "rules"))
     b.tz = str(doc["timezone"])
-    for ref, src in b.mapping(doc["sources"], "sources").items():
-        b.mapping(src, f"sources.{ref}", ("file", "title"), ("file",))
-        b.sources[str(ref)] = {k: str(v) for k, v in src.items()}
+    b.sources = parse_sources(doc["sources"], b.fail)
     rules = {str(code): sections.rule(b, str(code), spec)
              for code, spec in b.mapping(doc["rules"], "rules").items()}
     content, options = sections.content(b, doc.get("content"), rules)

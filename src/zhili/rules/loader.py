@@ -17,6 +17,7 @@ from .model import (
     SanctionSpec,
 )
 from .params import Param, Provenance, make_param, parse_values
+from .sources import Source
 
 PROVENANCE_KEYS = ("source", "quote", "assumption")
 ACCOUNTS = ("deposit", "commission", "goods_payment", "subsidy", "all_funds")
@@ -29,7 +30,7 @@ class Builder:
         self.overrides = dict(overrides)
         self.params: dict[str, Param] = {}
         self.tz = "Asia/Shanghai"
-        self.sources: dict[str, Mapping[str, str]] = {}
+        self.sources: dict[str, Source] = {}
 
     # -- primitives -------------------------------------------------------------------------
     def fail(self, path: str, message: str) -> PackError:
@@ -64,7 +65,8 @@ class Builder:
                                               f"({', '.join(self.sources)}), got {ref!r}")
         if not isinstance(quote, str) or not quote.strip():
             raise self.fail(f"{path}.quote", "a `source` needs the `quote` it comes from")
-        return Provenance(ref=ref, file=self.sources[ref]["file"], quote=quote.strip())
+        source = self.sources[ref]
+        return Provenance(ref=ref, title=source.title, date=source.date, quote=quote.strip())
 
     def param(self, node: Any, path: str, inherited: Provenance | None,
               kind: type | tuple[type, ...] = (int, float)) -> Param:

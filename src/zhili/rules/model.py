@@ -10,6 +10,7 @@ from typing import Any
 from ..errors import InputError
 from .names import Name, lookup
 from .params import Param, Provenance
+from .sources import Source
 
 
 @dataclass(frozen=True)
@@ -238,7 +239,7 @@ class Pack:
     title: str
     timezone: str
     subject_kind: str
-    sources: Mapping[str, Mapping[str, str]]
+    sources: Mapping[str, Source]
     scores: Mapping[str, ScoreDef]
     rules: Mapping[str, Rule]
     bands: Bands | None = None

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import PackError
 from ..timekit import parse_instant
+from .sources import citation
 
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
               "八": 8, "九": 9, "十": 10, "首": 1}
@@ -21,7 +22,8 @@ class Provenance:
     """Where a value comes from: a sentence of a source document, or a stated assumption."""
 
     ref: str | None = None
-    file: str | None = None
+    title: str | None = None          # the source document, by its title
+    date: str | None = None           # … and its date of publication
     quote: str | None = None
     assumption: str | None = None
     override: bool = False
@@ -40,7 +42,7 @@ class Provenance:
             return "user override (what-if parameter)"
         if self.assumption is not None:
             return f"assumption: {self.assumption}"
-        return f"source {self.file}: 「{self.quote}」"
+        return citation(self._dict) or ""
 
     def to_dict(self) -> Mapping[str, Any]:
         return self._dict
@@ -50,7 +52,7 @@ class Provenance:
             return {"override": True}
         if self.assumption is not None:
             return {"assumption": self.assumption}
-        return {"source": self.file, "quote": self.quote}
+        return {"source": self.title, "date": self.date, "quote": self.quote}
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ generated here.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -21,6 +21,7 @@ import ahocorasick_rs
 import yaml
 
 from ...errors import InputError
+from ...rules.sources import Source, parse_sources
 from .normalize import squeeze
 
 FINDINGS = (
@@ -128,13 +129,17 @@ class Lexicon:
         return _apply_overrides(self, doc, file or "(overrides)")
 
 
+def _failing(file: str) -> Callable[[str, str], InputError]:
+    return lambda path, message: InputError(message, file=file, path=path)
+
+
 def _pinyin(text: str) -> list[str]:
     from pypinyin import lazy_pinyin
 
     return lazy_pinyin(text)
 
 
-def provenance(spec: Mapping[str, Any], sources: Mapping[str, Mapping[str, str]], *,
+def provenance(spec: Mapping[str, Any], sources: Mapping[str, Source], *,
                file: str, path: str) -> str:
     """``source: FILE «quote»`` or ``assumption: why`` from a mapping that has one of them."""
     if "source" in spec:
@@ -145,7 +150,7 @@ def provenance(spec: Mapping[str, Any], sources: Mapping[str, Mapping[str, str]]
         if not isinstance(spec.get("quote"), str) or not spec["quote"].strip():
             raise InputError("a `source` needs the `quote` it comes from", file=file,
                              path=f"{path}.quote")
-        return f"source: {sources[ref]['file']} «{spec['quote'].strip()}»"
+        return f"{sources[ref].cite()}: 「{spec['quote'].strip()}」"
     if isinstance(spec.get("assumption"), str) and spec["assumption"].strip():
         return f"assumption: {' '.join(spec['assumption'].split())}"
     raise InputError("missing provenance: give `source` and `quote`, or `assumption`",
@@ -181,7 +186,7 @@ def _categories(value: Any, *, file: str, path: str) -> frozenset[str] | None:
 _PROV = ("source", "quote", "assumption")
 
 
-def _group(spec: Any, i: int, sources: Mapping[str, Mapping[str, str]], file: str,
+def _group(spec: Any, i: int, sources: Mapping[str, Source], file: str,
            path: str = "groups") -> tuple[str, list[Term], bool, bool]:
     p = f"{path}[{i}]"
     spec = _mapping(spec, ("id", "finding", "terms", "categories", "except_categories", "expand",
@@ -200,7 +205,7 @@ def _group(spec: Any, i: int, sources: Mapping[str, Mapping[str, str]], file: st
     return group, terms, bool(spec.get("expand")), bool(spec.get("pinyin"))
 
 
-def _phrases(spec: Any, i: int, sources: Mapping[str, Mapping[str, str]], file: str,
+def _phrases(spec: Any, i: int, sources: Mapping[str, Source], file: str,
              path: str = "allow") -> list[Phrase]:
     p = f"{path}[{i}]"
     spec = _mapping(spec, ("id", "phrases", "categories", "option", *_PROV), file=file, path=p)
@@ -221,13 +226,7 @@ def parse_lexicon(doc: Any, *, file: str) -> Lexicon:
     for key in ("lexicon", "version", "groups"):
         if key not in top:
             raise InputError(f"missing `{key}`", file=file, path=key)
-    sources = {}
-    for ref, src in _mapping(top.get("sources", {}), top.get("sources", {}) or (), file=file,
-                             path="sources").items():
-        src = _mapping(src, ("file", "title"), file=file, path=f"sources.{ref}")
-        if not src.get("file"):
-            raise InputError("missing `file`", file=file, path=f"sources.{ref}.file")
-        sources[str(ref)] = {k: str(v) for k, v in src.items()}
+    sources = parse_sources(top.get("sources") or {}, _failing(file))
     variants = {str(ch): _strings(v, file=file, path=f"variants.{ch}")
                 for ch, v in _mapping(top.get("variants", {}), top.get("variants", {}) or (),
                                       file=file, path="variants").items()}
@@ -268,7 +267,9 @@ def parse_lexicon(doc: Any, *, file: str) -> Lexicon:
 def _apply_overrides(base: Lexicon, doc: Any, file: str) -> Lexicon:
     top = _mapping(doc, ("version", "sources", "add", "remove", "allow"), file=file,
                    path="(top)")
-    sources = {str(k): {"file": str(v.get("file", k)) if isinstance(v, Mapping) else str(v)}
+    # A user's override names its sources loosely (a title, or a mapping with one).
+    sources = {str(k): Source(str(v.get("title") or v.get("file") or k))
+               if isinstance(v, Mapping) else Source(str(v))
                for k, v in (top.get("sources") or {}).items()}
     terms = list(base.terms)
     expandable, pinyin = set(base.expandable), set(base.pinyin_groups)
