@@ -26,7 +26,7 @@ from .normalize import squeeze
 
 FINDINGS = (
     "extreme_word", "medical_claim", "efficacy_promise", "off_platform_contact",
-    "duty_free_claim", "infant_food_claim", "required_label_missing",
+    "duty_free_claim", "infant_food_claim", "parallel_import_claim", "required_label_missing",
 )
 DETECTORS = ("mobile_number", "qq_number", "wechat_id", "url", "efficacy_pattern")
 PACKAGED = Path(__file__).with_name("data") / "lexicon.yaml"

@@ -12,7 +12,7 @@ from .lexicon import FINDINGS
 from .scanner import Finding
 
 COLOURS = dict(zip(FINDINGS, ("#d9480f", "#c2255c", "#9c36b5", "#1971c2", "#0c8599",
-                              "#2f9e44", "#868e96"), strict=True))
+                              "#2f9e44", "#e67700", "#868e96"), strict=True))
 
 
 @dataclass(frozen=True, slots=True)
