@@ -13,13 +13,27 @@ from zhili.detect.content.normalize import CLAUSE, _tables
 
 
 def views(text: str) -> tuple[str, str, list[int]]:
-    """(folded, squeezed, origin) of ``text``, computed eagerly from the fold and keep tables."""
+    """(folded, squeezed, origin) of ``text``, computed eagerly from the fold and keep tables,
+    a repeated Chinese character dropped one character at a time."""
     tables = _tables()
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    folded = tables.fold[codes]
-    keep = tables.keep[codes]
-    return (folded.tobytes().decode("utf-32-le"), folded[keep].tobytes().decode("utf-32-le"),
-            [int(i) for i in np.flatnonzero(keep)])
+    folded = tables.fold[codes].tobytes().decode("utf-32-le")
+    squeezed, origin = [], []
+    for i, keep in enumerate(tables.keep[codes]):
+        ch = folded[i]
+        if not keep:
+            continue
+        if squeezed and squeezed[-1] == ch and _is_han(ch):
+            continue
+        squeezed.append(ch)
+        origin.append(i)
+    return folded, "".join(squeezed), origin
+
+
+def _is_han(ch: str) -> bool:
+    cp = ord(ch)
+    return (0x3400 <= cp < 0x4DC0 or 0x4E00 <= cp < 0xA000 or 0xF900 <= cp < 0xFB00
+            or 0x20000 <= cp < 0x323B0)
 
 
 def numbers(det: Detectors, text: str) -> Iterator[Hit]:

@@ -50,7 +50,8 @@ def test_one_violation_per_rule_with_findings_as_evidence():
                                          "off_platform_inducement:c1:i1:2026-03-01"]
     contact = next(v for v in out if v.code == "off_platform_inducement")
     assert contact.at == ev.at and contact.item == "i1" and contact.subject == "c1"
-    assert [f["term"] for f in contact.evidence["findings"]] == ["微信", "<mobile_number>"]
+    # 加薇 (add on WeChat) and 薇信 (WeChat) overlap: both are evidence
+    assert [f["term"] for f in contact.evidence["findings"]] == ["加薇", "微信", "<mobile_number>"]
     assert contact.evidence["channel"] == "live"
     assert contact.evidence["content_event"] == ev.id
     assert contact.flags == ()
@@ -120,9 +121,11 @@ def test_scan_jsonl_from_txt_csv_and_jsonl(tmp_path):
     res = runner.invoke(_app(), ["scan", str(txt)])
     assert res.exit_code == 0, res.output
     lines = [json.loads(x) for x in res.output.splitlines()]
-    assert lines[0] == {"id": "1", "findings": [{"finding": "off_platform_contact", "start": 1,
-                                                  "end": 3, "text": "薇信", "term": "微信",
-                                                  "rule": None}]}
+    assert lines[0] == {"id": "1", "findings": [
+        {"finding": "off_platform_contact", "start": 0, "end": 2, "text": "加薇", "term": "加薇",
+         "rule": None},
+        {"finding": "off_platform_contact", "start": 1, "end": 3, "text": "薇信", "term": "微信",
+         "rule": None}]}
     assert lines[1] == {"id": "2", "findings": []}
     csv_file = tmp_path / "a.csv"
     csv_file.write_text("id,text,category\nx1,鱼油软胶囊,health_supplement\n", encoding="utf-8")
@@ -142,7 +145,7 @@ def test_scan_html_is_self_contained(tmp_path):
     res = CliRunner().invoke(_app(), ["scan", str(txt), "--format", "html", "-o", str(out)])
     assert res.exit_code == 0, res.output
     page = out.read_text(encoding="utf-8")
-    assert "<svg" in page and "<mark" in page and ">薇信</mark>" in page
+    assert "<svg" in page and "<mark" in page and ">加薇</mark>" in page
     assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in page and "<script" not in page
 

@@ -90,14 +90,9 @@ class Score:
 
 
 def found(rows: Sequence[Labelled]) -> list[frozenset[str]]:
-    out: list[frozenset[str]] = [frozenset()] * len(rows)
-    for source in ("seller", "review"):
-        idx = [i for i, r in enumerate(rows) if r.source == source]
-        results = scan_many([rows[i].text for i in idx], categories=[rows[i].category for i in idx],
-                            options={**OPTIONS, "source": source})
-        for i, fs in zip(idx, results, strict=True):
-            out[i] = frozenset(f.finding for f in fs)
-    return out
+    results = scan_many([r.text for r in rows], categories=[r.category for r in rows],
+                        sources=[r.source for r in rows], options=OPTIONS)
+    return [frozenset(f.finding for f in fs) for fs in results]
 
 
 def scores(rows: Sequence[Labelled], got: Sequence[frozenset[str]]) -> list[Score]:

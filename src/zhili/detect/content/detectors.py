@@ -27,8 +27,9 @@ from .normalize import CLAUSE_PUNCT, SOFT, Normalized, squeeze
 
 # The detectors, as bits of a text's gate. NUMBERS: a mobile number may stand in the text;
 # QQ_CUE: a QQ cue may (both run the number detector, see Detectors.numbers).
-NUMBERS, URLS, WXIDS, EFFICACY, QQ_CUE = 1, 2, 4, 8, 16
-EVERY = NUMBERS | URLS | WXIDS | EFFICACY | QQ_CUE
+# LABELS: a label of a WeChat ID may (an ID after a label and a colon).
+NUMBERS, URLS, WXIDS, EFFICACY, QQ_CUE, LABELS = 1, 2, 4, 8, 16, 32
+EVERY = NUMBERS | URLS | WXIDS | EFFICACY | QQ_CUE | LABELS
 
 MOBILE = re.compile(r"(?:86)?(1[3-9]\d{9})")
 DIGIT_RUN = re.compile(r"\d{5,}")
@@ -46,7 +47,7 @@ WECHAT_ID_AFTER = re.compile(r"(?:号码|号|id)?[\x00:]*([a-z][a-z0-9_-]{5,19})
 WXID = re.compile(r"(?<![a-z0-9])wxid_[a-z0-9_-]{4,}")
 # A number starts where a run of digits (or of 十百千半两几) starts: tried inside a run, the
 # regex would try every suffix of it, which is quadratic in the run's length.
-NUMBER = r"(?:(?<![\d十百千半两几])(?:\d+(?:\.\d+)?|[十百千半两几]+\d*))"
+NUMBER = r"(?:(?<![\d十百千半两几])(?:\d+(?:\.\d+)?|[\d十百千半两几]+))"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +75,10 @@ class Detectors:
 
     def __init__(self, config: Mapping[str, Mapping[str, Any]]):
         self.config = config
-        not_after = _words(config.get("mobile_number", {}), "not_after")
+        # Cues and not_after words are looked for in the squeezed view: stored as it holds them.
+        not_after = [squeeze(w) for w in _words(config.get("mobile_number", {}), "not_after")]
         self.not_after = re.compile(_alternation(not_after)) if not_after else None
-        self.qq_cues = _words(config.get("qq_number", {}), "cues")
+        self.qq_cues = [squeeze(w) for w in _words(config.get("qq_number", {}), "cues")]
         # A cue without digits cannot end inside a digit run (see `numbers`).
         self.cues_without_digits = not any(re.search(r"\d", c) for c in self.qq_cues)
         # A cue that ends at most 3 characters before the end of the searched window.
@@ -84,23 +86,34 @@ class Detectors:
                        if self.qq_cues else None)
         self.cue_reach = 3 + max((len(c) for c in self.qq_cues), default=0)
         self.allowed_domains = tuple(_words(config.get("url", {}), "allowed_domains"))
+        wx = config.get("wechat_id", {})
+        labels = _words(wx, "labels")
+        self.id_labels = labels
+        # An ID after a label and a colon: "薇：shop8899", "V：meimei_1990".
+        self.labelled_id = re.compile(
+            f"(?<![a-z0-9]){_alternation(labels)}\\x00*:[\\x00:]*([a-z][a-z0-9_-]{{4,19}})"
+            f"(?![a-z0-9_-])") if labels else None
         eff = config.get("efficacy_pattern", {})
         gap = f"{re.escape(SOFT)}*"
         units, effects = _words(eff, "time_units"), _words(eff, "effects")
         adverbs, qty_units = _words(eff, "adverbs"), _words(eff, "quantity_units")
+        qty_effects = _words(eff, "quantity_effects")
         self.efficacy: list[tuple[str, re.Pattern[str]]] = []
         quantity = (f"{gap}[了掉下去]?{gap}{NUMBER}{gap}{_alternation(qty_units)}"
                     if qty_units else None)
+        # 显瘦, 显白: how clothes look, not a result; 瘦不了: no promise.
+        look, denied = "(?<!显)", f"(?!{gap}不)"
         if units and effects:
             adverb = f"(?:{_alternation(adverbs)}{gap}){{0,3}}" if adverbs else ""
             tail = f"(?:{quantity})?" if quantity else ""
             self.efficacy.append(("<efficacy:time+effect>", re.compile(
-                f"{NUMBER}{gap}{_alternation(units)}{gap}{adverb}{_alternation(effects)}{tail}")))
-        if effects and quantity:
+                f"{NUMBER}{gap}{_alternation(units)}{gap}{adverb}{look}{_alternation(effects)}"
+                f"{denied}{tail}")))
+        if (effects or qty_effects) and quantity:
             self.efficacy.append(("<efficacy:effect+quantity>", re.compile(
-                f"{_alternation(effects)}{quantity}")))
+                f"{look}{_alternation(effects + qty_effects)}{quantity}")))
         # Both patterns hold an effect word as it is written: a hint word (see below).
-        self.effect_words = effects
+        self.effect_words = effects + qty_effects
         self._build_conditions()
 
     # --- necessary conditions ------------------------------------------------------------------
@@ -124,6 +137,9 @@ class Detectors:
         hint(QQ_CUE, self.qq_cues if self.cues_without_digits else None)
         hint(URLS, ("http", "www", *TLDS))     # every URL match holds one of them
         hint(WXIDS, ("wxid",))                 # after a contact term: the scanner's
+        # a label stands in the folded view, without separators inside: squeezed, in the
+        # squeezed view
+        hint(LABELS, sorted({squeeze(w) for w in self.id_labels}) if self.id_labels else ())
         if self.efficacy:
             hint(EFFICACY, self.effect_words)
 
@@ -268,6 +284,12 @@ class Detectors:
             if any(host == d or host.endswith("." + d) for d in self.allowed_domains):
                 continue
             yield Hit("url", *m.span())
+
+    def labelled_ids(self, norm: Normalized) -> Iterator[Hit]:
+        """A WeChat ID after a label and a colon ("薇：shop8899"). Needs a colon in the text."""
+        if self.labelled_id is not None:
+            for m in self.labelled_id.finditer(norm.folded):
+                yield Hit("wechat_id", *m.span(1))
 
     def wechat_ids(self, norm: Normalized, term_ends: Sequence[int]) -> Iterator[Hit]:
         """A WeChat ID right after a contact term (its original end offsets), or any wxid_…."""

@@ -22,6 +22,7 @@ import yaml
 
 from ...errors import InputError
 from ...rules.sources import Source, parse_sources
+from .context import RULES
 from .normalize import squeeze
 
 FINDINGS = (
@@ -66,6 +67,7 @@ class RequiredLabel:
     category: str
     label: str
     provenance: str
+    alternatives: tuple[str, ...] = ()     # other regulated wordings that satisfy it
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,8 @@ class Lexicon:
     variants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     expandable: frozenset[str] = frozenset()      # groups whose terms get variants
     pinyin_groups: frozenset[str] = frozenset()   # groups whose terms get pinyin
+    context: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)   # see .context
+    context_provenance: Mapping[str, str] = field(default_factory=dict)
 
     @cached_property
     def patterns(self) -> tuple[Pattern, ...]:
@@ -102,8 +106,8 @@ class Lexicon:
             form = squeeze(phrase.phrase)
             p = by_text.get(form) or Pattern(form)
             by_text[form] = replace(p, phrases=(*p.phrases, phrase))
-        return tuple(replace(p, latin_start=p.text[0].isascii() and p.text[0].isalpha(),
-                             latin_end=p.text[-1].isascii() and p.text[-1].isalpha())
+        return tuple(replace(p, latin_start=p.text[0].isascii() and p.text[0].isalnum(),
+                             latin_end=p.text[-1].isascii() and p.text[-1].isalnum())
                      for p in by_text.values())
 
     @cached_property
@@ -141,7 +145,7 @@ def _pinyin(text: str) -> list[str]:
 
 def provenance(spec: Mapping[str, Any], sources: Mapping[str, Source], *,
                file: str, path: str) -> str:
-    """``source: FILE «quote»`` or ``assumption: why`` from a mapping that has one of them."""
+    """``title (date): 「quote」`` or ``assumption: why`` from a mapping that has one of them."""
     if "source" in spec:
         ref = spec["source"]
         if ref not in sources:
@@ -169,6 +173,23 @@ def _strings(value: Any, *, file: str, path: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _composed(spec: Mapping[str, Any], key: str, *, file: str, path: str) -> tuple[str, ...]:
+    """The words of ``spec[key]`` and of ``spec['compose']``: a list of word lists whose every
+    concatenation (one word from each list, in order) is a word too."""
+    words = list(_strings(spec[key], file=file, path=f"{path}.{key}")) if key in spec else []
+    if "compose" in spec:
+        parts = spec["compose"]
+        if not isinstance(parts, list) or len(parts) < 2:
+            raise InputError("expected a list of at least two word lists", file=file,
+                             path=f"{path}.compose")
+        lists = [_strings(part, file=file, path=f"{path}.compose[{i}]")
+                 for i, part in enumerate(parts)]
+        words += ["".join(combo) for combo in itertools.product(*lists)]
+    if not words:
+        raise InputError(f"expected `{key}` or `compose`", file=file, path=path)
+    return tuple(words)
+
+
 def _mapping(value: Any, allowed: Iterable[str], *, file: str, path: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise InputError(f"expected a mapping, got {value!r}", file=file, path=path)
@@ -189,8 +210,8 @@ _PROV = ("source", "quote", "assumption")
 def _group(spec: Any, i: int, sources: Mapping[str, Source], file: str,
            path: str = "groups") -> tuple[str, list[Term], bool, bool]:
     p = f"{path}[{i}]"
-    spec = _mapping(spec, ("id", "finding", "terms", "categories", "except_categories", "expand",
-                           "pinyin", *_PROV), file=file, path=p)
+    spec = _mapping(spec, ("id", "finding", "terms", "compose", "categories", "except_categories",
+                           "expand", "pinyin", *_PROV), file=file, path=p)
     finding = spec.get("finding")
     if finding not in FINDINGS or finding == "required_label_missing":
         raise InputError(f"expected a finding, one of: {', '.join(FINDINGS[:-1])}; got "
@@ -201,14 +222,15 @@ def _group(spec: Any, i: int, sources: Mapping[str, Source], file: str,
     excepts = _categories(spec.get("except_categories"), file=file,
                           path=f"{p}.except_categories") or frozenset()
     terms = [Term(t, finding, group, prov, cats, excepts)
-             for t in _strings(spec.get("terms"), file=file, path=f"{p}.terms")]
+             for t in _composed(spec, "terms", file=file, path=p)]
     return group, terms, bool(spec.get("expand")), bool(spec.get("pinyin"))
 
 
 def _phrases(spec: Any, i: int, sources: Mapping[str, Source], file: str,
              path: str = "allow") -> list[Phrase]:
     p = f"{path}[{i}]"
-    spec = _mapping(spec, ("id", "phrases", "categories", "option", *_PROV), file=file, path=p)
+    spec = _mapping(spec, ("id", "phrases", "compose", "categories", "option", *_PROV), file=file,
+                    path=p)
     prov = provenance(spec, sources, file=file, path=p)
     cats = _categories(spec.get("categories"), file=file, path=f"{p}.categories")
     option = spec.get("option")
@@ -216,13 +238,13 @@ def _phrases(spec: Any, i: int, sources: Mapping[str, Source], file: str,
         raise InputError("expected an option name", file=file, path=f"{p}.option")
     group = str(spec.get("id") or p)
     return [Phrase(s, group, prov, cats, option)
-            for s in _strings(spec.get("phrases"), file=file, path=f"{p}.phrases")]
+            for s in _composed(spec, "phrases", file=file, path=p)]
 
 
 def parse_lexicon(doc: Any, *, file: str) -> Lexicon:
     """A lexicon from its YAML document, validated; errors name the file and the field."""
     top = _mapping(doc, ("lexicon", "version", "sources", "variants", "groups", "allow",
-                         "required_labels", "detectors"), file=file, path="(top)")
+                         "required_labels", "detectors", "context"), file=file, path="(top)")
     for key in ("lexicon", "version", "groups"):
         if key not in top:
             raise InputError(f"missing `{key}`", file=file, path=key)
@@ -246,22 +268,32 @@ def parse_lexicon(doc: Any, *, file: str) -> Lexicon:
     labels = []
     for i, spec in enumerate(top.get("required_labels") or []):
         p = f"required_labels[{i}]"
-        spec = _mapping(spec, ("category", "label", *_PROV), file=file, path=p)
+        spec = _mapping(spec, ("category", "label", "alternatives", *_PROV), file=file, path=p)
         if not spec.get("category") or not spec.get("label"):
             raise InputError("a required label needs `category` and `label`", file=file, path=p)
+        alternatives = (_strings(spec["alternatives"], file=file, path=f"{p}.alternatives")
+                        if "alternatives" in spec else ())
         labels.append(RequiredLabel(str(spec["category"]), str(spec["label"]),
-                                    provenance(spec, sources, file=file, path=p)))
-    detectors: dict[str, Mapping[str, Any]] = {}
-    det_prov: dict[str, str] = {}
-    for name, spec in _mapping(top.get("detectors", {}), DETECTORS, file=file,
-                               path="detectors").items():
-        if not isinstance(spec, Mapping):
-            raise InputError("expected a mapping", file=file, path=f"detectors.{name}")
-        det_prov[name] = provenance(spec, sources, file=file, path=f"detectors.{name}")
-        detectors[name] = {k: v for k, v in spec.items() if k not in _PROV}
+                                    provenance(spec, sources, file=file, path=p), alternatives))
+    detectors, det_prov = _settings(top, "detectors", DETECTORS, sources, file)
+    context, context_prov = _settings(top, "context", RULES, sources, file)
     return Lexicon(str(top["lexicon"]), str(top["version"]), tuple(terms), tuple(allow),
                    tuple(labels), detectors, det_prov, variants, frozenset(expandable),
-                   frozenset(pinyin))
+                   frozenset(pinyin), context, context_prov)
+
+
+def _settings(top: Mapping[str, Any], key: str, names: Sequence[str],
+              sources: Mapping[str, Source],
+              file: str) -> tuple[dict[str, Mapping[str, Any]], dict[str, str]]:
+    """The ``detectors`` or ``context`` section: per name, its settings and its provenance."""
+    settings: dict[str, Mapping[str, Any]] = {}
+    prov: dict[str, str] = {}
+    for name, spec in _mapping(top.get(key, {}), names, file=file, path=key).items():
+        if not isinstance(spec, Mapping):
+            raise InputError("expected a mapping", file=file, path=f"{key}.{name}")
+        prov[name] = provenance(spec, sources, file=file, path=f"{key}.{name}")
+        settings[name] = {k: v for k, v in spec.items() if k not in _PROV}
+    return settings, prov
 
 
 def _apply_overrides(base: Lexicon, doc: Any, file: str) -> Lexicon:

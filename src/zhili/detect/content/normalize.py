@@ -11,8 +11,15 @@ few vectorised passes, never a Python loop per character):
   that ends a clause (，。！？ …), ``SOFT`` for everything else; ``. / : - _`` stay themselves
   because URLs and WeChat IDs need them.
 - ``squeezed`` — the folded view without any separator (sentinels and ``. / : - _`` removed),
-  so that 微 信, 微-信 and 微💬信 all read 微信. ``origin[i]`` is the index in the original text of
-  squeezed character ``i``.
+  so that 微 信, 微-信 and 微💬信 all read 微信, and with a run of one repeated Chinese character
+  read once, so that 最低低价 reads 最低价 and 降血血压 降血压 (digits and letters are never
+  collapsed: 一一 is 11). ``origin[i]`` is the index in the original text of squeezed character
+  ``i``.
+
+Letter and sign forms are read for what they stand for: ⒱ and ⑴ (whose NFKC form is "(v)",
+"(1)") read v and 1; symbols named after a Latin letter or a digit (🅥, 🅅, 🇻, ❶) read that letter
+or digit; ー (the katakana prolonged mark, a look-alike of 一) reads 一; ＋ and + read 加 (加V is
+written +V); 🐧 (QQ's mascot) is kept as a word character so that the lexicon can name it.
 
 Only ``squeezed`` is built up front (one table lookup, one decode, one ``str.replace``): the
 automaton and the number detector need it for every text. ``folded`` and ``origin`` are built
@@ -25,6 +32,7 @@ would break the one-to-one folded view and do not occur inside the words we look
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -44,6 +52,14 @@ CHINESE_DIGITS = {
     "柒": "7", "八": "8", "捌": "8", "九": "9", "玖": "9",
 }
 _SEPARATOR_CATEGORIES = ("Z", "P", "S", "C", "M")
+# Signs and look-alikes read as the word character they stand for; symbols kept as themselves.
+READ_AS = {"+": "加", "ー": "一"}
+KEPT_SYMBOLS = "🐧"
+_NAMED = re.compile(r"(?:LATIN (?:CAPITAL|SMALL) LETTER|REGIONAL INDICATOR SYMBOL LETTER) ([A-Z])$"
+                    r"|DIGIT (ZERO|ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE)$")
+_DIGIT_NAMES = ("ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE")
+# Chinese characters: a run of one of them is read once in the squeezed view.
+_HAN_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x323B0))
 # Code point ranges whose NFKC or category can matter; CJK ideographs are only converted.
 _COMPAT_RANGES = (
     (0x0000, 0x3400), (0xA000, 0x10000), (0x1D400, 0x1D800), (0x1F000, 0x1FB00),
@@ -61,6 +77,7 @@ class _Tables:
     fold: npt.NDArray[np.uint32]         # code point → folded code point (or a sentinel)
     keep: npt.NDArray[np.bool_]          # code point → kept in the squeezed view
     squeeze: npt.NDArray[np.uint32]      # like fold, but every separator → SOFT
+    han: npt.NDArray[np.bool_]           # folded code point → a Chinese character
 
 
 class Normalized:
@@ -94,7 +111,11 @@ class Normalized:
             if len(self.squeezed) == len(self.original):
                 self._origin = list(range(len(self.original)))
             else:
-                self._origin = _tables().keep[self.codes].nonzero()[0].tolist()
+                tables = _tables()
+                kept = tables.keep[self.codes].nonzero()[0]
+                if len(kept) != len(self.squeezed):       # a run of repeats was read once
+                    kept = kept[_first_of_runs(tables.fold[self.codes[kept]])]
+                self._origin = kept.tolist()
         return self._origin
 
     def build_all(self) -> None:
@@ -119,7 +140,16 @@ def _codes(text: str) -> npt.NDArray[np.uint32]:
 
 def _fold_char(ch: str, t2s: dict[str, str]) -> str:
     """The folded form of one character: a single character, or itself."""
+    if ch in KEPT_SYMBOLS:
+        return ch
     nfkc = unicodedata.normalize("NFKC", ch)
+    nfkc = READ_AS.get(nfkc, nfkc)
+    if len(nfkc) > 1 and len(nfkc.strip("().")) == 1 and nfkc.strip("().").isalnum():
+        nfkc = nfkc.strip("().")              # ⒱ "(v)", ⑴ "(1)", ⒈ "1."
+    if len(nfkc) == 1 and unicodedata.category(nfkc) in ("No", "So", "Sm", "Sk", "Po"):
+        named = _NAMED.search(unicodedata.name(nfkc, ""))
+        if named:                             # 🅅 NEGATIVE SQUARED LATIN CAPITAL LETTER V
+            nfkc = named[1] or str(_DIGIT_NAMES.index(named[2]))
     out = nfkc if len(nfkc) == 1 else ch
     low = out.lower()
     out = low if len(low) == 1 else out
@@ -146,8 +176,11 @@ def _tables() -> _Tables:
     for lo, hi in _COMPAT_RANGES:
         for cp in range(lo, hi):
             ch = chr(cp)
-            if ch in URL_PUNCT:
-                keep[cp] = False
+            nfkc = unicodedata.normalize("NFKC", ch)
+            if nfkc in URL_PUNCT:             # ：．／ read as : . / (full-width URLs, IDs)
+                fold[cp], keep[cp] = ord(nfkc), False
+                continue
+            if ch in KEPT_SYMBOLS:
                 continue
             if ch in CLAUSE_PUNCT:
                 fold[cp], keep[cp] = ord(CLAUSE), False
@@ -162,9 +195,35 @@ def _tables() -> _Tables:
     for src, dst in CHINESE_DIGITS.items():
         fold[ord(src)] = ord(dst)
     squeeze_ = np.where(keep, fold, np.uint32(ord(SOFT))).astype(np.uint32)
-    for table in (fold, keep, squeeze_):
+    han = np.zeros(_SIZE, dtype=np.bool_)
+    for lo, hi in _HAN_RANGES:
+        han[lo:hi] = True
+    for table in (fold, keep, squeeze_, han):
         table.setflags(write=False)
-    return _Tables(fold, keep, squeeze_)
+    return _Tables(fold, keep, squeeze_, han)
+
+
+def _first_of_runs(kept: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
+    """Over the kept (squeezed) code points: False where a Chinese character repeats the one
+    before it."""
+    first = np.ones(len(kept), dtype=np.bool_)
+    if len(kept) > 1:
+        first[1:] = (kept[1:] != kept[:-1]) | ~_tables().han[kept[1:]]
+    return first
+
+
+def _decode_squeezed(squeezed: npt.NDArray[np.uint32]) -> str:
+    """The squeezed view from the squeeze table's code points: separators dropped, runs of a
+    repeated Chinese character read once."""
+    kept = squeezed[squeezed != ord(SOFT)]
+    return kept[_first_of_runs(kept)].tobytes().decode("utf-32-le")
+
+
+@lru_cache(maxsize=1)
+def colons() -> re.Pattern[str]:
+    """The characters that the folded view reads as ":"."""
+    chars = "".join(chr(int(cp)) for cp in np.nonzero(_tables().fold == ord(":"))[0])
+    return re.compile("[" + re.escape(chars) + "]")
 
 
 def warm_up() -> None:
@@ -173,7 +232,7 @@ def warm_up() -> None:
 
 
 def _squeeze(codes: npt.NDArray[np.uint32]) -> str:
-    return _tables().squeeze[codes].tobytes().decode("utf-32-le").replace(SOFT, "")
+    return _decode_squeezed(_tables().squeeze[codes])
 
 
 def squeeze(text: str) -> str:
@@ -223,7 +282,7 @@ def batches(texts: Sequence[str], size: int = _BATCH_CHARS) -> Iterator[Batch]:
         squeezed = table[codes]
         bounds = np.cumsum([0] + [len(t) + 1 for t in batch]).tolist()
         squeezed[np.array(bounds[1:-1], dtype=np.int64) - 1] = ord(JOIN)
-        joined = squeezed.tobytes().decode("utf-32-le").replace(SOFT, "")
+        joined = _decode_squeezed(squeezed)
         views = joined.split(JOIN)
         starts = np.cumsum([0] + [len(v) + 1 for v in views[:-1]]).tolist()
         yield Batch(batch, views, joined, starts, codes, bounds)

@@ -22,9 +22,10 @@ from typing import Any
 
 import ahocorasick_rs
 
-from .detectors import EFFICACY, EVERY, NUMBERS, QQ_CUE, URLS, WXIDS, Detectors, Hit
+from .context import SOURCES, ContextRules
+from .detectors import EFFICACY, EVERY, LABELS, NUMBERS, QQ_CUE, URLS, WXIDS, Detectors, Hit
 from .lexicon import Lexicon, default_lexicon
-from .normalize import Normalized, batches, normalize, squeeze
+from .normalize import Normalized, batches, colons, normalize, squeeze
 
 _EMPTY: Mapping[str, Any] = {}
 # Shared empty results inside a scan (never returned, never appended to).
@@ -57,7 +58,8 @@ class _Context:
     """The lexicon as it applies to one category and one set of pack options."""
     allowed: frozenset[int]                 # patterns that are an allowed phrase here
     reports: tuple[_Reports, ...]           # per pattern; () when it reports nothing here
-    labels: tuple[tuple[str, str, str], ...]   # (label, squeezed label, provenance)
+    # (label, the squeezed wordings that satisfy it, provenance)
+    labels: tuple[tuple[str, tuple[str, ...], str], ...]
 
 
 class _Compiled:
@@ -66,6 +68,7 @@ class _Compiled:
     def __init__(self, lex: Lexicon):
         self.lex = lex
         self.detectors = Detectors(lex.detectors)
+        self.rules = ContextRules.from_config(lex.context)
         # The lexicon's patterns, then the detectors' hint words that are not among them: one
         # pass gives the term matches and the detectors whose hint word stands in the text.
         texts = [p.text for p in lex.patterns]
@@ -79,7 +82,8 @@ class _Compiled:
             self.bits[index[word]] |= bit
         self.automaton = ahocorasick_rs.AhoCorasick(texts,
                                                     matchkind=ahocorasick_rs.MatchKind.Standard)
-        self.latin = tuple((t[0].isascii() and t[0].isalpha(), t[-1].isascii() and t[-1].isalpha())
+        # Terms that begin or end with a Latin letter or a digit (vx, no1, 第1): see _glued.
+        self.latin = tuple((t[0].isascii() and t[0].isalnum(), t[-1].isascii() and t[-1].isalnum())
                            for t in texts)
         self.options = tuple(sorted({ph.option for ph in lex.allow if ph.option is not None}))
         self._contexts: dict[tuple[str | None, tuple[bool, ...]], _Context] = {}
@@ -104,7 +108,8 @@ class _Compiled:
                     seen[term.finding] = (term.finding, term.term, term.provenance)
             reports.append(tuple(seen.values()))
         reports += [()] * (len(self.bits) - len(reports))      # the hint words report nothing
-        labels = tuple((lb.label, squeeze(lb.label), lb.provenance)
+        labels = tuple((lb.label, tuple(squeeze(w) for w in (lb.label, *lb.alternatives)),
+                        lb.provenance)
                        for lb in self.lex.label_for(category) if lb.label)
         return _Context(frozenset(allowed), tuple(reports), labels)
 
@@ -122,13 +127,18 @@ def _compile(lex: Lexicon) -> _Compiled:
 
 
 def _glued(norm: Normalized, start: int, end: int, latin: tuple[bool, bool]) -> bool:
-    def letter(i: int) -> bool:
+    """A term that begins or ends with a Latin letter or a digit is part of a longer word,
+    number or code when a letter or digit touches it there (第12名 does not hold 第一), or (after it) a hyphen and a letter or digit: TV信号,
+    vx600x, WX-3000A, NO.1-A."""
+    def alnum(i: int) -> bool:
         if not 0 <= i < len(norm.original):
             return False
         ch = norm.folded_char(i)
-        return ch.isascii() and ch.isalpha()
+        return ch.isascii() and ch.isalnum()
 
-    return (latin[0] and letter(start - 1)) or (latin[1] and letter(end))
+    return (latin[0] and alnum(start - 1)) or (latin[1] and (
+        alnum(end) or (end < len(norm.original) and norm.folded_char(end) == "-"
+                       and alnum(end + 1))))
 
 
 def _allowed_reach(matches: list[tuple[int, int, int]], allowed: frozenset[int]) -> list[int]:
@@ -196,6 +206,8 @@ def _pattern_findings(norm: Normalized, comp: _Compiled, contact_ends: list[int]
         out += [finding(h, "<url>") for h in det.urls(norm)]
     if (contact_ends or gate & WXIDS) and "wechat_id" in active:
         out += [finding(h, "<wechat_id>") for h in det.wechat_ids(norm, contact_ends)]
+    if gate & LABELS and "wechat_id" in active and colons().search(norm.original):
+        out += [finding(h, "<wechat_id>") for h in det.labelled_ids(norm)]
     if gate & EFFICACY and "efficacy_pattern" in active:
         out += [finding(h, term) for term, h in det.efficacy_promises(norm)]
     return out
@@ -225,7 +237,7 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def _scan(norm: Normalized, comp: _Compiled, ctx: _Context, gate: int,
-          matches: list[tuple[int, int, int]]) -> list[Finding]:
+          matches: list[tuple[int, int, int]], source: str = "seller") -> list[Finding]:
     """The findings of one text, given its automaton matches and the detectors that may find
     something (``gate``; the detectors whose hint word is among the matches are added here)."""
     found: list[Finding] = _NONE
@@ -239,34 +251,45 @@ def _scan(norm: Normalized, comp: _Compiled, ctx: _Context, gate: int,
         found = found + _pattern_findings(norm, comp, contact_ends, gate)
     if ctx.labels:
         found = found + [Finding("required_label_missing", 0, 0, "", label, prov)
-                         for label, squeezed, prov in ctx.labels
-                         if squeezed not in norm.squeezed]
+                         for label, wordings, prov in ctx.labels
+                         if not any(w in norm.squeezed for w in wordings)]
+    if found:
+        found = comp.rules.keep(norm, found, source)
     if len(found) > 1:
         return _dedupe(found)
     return list(found)                  # a list of its own, never the shared empty one
 
 
 def scan(text: str, *, category: str | None = None, options: Mapping[str, Any] | None = None,
-         lexicon: Lexicon | None = None) -> list[Finding]:
+         lexicon: Lexicon | None = None, source: str = "seller") -> list[Finding]:
     """The findings of RULES.md section 6 in ``text``.
 
     ``category`` is the goods category of the text (it decides category-bound terms, allowed
     function wording and required labels); ``options`` are the pack's content options (see
-    docs/content.md); ``lexicon`` defaults to the packaged one.
+    docs/content.md); ``lexicon`` defaults to the packaged one. ``source`` is ``seller`` (the
+    seller's own copy: titles, details, live, video, chat) or ``review`` (buyers' reviews, which
+    the Advertising Law does not bind: only off-platform contact is a finding there).
     """
-    return _scan_text(text, category, options, lexicon, exhaustive=False)
+    return _scan_text(text, category, options, lexicon, source, exhaustive=False)
 
 
 def scan_exhaustive(text: str, *, category: str | None = None,
                     options: Mapping[str, Any] | None = None,
-                    lexicon: Lexicon | None = None) -> list[Finding]:
+                    lexicon: Lexicon | None = None, source: str = "seller") -> list[Finding]:
     """``scan`` without its shortcuts: every view built, every detector run whatever its
     necessary condition says. The reference the tests compare ``scan`` with."""
-    return _scan_text(text, category, options, lexicon, exhaustive=True)
+    return _scan_text(text, category, options, lexicon, source, exhaustive=True)
+
+
+def _source(source: str) -> str:
+    if source not in SOURCES:
+        raise ValueError(f"source: expected one of {', '.join(SOURCES)}, got {source!r}")
+    return source
 
 
 def _scan_text(text: str, category: str | None, options: Mapping[str, Any] | None,
-               lexicon: Lexicon | None, *, exhaustive: bool) -> list[Finding]:
+               lexicon: Lexicon | None, source: str, *, exhaustive: bool) -> list[Finding]:
+    source = _source(source)
     comp = _compile(lexicon or default_lexicon())
     ctx = comp.context(category, options if options is not None else _EMPTY)
     norm = normalize(text)
@@ -276,17 +299,25 @@ def _scan_text(text: str, category: str | None, options: Mapping[str, Any] | Non
     else:
         gate = comp.detectors.gates(norm.squeezed, (0,))[0]
     return _scan(norm, comp, ctx, gate,
-                 comp.automaton.find_matches_as_indexes(norm.squeezed, overlapping=True))
+                 comp.automaton.find_matches_as_indexes(norm.squeezed, overlapping=True), source)
 
 
 def scan_many(texts: Sequence[str], *, category: str | None = None,
               categories: Sequence[str | None] | None = None,
               options: Mapping[str, Any] | None = None,
-              lexicon: Lexicon | None = None) -> list[list[Finding]]:
+              lexicon: Lexicon | None = None, source: str = "seller",
+              sources: Sequence[str] | None = None) -> list[list[Finding]]:
     """``[scan(t, ...) for t in texts]``, faster: the texts are normalised together.
 
-    ``categories``, when given, has one category per text and takes the place of ``category``.
+    ``categories``, when given, has one category per text and takes the place of ``category``;
+    ``sources`` likewise for ``source``.
     """
+    _source(source)
+    if sources is not None:
+        if len(sources) != len(texts):
+            raise ValueError(f"{len(sources)} sources for {len(texts)} texts")
+        for s in set(sources):
+            _source(s)
     if categories is not None and len(categories) != len(texts):
         raise ValueError(f"{len(categories)} categories for {len(texts)} texts")
     comp = _compile(lexicon or default_lexicon())
@@ -302,6 +333,7 @@ def scan_many(texts: Sequence[str], *, category: str | None = None,
         for i, (gate, m) in enumerate(zip(gates, matches, strict=True)):
             if categories is not None:
                 ctx = comp.context(categories[first + i], opts)
-            out.append(_scan(batch.view(i), comp, ctx, gate, m) if m or gate or ctx.labels
+            src = sources[first + i] if sources is not None else source
+            out.append(_scan(batch.view(i), comp, ctx, gate, m, src) if m or gate or ctx.labels
                        else [])
     return out

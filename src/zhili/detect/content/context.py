@@ -1,0 +1,244 @@
+"""Context rules: where the words around a match, not its letters, decide whether it is a finding.
+
+A match of the lexicon or a detector becomes a finding unless one of these rules says that, here,
+it means something else. Per text, what the rules look for (clause and sentence marks,
+titles and quotations, cue words) is found by one regex pass each, the first time a finding needs
+it; each finding then looks it up by bisection, so the rules keep the scan linear in the text
+plus its findings (up to a logarithm), however many findings there are. Their words come from the lexicon's ``context``
+section, each rule with its provenance:
+
+- ``ordinal`` — 第一 followed by a measure word (第一次, 第一本, 第一页, 第一位) or by punctuation
+  ("第一，面料柔软") counts or lists; it is not a rank. Only the bare term: 销量第一 stays a rank.
+- ``titles`` — inside 《》 a word is part of a title (《最好的我们》); inside quotation marks
+  (“”「」『』) a word that is only part of what is quoted is part of a name (“最佳拍档”), while a
+  quoted claim that is the whole quotation (“全网第一”) stays a claim.
+- ``negation`` — a negation before the word in the same clause (不能治疗疾病, 非平行进口, 请勿私下
+  交易). Contact terms have their own, narrower cue list: "不满意加微信" still is a contact.
+- ``meta`` — the sentence speaks about the words, not with them: it quotes the law or denies a
+  rumour (广告法规定不能说最好, 网传喝茶能治癌，不要相信).
+- ``feature_pick`` — a superlative that picks the best of the goods' own points (最赞的是大床房,
+  最好的一点是位置) compares the goods with themselves.
+- ``aspiration`` and ``self_comparison`` — SAMR's guideline on absolute terms (2023): an absolute
+  term describing the seller's own goal (力争第一) or comparing the seller's own goods with one
+  another (本店其他款) is not a violation.
+- ``source: review`` — the Advertising Law binds the seller's own copy, not buyers' reviews: in
+  reviews only off-platform contact (and spam) is a finding.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from .normalize import CLAUSE_PUNCT, Normalized, squeeze
+
+CONTACT = "off_platform_contact"
+SOURCES = ("seller", "review")
+RULES = ("ordinal", "titles", "negation", "meta", "feature_pick", "aspiration", "self_comparison")
+SENTENCE = re.compile("[。！!；;\n\r]")
+CLAUSE = re.compile("[" + re.escape(CLAUSE_PUNCT) + "]")
+# 第一 followed by one of these (or by the end of the text) lists or counts.
+ORDINAL_END = frozenset(CLAUSE_PUNCT) | frozenset("。！!；;：:）)】 \n\r")
+# A title, or a quotation, of at most 40 characters on one line: what it holds is a name.
+TITLES = re.compile("《[^《》\n]{1,40}》|〈[^〈〉\n]{1,40}〉")
+QUOTES = re.compile("“[^“”\n]{1,40}”|「[^「」\n]{1,40}」|『[^『』\n]{1,40}』|\"[^\"\n]{1,40}\"")
+ASPIRATION_REACH = 8
+
+
+def _words(spec: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    return tuple(sorted({squeeze(str(w)) for w in spec.get(key) or ()} - {""}, key=len,
+                        reverse=True))
+
+
+def _alternation(words: Sequence[str], prefix: str = "") -> re.Pattern[str] | None:
+    return (re.compile(prefix + "(?:" + "|".join(re.escape(w) for w in words) + ")")
+            if words else None)
+
+
+@dataclass(frozen=True)
+class ContextRules:
+    """The context rules of a lexicon's ``context`` section, compiled. Word lists are regexes
+    over the squeezed view: cues searched once per text, words after a match matched there."""
+    ordinal_terms: frozenset[str]
+    measure_words: re.Pattern[str] | None
+    title_findings: frozenset[str]
+    named_after: re.Pattern[str] | None
+    negation: re.Pattern[str] | None
+    contact_negation: re.Pattern[str] | None
+    denied_after: re.Pattern[str] | None
+    reach: int
+    meta: re.Pattern[str] | None
+    feature_pick: re.Pattern[str] | None
+    aspiration: re.Pattern[str] | None
+    self_comparison: re.Pattern[str] | None
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Mapping[str, Any]]) -> ContextRules:
+        get = config.get
+        ordinal, titles, negation = get("ordinal", {}), get("titles", {}), get("negation", {})
+        return cls(
+            frozenset(str(t) for t in ordinal.get("terms") or ()),
+            _alternation(_words(ordinal, "measure_words")),
+            frozenset(str(f) for f in titles.get("findings") or ()),
+            _alternation(_words(titles, "after")),
+            _alternation(_words(negation, "cues")), _alternation(_words(negation, "contact_cues")),
+            _alternation(_words(negation, "after_cues"), "的?"),
+            int(negation.get("reach", 4)), _alternation(_words(get("meta", {}), "cues")),
+            _alternation(_words(get("feature_pick", {}), "after")),
+            _alternation(_words(get("aspiration", {}), "cues")),
+            _alternation(_words(get("self_comparison", {}), "cues")))
+
+    def keep(self, norm: Normalized, found: Sequence[Any], source: str = "seller") -> list[Any]:
+        """The findings that stay findings in their context (``source`` is ``seller`` or
+        ``review``)."""
+        at = _Around(norm)
+        # The cue lists of this text, each found once; None where the text holds no cue, so
+        # that most findings skip most rules at the cost of a comparison.
+        cues = [at.cues(rx) for rx in (self.negation, self.contact_negation, self.aspiration,
+                                         self.meta, self.self_comparison)]
+        return [f for f in found if self._stays(at, f, source, *cues)]
+
+    def _stays(self, at: _Around, f: Any, source: str, negation: _Cues, contact_negation: _Cues,
+               aspiration: _Cues, meta: _Cues, self_comparison: _Cues) -> bool:
+        contact = f.finding == CONTACT
+        if source == "review" and not contact:
+            return False
+        if f.end == 0 or f.term[0] == "<":           # a missing label, or a detector's match
+            return True
+        e = at.squeezed_index(f.end)
+        if f.term in self.ordinal_terms and self._ordinal(at, f.end, e):
+            return False
+        if f.finding in self.title_findings and (at.in_title(f.start, f.end)
+                                                 or at.followed_by(e, self.named_after)):
+            return False
+        denials = contact_negation if contact else negation
+        if denials is not None or (aspiration is not None and not contact):
+            s = at.squeezed_index(f.start)
+            clause = at.squeezed_index(at.clause_start(f.start))
+            if _cue_before(denials, clause, s, self.reach):
+                return False
+            if not contact and _cue_before(aspiration, clause, s, ASPIRATION_REACH):
+                return False
+        if contact:
+            return True
+        sentence = at.sentence(f.start, f.end) if meta or self_comparison else (0, 0)
+        if _cue_within(meta, *sentence):
+            return False
+        if f.finding != "extreme_word":
+            return True
+        if f.term[0] == "最" and (self._picks_a_feature(at, e)
+                                  or at.followed_by(e, self.denied_after)):
+            return False
+        return not _cue_within(self_comparison, *sentence)
+
+    def _picks_a_feature(self, at: _Around, e: int) -> bool:
+        """The superlative is followed (after 的, its own or the next character) by 是, 就是,
+        一点 …."""
+        squeezed = at.norm.squeezed
+        if self.feature_pick is None:
+            return False
+        if squeezed[e:e + 1] == "的":
+            e += 1
+        elif squeezed[e - 1:e] != "的":
+            return False
+        return self.feature_pick.match(squeezed, e) is not None
+
+    def _ordinal(self, at: _Around, end: int, e: int) -> bool:
+        text = at.norm.original
+        if end >= len(text) or text[end] in ORDINAL_END:
+            return True
+        return at.followed_by(e, self.measure_words)
+
+
+class _Around:
+    """What the rules look up in one text, each found once, on first use. Positions are
+    squeezed-view indices unless named original."""
+
+    def __init__(self, norm: Normalized):
+        self.norm = norm
+        self._origin = norm.origin
+
+    def squeezed_index(self, original: int) -> int:
+        """The index in the squeezed view of the first kept character at or after original
+        offset ``original``."""
+        return bisect.bisect_left(self._origin, original)
+
+    @cached_property
+    def _clauses(self) -> list[int]:
+        return [m.start() for m in CLAUSE.finditer(self.norm.original)]
+
+    @cached_property
+    def _sentences(self) -> list[int]:
+        return [m.start() for m in SENTENCE.finditer(self.norm.original)]
+
+    @cached_property
+    def _titles(self) -> list[tuple[int, int, bool]]:
+        text = self.norm.original
+        spans = [(m.start(), m.end(), True) for m in TITLES.finditer(text)]
+        spans += [(m.start(), m.end(), False) for m in QUOTES.finditer(text)]
+        return sorted(spans)
+
+    def clause_start(self, start: int) -> int:
+        """The original offset where the clause holding original offset ``start`` begins."""
+        i = bisect.bisect_left(self._clauses, start)
+        return self._clauses[i - 1] + 1 if i else 0
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        """The squeezed span of the sentence holding original span ``[start, end)``."""
+        marks = self._sentences
+        if not marks:
+            return 0, len(self.norm.squeezed)
+        i, j = bisect.bisect_left(marks, start), bisect.bisect_left(marks, end)
+        lo = self.squeezed_index(marks[i - 1] + 1) if i else 0
+        hi = self.squeezed_index(marks[j]) if j < len(marks) else len(self.norm.squeezed)
+        return lo, hi
+
+    def followed_by(self, e: int, rx: re.Pattern[str] | None) -> bool:
+        return rx is not None and rx.match(self.norm.squeezed, e) is not None
+
+    def in_title(self, start: int, end: int) -> bool:
+        """Inside a title, or inside a quotation that holds more than the match (original
+        offsets)."""
+        spans = self._titles
+        if not spans:
+            return False
+        i = bisect.bisect_right(spans, (start, len(self.norm.original), True))
+        for a, b, title in spans[max(0, i - 2):i]:     # the spans are not nested: 2 suffice
+            if a < start and end < b:
+                text = self.norm.original
+                if title or squeeze(text[a + 1:b - 1]) != squeeze(text[start:end]):
+                    return True
+        return False
+
+    def cues(self, rx: re.Pattern[str] | None) -> _Cues:
+        """Where the cues of ``rx`` stand in the squeezed view: (starts, ends), or None."""
+        if rx is None:
+            return None
+        matches = list(rx.finditer(self.norm.squeezed))
+        return ([m.start() for m in matches], [m.end() for m in matches]) if matches else None
+
+
+# The starts and ends of a cue regex's matches in one text, or None when it has none.
+_Cues = tuple[list[int], list[int]] | None
+
+
+def _cue_before(cues: _Cues, clause: int, s: int, reach: int) -> bool:
+    """A cue ends at most ``reach`` characters before ``s`` and begins at or after
+    ``clause``."""
+    if cues is None:
+        return False
+    starts, ends = cues
+    i = bisect.bisect_right(ends, s) - 1
+    return i >= 0 and s - ends[i] <= reach and starts[i] >= clause
+
+
+def _cue_within(cues: _Cues, lo: int, hi: int) -> bool:
+    if cues is None:
+        return False
+    starts = cues[0]
+    k = bisect.bisect_left(starts, lo)
+    return k < len(starts) and starts[k] < hi

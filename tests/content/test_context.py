@@ -1,0 +1,108 @@
+"""Context rules and the normaliser's readings, each with cases both ways (a finding, and a
+look-alike that is none). These are unit cases of the rules, not the evaluation set."""
+
+from __future__ import annotations
+
+import pytest
+
+from zhili.detect.content import normalize, scan
+from zhili.detect.content.lexicon import default_lexicon, parse_lexicon
+
+
+def kinds(text, **kw):
+    return sorted({f.finding for f in scan(text, options={"allow_wechat_pay": True}, **kw)})
+
+
+CASES = [
+    # ordinal: 第一 + a measure word or punctuation counts; a rank does not
+    ("第一本书送书签", []), ("点击第一页", []), ("第一，面料柔软；第二，版型好", []),
+    ("第一位下单送礼", []), ("第一名顾客五折", []), ("这是我们第一家门店", []),
+    ("我们是第一名的品牌", ["extreme_word"]), ("第一品牌", ["extreme_word"]),
+    ("销量第一名", ["extreme_word"]), ("第12名", []),
+    # titles and names
+    ("《最好的我们》实体书", []), ("“最佳拍档”双人套餐", []), ("入住最佳西方酒店", []),
+    ("我们是“全网第一”", ["extreme_word"]), ("全网最佳的面霜", ["extreme_word"]),
+    ("极品之类的游戏", []), ("极品好茶", ["extreme_word"]),
+    # places and designations
+    ("威信县特产土豆", []), ("国家级湿地公园门票", []), ("国家级配方", ["extreme_word"]),
+    ("加我威信", ["off_platform_contact"]),
+    # negation and meta speech
+    ("本品不能治疗疾病", []), ("治疗失眠", ["medical_claim"]), ("非平行进口", []),
+    ("平行进口，价格低", ["parallel_import_claim"]), ("请勿私下交易", []),
+    ("私下交易更便宜", ["off_platform_contact"]), ("不满意加微信", ["off_platform_contact"]),
+    ("广告法规定不能说最好的", []), ("网传喝茶能治癌，不要相信", []),
+    ("卖得最好的并非最好的", []),
+    # aspiration, self-comparison and the goods' own best point
+    ("我们一直追求做最好的产品", []), ("目标是成为行业第一", []), ("行业第一", ["extreme_word"]),
+    ("本店最便宜的一款（与本店其他款比较）", []), ("最便宜的一款", ["extreme_word"]),
+    ("最赞的是大床房", []), ("最好的一点是位置", []), ("最好的选择就是它", ["extreme_word"]),
+    # styles
+    ("治愈系插画本", []), ("治愈失眠", ["medical_claim"]),
+    # model and order numbers
+    ("型号vx600x", []), ("产品型号WX-3000A", []), ("型号：NO.1-A", []), ("销量NO.1", ["extreme_word"]),
+    ("联系我查询订单号20241122001", []), ("联系我：1354321", ["off_platform_contact"]),
+    ("加vx领券", ["off_platform_contact"]),
+    # required labels in their regulated wordings
+    ("鱼油。保健食品不是药物，不能代替药物治疗疾病。", []),
+    ("鱼油，本品不能替代药物", []), ("鱼油软胶囊", ["required_label_missing"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_context_rules_both_ways(text, expected):
+    category = "health_supplement" if text.startswith("鱼油") else None
+    assert kinds(text, category=category) == expected
+
+
+@pytest.mark.parametrize("text", ["销量ＮＯ．１", "全网No1", "TOP1", "top 1", "TOP①", "第ー品牌",
+                                  "最低低价", "全网第１"])
+def test_variant_forms_of_extreme_words(text):
+    assert kinds(text) == ["extreme_word"]
+
+
+@pytest.mark.parametrize("text", ["加个V", "加薇", "+V：abc778899", "＋ｖ了解", "加卫星", "加绿泡泡",
+                                  "🐧：88776655", "Q号：123456789", "⒱⒳：abc12345", "🅅🅇领券",
+                                  "薇：shop8899", "关注公众号领券", "淘宝搜店铺“小林家居”更便宜",
+                                  "去我们的京东店买有赠品", "拼夕夕同款更便宜"])
+def test_contact_evasions_and_redirection(text):
+    assert kinds(text) == ["off_platform_contact"]
+
+
+@pytest.mark.parametrize(("text", "squeezed"), [
+    ("最低低价", "最低价"), ("降血血压", "降血压"), ("一一", "11"), ("⒱⒳", "vx"), ("🅥", "v"),
+    ("+V", "加v"), ("🐧", "🐧"), ("第ー", "第1"), ("❶❸", "13"), ("宝宝", "宝")])
+def test_normaliser_readings(text, squeezed):
+    norm = normalize(text)
+    assert norm.squeezed == squeezed
+    assert all(0 <= i < len(text) for i in norm.origin) and len(norm.origin) == len(squeezed)
+
+
+def test_reviews_are_bound_by_contact_rules_only():
+    text = "这是我买过最好的面霜，治好了我的痘痘，想要同款加我微信abc_666"
+    seller = {f.finding for f in scan(text)}
+    review = {f.finding for f in scan(text, source="review")}
+    assert {"extreme_word", "medical_claim", "off_platform_contact"} <= seller
+    assert review == {"off_platform_contact"}
+    assert scan("鱼油软胶囊", category="health_supplement", source="review") == []
+    with pytest.raises(ValueError, match="source"):
+        scan("x", source="buyer")
+
+
+def test_lexicon_has_thousands_of_terms_each_with_provenance():
+    lex = default_lexicon()
+    assert len(lex.terms) >= 5000
+    assert all(t.provenance.startswith("assumption: ") or "」" in t.provenance
+               for t in lex.terms)
+    assert all(".txt" not in t.provenance for t in lex.terms)    # sources by title and date
+    assert any(t.provenance.startswith("广告绝对化用语执法指南 (2023-02-25): 「") for t in lex.terms)
+    assert set(lex.context) >= {"ordinal", "titles", "negation", "meta", "aspiration"}
+
+
+def test_compose_generates_every_combination_and_is_validated():
+    doc = {"lexicon": "t", "version": "1", "groups": [
+        {"finding": "extreme_word", "assumption": "x", "compose": [["全网", "全国"], ["第一", "最低"]]}]}
+    assert sorted(t.term for t in parse_lexicon(doc, file="t.yaml").terms) == [
+        "全国最低", "全国第一", "全网最低", "全网第一"]
+    doc["groups"][0]["compose"] = [["全网"]]
+    with pytest.raises(Exception, match="at least two"):
+        parse_lexicon(doc, file="t.yaml")
