@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .normalize import CLAUSE_PUNCT, SOFT, Normalized, squeeze
+from .normalize import CLAUSE_PUNCT, SOFT, Normalized, read_as, squeeze
 
 # The detectors, as bits of a text's gate. NUMBERS: a mobile number may stand in the text;
 # QQ_CUE: a QQ cue may (both run the number detector, see Detectors.numbers).
@@ -45,6 +45,8 @@ MOBILE_SHAPE = re.compile(r"1[3-9]\d{9}")
 CLAUSE_MARK = re.compile("[" + re.escape(CLAUSE_PUNCT) + "]")
 WECHAT_ID_AFTER = re.compile(r"(?:号码|号|id)?[\x00:]*([a-z][a-z0-9_-]{5,19})(?![a-z0-9_-])")
 WXID = re.compile(r"(?<![a-z0-9])wxid_[a-z0-9_-]{4,}")
+# Every efficacy pattern holds a number: one of these characters (kept in the squeezed view).
+NUMERAL = re.compile(r"[\d十百千半两几]")
 # A number starts where a run of digits (or of 十百千半两几) starts: tried inside a run, the
 # regex would try every suffix of it, which is quadratic in the run's length.
 NUMBER = r"(?:(?<![\d十百千半两几])(?:\d+(?:\.\d+)?|[\d十百千半两几]+))"
@@ -112,8 +114,12 @@ class Detectors:
         if (effects or qty_effects) and quantity:
             self.efficacy.append(("<efficacy:effect+quantity>", re.compile(
                 f"{look}{_alternation(effects + qty_effects)}{quantity}")))
-        # Both patterns hold an effect word as it is written: a hint word (see below).
-        self.effect_words = effects + qty_effects
+        # Both patterns hold an effect word as it is written: a hint word (see below). A word
+        # that is an effect only with a quantity (白 in 白三个度) is followed, in the squeezed
+        # view, by an optional 了掉下去 and a numeral: those pairs are its hint words.
+        self.effect_words = effects + [
+            f"{w}{link}{n}" for w in qty_effects if w not in effects
+            for link in ("", "了", "掉", "下", "去") for n in "0123456789十百千半两几"]
         self._build_conditions()
 
     # --- necessary conditions ------------------------------------------------------------------
@@ -142,6 +148,20 @@ class Detectors:
         hint(LABELS, sorted({squeeze(w) for w in self.id_labels}) if self.id_labels else ())
         if self.efficacy:
             hint(EFFICACY, self.effect_words)
+
+    def confirm(self, gate: int, norm: Normalized) -> int:
+        """``gate`` without the detectors that a second necessary condition rules out: numbers
+        and QQ cues need a run of 5 digits, efficacy patterns a numeral, URLs a character read
+        as "." and labelled IDs one read as ":" (each detector's regex needs them)."""
+        if gate & (NUMBERS | QQ_CUE) and not DIGIT_RUN.search(norm.squeezed):
+            gate &= ~(NUMBERS | QQ_CUE)
+        if gate & EFFICACY and not NUMERAL.search(norm.squeezed):
+            gate &= ~EFFICACY
+        if gate & URLS and not read_as(".").search(norm.original):
+            gate &= ~URLS
+        if gate & LABELS and not read_as(":").search(norm.original):
+            gate &= ~LABELS
+        return gate
 
     def gates(self, joined: str, starts: Sequence[int]) -> list[int]:
         """For squeezed views joined by ``JOIN`` (view ``i`` begins at ``starts[i]``), the

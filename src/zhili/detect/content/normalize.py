@@ -219,10 +219,10 @@ def _decode_squeezed(squeezed: npt.NDArray[np.uint32]) -> str:
     return kept[_first_of_runs(kept)].tobytes().decode("utf-32-le")
 
 
-@lru_cache(maxsize=1)
-def colons() -> re.Pattern[str]:
-    """The characters that the folded view reads as ":"."""
-    chars = "".join(chr(int(cp)) for cp in np.nonzero(_tables().fold == ord(":"))[0])
+@lru_cache(maxsize=8)
+def read_as(ch: str) -> re.Pattern[str]:
+    """The characters that the folded view reads as ``ch`` (":" for ：, "." for ．)."""
+    chars = "".join(chr(int(cp)) for cp in np.nonzero(_tables().fold == ord(ch))[0])
     return re.compile("[" + re.escape(chars) + "]")
 
 
