@@ -62,12 +62,12 @@ def test_jsonl_histories_and_what_if_parameters(tmp_path: Path) -> None:
 def test_explain_shows_the_source_sentence(history: Path) -> None:
     out = zhili("explain", str(history), "--pack", "wechat_channels", "--subject", "c1",
                 "--as-of", "2026-03-03 12:00").stdout
-    assert "扣除信用分 4 分" in out and "credit 12 → 8" in out
+    assert "扣除信用分 4 分" in out and "信用分 12 → 8" in out
 
 
 def test_example_runs_the_bundled_history() -> None:
     result = zhili("example", "wechat_channels", "--as-of", "2026-09-30 12:00")
-    assert result.returncode == 0 and "lin_beauty" in result.stdout and "Why:" in result.stdout
+    assert result.returncode == 0 and "lin_beauty" in result.stdout and "处罚依据" in result.stdout
 
 
 @pytest.mark.parametrize(("args", "needle"), [

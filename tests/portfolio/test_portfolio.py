@@ -99,17 +99,22 @@ def test_the_documents_command_says_what_is_missing_and_what_it_costs() -> None:
     by_subject = {d["subject"]: d for d in json.loads(result.output)}
     beauty = {d["doc_type"]: d for d in by_subject["tg-beauty"]["documents"]}
     assert beauty["qc_report"]["state"] == "missing"
-    assert beauty["qc_report"]["cost"].startswith("qualification_missing_or_forged: points −12")
+    assert beauty["qc_report"]["cost"].startswith(
+        "缺失或伪造资质 (qualification_missing_or_forged): 扣分 +12")
     calm = {d["doc_type"]: d for d in by_subject["tg-calm"]["documents"]}
-    assert calm["qc_report"]["cost"].startswith("on expiry: qualification_missing_or_forged")
+    assert calm["qc_report"]["cost"].startswith("到期后：缺失或伪造资质 (qualification_missing_or_forged)")
     assert by_subject["ws-1"]["documents"] == []
 
 
 def test_the_documents_table_keeps_rule_text_literal() -> None:
     result = runner.invoke(app, ["documents", str(AGENCY), "--as-of", "2026-04-01 00:00"])
     assert result.exit_code == 0, result.output
-    assert "with flag severe: more" in result.output
-    assert "Keep ready for appeals on wechat_store: production_licence" in result.output
+    assert "标记 severe 时加重" in result.output
+    assert "wechat_store 申诉时需备好：生产许可证" in result.output
+    english = runner.invoke(app, ["--lang", "en", "documents", str(AGENCY), "--as-of",
+                                  "2026-04-01 00:00"])
+    assert "more with flag severe" in english.output
+    assert "Keep ready for appeals on wechat_store: Production licence" in english.output
 
 
 @pytest.mark.parametrize("text, message", [

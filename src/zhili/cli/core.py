@@ -56,13 +56,14 @@ def rules(pack_code: Annotated[str, typer.Argument(metavar="PACK")],
     if params:
         rows = [[name, str(p.value), p.provenance.describe()] for name, p in
                 sorted(pack.params.items())]
-        console.print(render.table(f"{pack.code} {pack.version}: parameters",
-                                   ["parameter", "value", "provenance"], rows))
+        console.print(render.table(_("%(pack)s %(version)s: parameters") % {
+            "pack": pack.code, "version": pack.version},
+            [_("parameter"), _("value"), _("provenance")], rows))
         return
-    rows = [[code, rule.meaning, render.consequences(rule), rule.provenance.describe()]
-            for code, rule in pack.rules.items()]
+    rows = [[code, str(pack.name("rules", code)), render.consequences(rule, pack),
+             rule.provenance.describe()] for code, rule in pack.rules.items()]
     console.print(render.table(f"{pack.code} {pack.version}: {pack.title}",
-                               ["code", "meaning", "consequences", "provenance"], rows))
+                               [_("code"), _("rule"), _("consequences"), _("provenance")], rows))
 
 
 def _fold(events_file: Path, pack: Pack, subjects_file: Path | None) -> Ledger:
@@ -128,8 +129,9 @@ def example(pack_code: Annotated[str, typer.Argument(metavar="PACK")] = "wechat_
     subjects, events = history.load(path, pack, None)
     ledger = replay_events(events, pack, subjects)
     at = parse_instant(as_of, pack.timezone) if as_of else max(e.at for e in events)
-    console.print(f"[bold]{pack.title}[/] — example history {path.name}, "
-                  f"{len(events)} events, as of {at:%Y-%m-%d %H:%M}")
+    console.print(_("[bold]%(title)s[/] — example history %(file)s, %(n)d events, as of "
+                    "%(at)s") % {"title": pack.title, "file": path.name, "n": len(events),
+                                 "at": f"{at:%Y-%m-%d %H:%M}"})
     states = [ledger.state(s, at) for s in ledger.subjects]
     console.print(render.standing(states, pack))
     for st in states:

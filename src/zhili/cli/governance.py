@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 
 from ..documents import DocumentStatus, load_registry
+from ..i18n import N_, _
 from ..portfolio import LEVELS, book_documents, load_books, portfolio
 from ..rules import Pack
 from ..timekit import fmt, parse_instant
@@ -17,6 +18,14 @@ from . import render
 from .core import AsOfOpt, Format, console
 
 LEVEL_STYLE = {4: "bold red", 3: "red", 2: "yellow", 1: "cyan", 0: "green"}
+STATES = {"valid": N_("valid"), "expiring": N_("expiring"), "pending_review": N_("under review"),
+          "missing": N_("missing"), "incomplete": N_("incomplete"), "expired": N_("expired"),
+          "noncompliant": N_("non-compliant"), "falsified": N_("falsified"),
+          "overdue": N_("overdue")}
+
+
+def _rule(code: str, pack: Pack) -> str:
+    return f"{pack.name('rules', code)} ({code}): {render.consequences(pack.rules[code], pack)}"
 
 
 def _cost(status: DocumentStatus, pack: Pack) -> str:
@@ -27,23 +36,25 @@ def _cost(status: DocumentStatus, pack: Pack) -> str:
         spec = load_registry().spec(pack.code, status.doc_type)
         code = spec.code_for("expired") if spec else None
         if code is None or code not in pack.rules:
-            return "renew before it expires"
-        return f"on expiry: {code} ({render.consequences(pack.rules[code])})"
+            return _("renew before it expires")
+        return _("on expiry: %(rule)s") % {"rule": _rule(code, pack)}
     if status.code is None or status.code not in pack.rules:
-        return "nothing until a deadline is set" if status.state == "missing" else "—"
-    return f"{status.code}: {render.consequences(pack.rules[status.code])}"
+        return _("nothing until a deadline is set") if status.state == "missing" else "—"
+    return _rule(status.code, pack)
 
 
 def _when(status: DocumentStatus, tz: str) -> str:
     parts = []
     if status.valid_until:
-        parts.append(f"valid until {fmt(status.valid_until, tz)}")
+        parts.append(_("valid until %(at)s") % {"at": fmt(status.valid_until, tz)})
     if status.notice_at and status.state in ("valid", "expiring"):
-        parts.append(f"renewal notice {fmt(status.notice_at, tz)}")
+        parts.append(_("renewal notice %(at)s") % {"at": fmt(status.notice_at, tz)})
     if status.due:
-        parts.append(f"due {fmt(status.due, tz)}")
+        parts.append(_("due %(at)s") % {"at": fmt(status.due, tz)})
     if status.missing_parts:
-        parts.append("missing: " + ", ".join(status.missing_parts))
+        registry = load_registry()
+        parts.append(_("missing: %(parts)s") % {"parts": ", ".join(
+            str(registry.name("doc_types", p)) for p in status.missing_parts)})
     return "; ".join(parts) or "—"
 
 
@@ -66,18 +77,25 @@ def documents(subject_file: Annotated[Path, typer.Argument(
                 continue
             order = sorted(statuses, key=lambda s: (s.ok, s.state != "expiring", s.doc_type))
             # Escaped: rule and document text is data, never Rich markup.
-            rows = [[escape(s.doc_type + (f" / {s.batch}" if s.batch else "")), s.state,
+            registry = load_registry()
+            rows = [[escape(registry.name("doc_types", s.doc_type).labelled()
+                            + (f" / {s.batch}" if s.batch else "")),
+                     _(STATES[s.state]) if s.state in STATES else s.state,
                      escape(_when(s, tz)), escape(_cost(s, pack))] for s in order]
-            title = f"{subject} ({pack.code}) documents as of {fmt(at, tz)}"
+            title = _("%(subject)s (%(pack)s) documents as of %(at)s") % {
+                "subject": subject, "pack": pack.code, "at": fmt(at, tz)}
             if not rows:
-                console.print(f"[bold]{title}[/]: no document is required of this subject")
+                console.print(_("[bold]%(title)s[/]: no document is required of this subject")
+                              % {"title": title})
                 continue
-            console.print(render.table(title, ["document", "state", "dates", "if not fixed"],
-                                       rows))
+            console.print(render.table(title, [_("document"), _("state"), _("dates"),
+                                               _("if not fixed")], rows))
         materials = load_registry().appeal_materials(pack.code)
         if materials and fmt_ is Format.table:
-            names = ", ".join(m.doc_type for m in materials)
-            console.print(f"Keep ready for appeals on {pack.code}: {names}")
+            names = ", ".join(str(load_registry().name("doc_types", m.doc_type))
+                              for m in materials)
+            console.print(_("Keep ready for appeals on %(pack)s: %(names)s") % {
+                "pack": pack.code, "names": names})
     if fmt_ is Format.json:
         render.write_json(out)
 

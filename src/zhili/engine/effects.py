@@ -91,13 +91,13 @@ class Effects:
         book.series[score].append((at, new))
         bands = self.pack.bands
         if bands and score == bands.score:
-            self._bands_after(book, new, at, rule, cause)
+            self._bands_after(book, old, new, at, rule, cause)
         for ladder in self.pack.ladders:
             if ladder.score == score:
                 self._ladder_after(book, ladder, old, new, at, cause, deduction)
 
-    def _bands_after(self, book: SubjectBook, score: float, at: dt.datetime, rule: str,
-                     cause: str | None) -> None:
+    def _bands_after(self, book: SubjectBook, before: float, score: float, at: dt.datetime,
+                     rule: str, cause: str | None) -> None:
         bands = self.pack.bands
         assert bands is not None
         old_depth, new_depth = book.depth, bands.band_of(score, at)
@@ -111,11 +111,18 @@ class Effects:
         for depth in range(old_depth + 1, new_depth + 1):
             level = bands.levels[depth - 1]
             upper = bands.levels[depth].upto.at(at) if depth < len(bands.levels) else None
-            band_text = (f"{upper:g} < x ≤ {level.upto.at(at):g}" if upper is not None
-                         else f"x ≤ {level.upto.at(at):g}")
+            upto = level.upto.at(at)
+            band_text = f"{upper:g} < x ≤ {upto:g}" if upper is not None else f"x ≤ {upto:g}"
+            # A score that falls through several bands at once reaches each of them (their
+            # sanctions apply "in this band or below") but lies in the range of the last only.
+            passed = upper is not None and score <= upper
             self.decide(book, at, "band", f"bands.{level.name}", cause,
-                        {"band": level.name, "range": band_text, "score": score},
-                        f"{bands.score} {score:g} enters band {level.name} ({band_text})",
+                        {"band": level.name, "range": band_text, "score": score,
+                         "before": before, "upto": upto, "passed": passed},
+                        f"{bands.score} {before:g} → {score:g} passes band {level.name} "
+                        f"({bands.score} ≤ {upto:g})" if passed else
+                        f"{bands.score} {before:g} → {score:g} enters band {level.name} "
+                        f"({band_text})",
                         prov_of(level), {"score": score, "band": band_text})
             for spec in level.sanctions:
                 self.impose_sanction(book, spec, at, f"bands.{level.name}", cause, None,
@@ -230,7 +237,10 @@ class Effects:
                  "while the score stays below the threshold" if ladder_step else
                  f"until {spec.until}")
         self.decide(book, at, "sanction", rule, cause,
-                    {"sanction": sanction.name, "start": at, "end": end, "detail": detail},
+                    {"sanction": sanction.name, "start": at, "end": end, "detail": detail,
+                     "lasts": "permanent" if spec.permanent else "timed" if end else
+                     "band" if band else "below" if ladder_step else "until",
+                     "until": spec.until},
                     f"{sanction.name} {lasts}" + (f" ({why})" if why else ""),
                     prov_of(spec, self._rule_prov(rule)),
                     {"days": spec.days.at(at) if spec.days else None})
