@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
@@ -247,10 +248,44 @@ def _money(value: object) -> Decimal:
     return amount
 
 
+# Bounds of what an event may carry: ids and subjects fit the store's indexed columns, a text
+# is longer than any listing or live transcript the rules read.
+MAX_ID_CHARS = 200
+MAX_TEXT_CHARS = 200_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(value: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """``value`` when it is text every backend stores alike; an InputError saying why not.
+
+    A lone UTF-16 surrogate (JSON allows ``"\\ud800"``) is not Unicode text: no database can
+    store it.
+    """
+    if len(value) > limit:
+        raise InputError(f"expected at most {limit:,} characters, got {len(value):,}")
+    if not value.isascii() and _SURROGATE.search(value):
+        raise InputError("expected Unicode text, got a lone surrogate (such as \\ud800)")
+    return value
+
+
+def valid_name(value: str, limit: int = MAX_ID_CHARS) -> str:
+    """An id or subject: valid text without control characters (PostgreSQL refuses NUL)."""
+    valid_text(value, limit)
+    if not value.isprintable():
+        raise InputError(f"expected an id without control characters, got {value!r}")
+    return value
+
+
 def _text(value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise InputError(f"expected text, got {value!r}")
-    return str(value)
+    return valid_text(str(value))
+
+
+def _name(value: object) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise InputError(f"expected text, got {value!r}")
+    return valid_name(str(value))
 
 
 def _texts(value: object) -> tuple[str, ...]:
@@ -284,7 +319,21 @@ def _flag(value: object) -> bool:
 def _mapping(value: object) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise InputError(f"expected a mapping, got {value!r}")
+    _check_nested(value)
     return dict(value)
+
+
+def _check_nested(value: object) -> None:
+    """Every text inside free-form evidence is valid text too."""
+    if isinstance(value, str):
+        valid_text(value)
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            _check_nested(k)
+            _check_nested(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            _check_nested(v)
 
 
 def _converter(name: str, annotation: str, tz: str) -> Callable[[object], Any]:
@@ -321,7 +370,7 @@ def _schema(kind: str, tz: str) -> dict[str, Callable[[object], Any]]:
         if f.name == "at":
             out[f.name] = partial(parse_instant, tz=tz)
         elif f.name in ("id", "subject"):
-            out[f.name] = _text
+            out[f.name] = _name
         else:
             convert = _converter(f.name, str(f.type), tz)
             allowed = CHOICES.get((kind, f.name))

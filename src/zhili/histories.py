@@ -16,6 +16,7 @@ from .engine import Subject
 from .errors import InputError
 from .events import Event, parse_events
 from .rules import Pack, load_pack
+from .textfiles import read_text
 
 
 def read_yaml(path: Path) -> Any:
@@ -23,7 +24,7 @@ def read_yaml(path: Path) -> Any:
     if not path.is_file():
         raise InputError("no such file", file=file)
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(read_text(path))
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise InputError(f"not valid YAML: {getattr(err, 'problem', err)}", file=file,

@@ -15,6 +15,10 @@ UTC = dt.UTC
 DEFAULT_ZONE = "Asia/Shanghai"
 
 _FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
+# Every instant zhili reads lies in these years. The rules, the working-day calendar and the
+# time arithmetic of the engine (a year's end, a 365-day window) mean nothing far outside
+# them, and year 1 or 9999 would overflow that arithmetic instead of being refused.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @cache
@@ -28,9 +32,9 @@ def parse_instant(value: object, tz: str = DEFAULT_ZONE) -> dt.datetime:
     Strings are ``YYYY-MM-DD HH:MM[:SS]`` or ISO 8601; without an offset they are local to ``tz``.
     """
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=zone(tz))
+        return in_range(value if value.tzinfo else value.replace(tzinfo=zone(tz)), value)
     if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day, tzinfo=zone(tz))
+        return in_range(dt.datetime(value.year, value.month, value.day, tzinfo=zone(tz)), value)
     if not isinstance(value, str):
         raise InputError(f"expected a date-time such as 2026-03-02 10:00, got {value!r}")
     text = value.strip()
@@ -47,7 +51,16 @@ def parse_instant(value: object, tz: str = DEFAULT_ZONE) -> dt.datetime:
     if parsed is None:
         raise InputError(
             f"expected a date-time such as 2026-03-02 10:00 or ISO 8601, got {value!r}")
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone(tz))
+    return in_range(parsed if parsed.tzinfo else parsed.replace(tzinfo=zone(tz)), value)
+
+
+def in_range(t: dt.datetime, given: object = None) -> dt.datetime:
+    """``t`` itself when its year lies in FIRST_YEAR..LAST_YEAR; an InputError otherwise."""
+    if not FIRST_YEAR <= t.year <= LAST_YEAR:
+        shown = t.isoformat() if given is None else repr(given)
+        raise InputError(f"expected an instant in the years {FIRST_YEAR}-{LAST_YEAR}, "
+                         f"got {shown}")
+    return t
 
 
 def is_date_only(value: object) -> bool:

@@ -22,13 +22,31 @@ STORY = [
 ]
 
 
+class Clock:
+    """The server's clock, as the tests set it: ``clock.set("2026-03-04 09:00")``."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def set(self, text: str) -> None:
+        self.now = parse_instant(text)
+
+
 @pytest.fixture
-def world():
+def clock() -> Clock:
+    return Clock(NOW)
+
+
+@pytest.fixture
+def world(clock):
     store = open_store("memory://")
     for sid in ("c1", "c2"):
         store.put_subject("wechat_channels", Subject.from_mapping(
             sid, {"kind": "creator", "deposit": 20000}))
-    app = create_app(store=store, clock=lambda: NOW)
+    app = create_app(store=store, clock=clock)
     keys = {"admin": create_key(store, "admin")[1],
             "reviewer": create_key(store, "reviewer")[1],
             "merchant": create_key(store, "merchant", "c1")[1]}
@@ -37,3 +55,10 @@ def world():
                            headers={"Authorization": f"Bearer {keys['admin']}"})
     assert response.status_code == 200, response.text
     return client, keys, store
+
+
+@pytest.fixture
+def store_events(world):
+    """The WeChat Channels events as stored now."""
+    _, _, store = world
+    return lambda: store.events(pack="wechat_channels")

@@ -57,7 +57,8 @@ def test_each_role_on_each_route(world, role):
     for (method, path, body), expected in zip(ROUTES, EXPECTED[role], strict=True):
         if path.startswith("/v1/appeals/a1"):
             path = path.replace("a1", _open_appeal(client, keys, path, role))
-        if path == "/v1/appeals" and method == "post":
+        if path == "/v1/appeals" and method == "post" and role != "merchant":
+            # The platform may date its records; a merchant's take the server's clock.
             body = {"subject": "c1", "violation": "v1", "at": "2026-03-04 09:00"}
         response = _call(client, method, path, body, auth(keys[role]))
         seen.append((method, path, response.status_code, expected))
@@ -94,8 +95,7 @@ def test_merchant_sees_only_its_own_subject(world):
 def test_merchant_cannot_post_violations_even_on_its_own_subject(world):
     client, keys, store = world
     merchant = auth(keys["merchant"])
-    own = {"id": "m1", "type": "violation", "at": "2026-03-05", "subject": "c1",
-           "code": "counterfeit"}
+    own = {"id": "m1", "type": "violation", "subject": "c1", "code": "counterfeit"}
     assert client.post("/v1/events", json=own, headers=merchant).status_code == 403
     other = {**own, "subject": "c2", "type": "document_submitted", "code": None}
     other = {k: v for k, v in other.items() if v is not None} | {

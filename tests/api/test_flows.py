@@ -63,22 +63,25 @@ def test_state_as_of_and_decisions_with_explanations(world):
     assert deduction["explanation"]["source"] or deduction["explanation"]["assumption"]
 
 
-def test_appeal_flow_with_working_day_deadline_and_a_grant_that_voids(world):
+def test_appeal_flow_with_working_day_deadline_and_a_grant_that_voids(world, clock):
     client, keys, _ = world
     merchant, reviewer = auth(keys["merchant"]), auth(keys["reviewer"])
     # Filed on Wednesday 2026-03-04 09:00: due 5 working days later, Wednesday 03-11.
+    clock.set("2026-03-04 09:00")
     filed = client.post("/v1/appeals", headers=merchant,
-                        json={"subject": "c1", "violation": "v1", "at": "2026-03-04 09:00"})
+                        json={"subject": "c1", "violation": "v1"})
     assert filed.status_code == 201
     appeal = filed.json()
     assert appeal["status"] == "open" and appeal["due"].startswith("2026-03-11T09:00")
     path = f"/v1/appeals/{appeal['id']}"
+    clock.set("2026-03-06 10:00")
     asked = client.post(f"{path}/material-requests", headers=reviewer,
                         json={"at": "2026-03-04 10:00"}).json()
     assert asked["status"] == "awaiting_material"
-    answered = client.post(f"{path}/materials", headers=merchant,
-                           json={"at": "2026-03-04 18:00"}).json()
+    clock.set("2026-03-04 18:00")
+    answered = client.post(f"{path}/materials", headers=merchant).json()
     assert answered["status"] == "open"
+    clock.set("2026-03-06 10:00")
     granted = client.post(f"{path}/decision", headers=reviewer,
                           json={"outcome": "granted", "at": "2026-03-06 10:00"}).json()
     assert granted["status"] == "granted"

@@ -283,3 +283,31 @@ def test_data_outlives_the_process_handle(store_url: str):
     assert [e.id for e in second.events(pack=PACK)] == ["v1"]
     assert second.get_snapshot(f"{PACK}/k") == (dt.datetime(2026, 3, 1, tzinfo=UTC), b"s")
     second.close()
+
+
+UNSTORABLE = ["c\x00nul", "c\ud800", "x" * 201]
+
+
+@pytest.mark.parametrize("name", UNSTORABLE, ids=["nul", "lone-surrogate", "too-long"])
+def test_names_no_backend_can_hold_are_refused_alike(store: EventStore, name: str):
+    # PostgreSQL refuses NUL in text and lone surrogates in UTF-8; SQLite would keep them.
+    # Every backend refuses them up front, and lookups of them find nothing instead of failing.
+    forged = Event(id=name, at=dt.datetime(2026, 3, 2, tzinfo=UTC), subject="c1")
+    with pytest.raises(InputError):
+        store.append([forged], pack=PACK)
+    on_subject = Event(id="ok", at=dt.datetime(2026, 3, 2, tzinfo=UTC), subject=name)
+    with pytest.raises(InputError) as err:
+        store.append([on_subject], pack=PACK)
+    assert err.value.path == "subject"
+    with pytest.raises(InputError):
+        store.put_subject(PACK, {"id": name})
+    with pytest.raises(InputError):
+        store.put_subject(PACK, {"id": "c1", "licence": "L\ud800"})
+    with pytest.raises(InputError):
+        store.create_key("merchant", name, "hash-of-" + name[:3])
+    assert store.pack_of(name) is None
+    assert store.packs_of([name, "c1"]) == {}
+    assert store.stored_ids([name]) == set()
+    assert store.events(pack=PACK, subjects=[name]) == []
+    assert store.decisions(subject=name) == []
+    assert store.events(pack=PACK) == [] and store.subjects() == {}

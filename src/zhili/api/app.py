@@ -19,6 +19,7 @@ from ..errors import InputError
 from ..i18n.asgi import LanguageMiddleware
 from .deps import invalid
 from .docs import mount_docs
+from .limits import BoundedBodies
 from .routes import appeals, detect, events, subjects
 from .service import Forbidden, Governance, NotFound, utc_now
 
@@ -49,6 +50,7 @@ def create_app(store_url: str | None = None, *, store=None, states=None,
                   openapi_url="/openapi.json", docs_url=None, redoc_url=None)
     mount_docs(app)
     app.state.governance = Governance(store, states, clock)
+    app.add_middleware(BoundedBodies)
     for module in (events, subjects, appeals, detect):
         app.include_router(module.router, prefix="/v1")
     _handle_errors(app)

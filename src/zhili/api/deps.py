@@ -6,13 +6,14 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..errors import InputError
 from ..timekit import parse_instant
 from .auth import Principal, authenticate
+from .limits import MAX_SHORT_TEXT, MAX_SUBJECT_CHARS
 from .service import Governance
 
 bearer = HTTPBearer(auto_error=False, description="an API key from `zhili keys create`")
@@ -34,6 +35,13 @@ def caller(request: Request,
 
 Caller = Annotated[Principal, Depends(caller)]
 Gov = Annotated[Governance, Depends(governance)]
+SubjectPath = Annotated[str, Path(min_length=1, max_length=MAX_SUBJECT_CHARS,
+                                  description="a subject id")]
+AppealPath = Annotated[str, Path(min_length=1, max_length=MAX_SHORT_TEXT,
+                                 description="an appeal id, as the API returned it")]
+AsOf = Annotated[str | None, Query(
+    max_length=64, examples=["2026-03-02 10:00"],
+    description="an instant in the years 2000-2100; the server's clock if omitted")]
 
 
 def invalid(where: str, path: str | None, message: str) -> RequestValidationError:

@@ -6,15 +6,27 @@ live in ``wire.py``.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from ..events import EVENT_TYPES
+from ..events import EVENT_TYPES, MAX_TEXT_CHARS
+from .limits import (
+    MAX_ID_CHARS,
+    MAX_LIST_ITEMS,
+    MAX_ORDER_ROWS,
+    MAX_SHORT_TEXT,
+    MAX_SUBJECT_CHARS,
+)
 
 EventType = Literal[tuple(sorted(EVENT_TYPES))]  # type: ignore[valid-type]
 Role = Literal["admin", "reviewer", "merchant"]
 Money = float  # CNY; amounts in the rules are whole yuan or cents, exact in a double
+SubjectId = Annotated[str, Field(min_length=1, max_length=MAX_SUBJECT_CHARS)]
+Short = Annotated[str, Field(max_length=MAX_SHORT_TEXT)]
+Shorts = Annotated[list[Short], Field(max_length=MAX_LIST_ITEMS)]
+Instant = Annotated[str, Field(max_length=64, description=(
+    "a date-time in the years 2000-2100, local to the pack's zone unless it has an offset"))]
 
 
 class EventIn(BaseModel):
@@ -24,9 +36,14 @@ class EventIn(BaseModel):
         "examples": [{"id": "v1", "type": "violation", "at": "2026-03-02 10:00",
                       "subject": "c1", "code": "false_health_claim", "item": "sku-9"}]})
     type: EventType  # type: ignore[valid-type]  # built from the event registry
-    at: str = Field(description="local to the pack's zone unless it carries an offset")
-    subject: str | None = None
-    id: str | None = Field(None, description="deterministic from the content when omitted")
+    at: Instant | None = Field(None, description=(
+        "local to the pack's zone unless it carries an offset; the server's clock when "
+        "omitted. A merchant's events always take the server's clock: a given `at` more than "
+        "the allowed skew away from it is refused"))
+    subject: SubjectId | None = None
+    id: str | None = Field(None, min_length=1, max_length=MAX_ID_CHARS, description=(
+        "deterministic from the content when omitted; a merchant's ids are stored under its "
+        "own namespace, `merchant:SUBJECT:ID`"))
 
 
 class IngestOut(BaseModel):
@@ -36,17 +53,17 @@ class IngestOut(BaseModel):
 
 class SubjectIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    pack: str
+    pack: Short
     kind: Literal["creator", "store"] | None = None
-    deposit: Money | None = Field(None, ge=0)
-    base_deposit: Money | None = Field(None, ge=0)
-    main: bool = False
-    licence: str | None = None
-    legal_rep: str | None = None
-    devices: list[str] = []
-    ips: list[str] = []
-    registered_warehouses: list[str] = []
-    categories: list[str] = []
+    deposit: Money | None = Field(None, ge=0, le=1e12)
+    base_deposit: Money | None = Field(None, ge=0, le=1e12)
+    main: StrictBool = False
+    licence: Short | None = None
+    legal_rep: Short | None = None
+    devices: Shorts = []
+    ips: Shorts = []
+    registered_warehouses: Shorts = []
+    categories: Shorts = []
 
 
 class SubjectOut(BaseModel):
@@ -143,16 +160,20 @@ class DecisionOut(BaseModel):
 
 class AppealIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    subject: str
-    violation: str = Field(description="the id of the appealed violation or determination")
-    complex: bool = Field(False, description="a legal dispute: 15 working days, not 5")
-    materials: list[str] = []
-    at: str | None = Field(None, description="when it was filed; the server's clock if omitted")
+    subject: SubjectId
+    violation: str = Field(max_length=MAX_SHORT_TEXT,
+                           description="the id of the appealed violation or determination")
+    complex: StrictBool = Field(False, description="a legal dispute: 15 working days, not 5")
+    materials: Shorts = []
+    at: Instant | None = Field(None, description=(
+        "when it was filed; the server's clock if omitted. A merchant may not choose it: "
+        "a time more than the allowed skew from the server's clock is refused"))
 
 
 class AppealStepIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    at: str | None = None
+    at: Instant | None = Field(None, description=(
+        "the server's clock if omitted; a merchant's must lie within the allowed skew of it"))
 
 
 class AppealDecisionIn(AppealStepIn):
@@ -161,9 +182,9 @@ class AppealDecisionIn(AppealStepIn):
 
 class ScanIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(max_length=200_000)
-    pack: str | None = None
-    category: str | None = None
+    text: str = Field(max_length=MAX_TEXT_CHARS)
+    pack: Short | None = None
+    category: Short | None = None
     channel: Literal["title", "detail", "live", "chat", "video"] | None = None
 
 
@@ -189,11 +210,11 @@ class KeyOut(BaseModel):
 
 class OrdersIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    pack: str
-    as_of: str = Field(description="assess the days that ended by this instant")
+    pack: Short
+    as_of: Instant = Field(description="assess the days that ended by this instant")
     orders: list[dict[str, Any]] = Field(description="rows with the columns of SCENARIOS.md",
-                                         max_length=200_000)
-    record: bool = Field(False, description="store the violations found (admin keys only)")
+                                         max_length=MAX_ORDER_ROWS)
+    record: StrictBool = Field(False, description="store the violations found (admin keys only)")
 
 
 class OrdersOut(BaseModel):

@@ -14,6 +14,7 @@ from typing import Any
 from ..errors import InputError
 from ..events import Event, event_to_dict, parse_events
 from .auth import Principal
+from .submissions import admit, stamped
 
 # Determinations are the platform's to make: a merchant may state facts about its own
 # conduct (an appeal, material, a document) but never a violation or a verdict.
@@ -75,11 +76,13 @@ class Governance:
     # -- events -----------------------------------------------------------------------------
 
     def ingest(self, who: Principal, raws: Sequence[Mapping[str, Any]], pack: str | None):
-        """Parse every event first, so that one bad event stores nothing of the batch."""
-        events = parse_events(raws, path="")
-        if not events:
+        """Parse every event first, so that one bad event stores nothing of the batch.
+
+        Ids and times are the server's to scope and stamp (see ``submissions``)."""
+        if not raws:
             raise InputError("expected at least one event")
-        self._check_may_post(who, events)
+        events = admit(who, raws, self.clock(), check=lambda found: self._check_may_post(
+            who, found))
         # Subjects new to the store join the batch's pack as they are appended.
         return self.states.ingest(events, pack=self._batch_pack(events, pack))
 
@@ -94,6 +97,24 @@ class Governance:
             if event.type not in MERCHANT_EVENT_TYPES:
                 allowed = ", ".join(sorted(MERCHANT_EVENT_TYPES))
                 raise Forbidden(f"a merchant key may post only: {allowed}; not {event.type}")
+        self._check_own_references(who, events)
+
+    def _check_own_references(self, who: Principal, events: Iterable[Event]) -> None:
+        """A merchant's appeal, material or rectification names its own violation or appeal;
+        another subject's answers 404, as if it did not exist."""
+        wanted = [(name, ref) for e in events for name in ("violation", "appeal")
+                  if isinstance(ref := getattr(e, name, None), str) and ref]
+        if not wanted or who.subject is None:
+            return
+        try:
+            state = self.states.state(who.subject, self.clock())
+        except InputError:
+            raise NotFound(wanted[0][1]) from None  # no history: nothing of its own to name
+        own = {v.id for v in state.violations} | {a.id for a in state.appeals} | {
+            a.violation for a in state.appeals}
+        for _, ref in wanted:
+            if ref not in own:
+                raise NotFound(ref)
 
     def _batch_pack(self, events: Sequence[Event], pack: str | None) -> str:
         subjects = {e.subject for e in events if e.subject}
@@ -155,8 +176,9 @@ class Governance:
         if who.role == "reviewer":
             raise Forbidden("a reviewer key decides appeals; the merchant or an admin files them")
         self.pack_of(who, subject)
+        when = stamped(who, at, self.clock())
         raw: dict[str, Any] = {"id": new_event_id("appeal", subject), "type": "appeal_filed",
-                               "at": (at or self.clock()).isoformat(), "subject": subject,
+                               "at": when.isoformat(), "subject": subject,
                                "violation": violation, "complex": complex,
                                "materials": list(materials)}
         return self._appeal_step(who, raw)
@@ -179,7 +201,7 @@ class Governance:
 
     def _follow_up(self, who: Principal, appeal_id: str, kind: str, extra: dict[str, Any],
                    at: dt.datetime | None):
-        when = at or self.clock()
+        when = stamped(who, at, self.clock())
         subject, _ = self.find_appeal(who, appeal_id, when)
         raw = {"id": new_event_id(kind.split("_")[0], subject), "type": kind,
                "at": when.isoformat(), "subject": subject, "appeal": appeal_id, **extra}

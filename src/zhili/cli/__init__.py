@@ -61,3 +61,7 @@ def main() -> None:
     except ZhiliError as err:
         typer.secho(f"error: {err}", fg=typer.colors.RED, err=True)
         sys.exit(2)
+    except OSError as err:  # a file, directory or port the command could not use
+        where = f"{err.filename}: " if err.filename else ""
+        typer.secho(f"error: {where}{err.strerror or err}", fg=typer.colors.RED, err=True)
+        sys.exit(2)

@@ -22,6 +22,7 @@ def register(app: typer.Typer) -> None:
         from sqlalchemy.exc import SQLAlchemyError
 
         from ..store import default_url, make_engine
+        from ..store.engines import database_error
         from ..store.migrate import upgrade as run_upgrade
 
         url = db or default_url()
@@ -32,9 +33,7 @@ def register(app: typer.Typer) -> None:
         try:
             before, after = run_upgrade(engine, revision)
         except SQLAlchemyError as err:
-            cause = getattr(err, "orig", None) or err  # the driver's own message, if any
-            first = str(cause).strip().splitlines()[0]
-            raise ZhiliError(f"cannot upgrade {shown}: {first}") from None
+            raise database_error(engine, err, "upgrade") from None
         finally:
             engine.dispose()
         if before == after:

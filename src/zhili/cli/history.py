@@ -12,6 +12,7 @@ from ..errors import InputError
 from ..events import Event, parse_event, parse_events
 from ..histories import parse_subjects, read_yaml
 from ..rules import Pack, pack_dir
+from ..textfiles import read_text
 from .progress import Report
 
 
@@ -32,7 +33,7 @@ def load(path: Path, pack: Pack, subjects_file: Path | None, progress: Report | 
     subjects_raw: Mapping[str, Any] = {}
     if path.suffix == ".jsonl":
         events = []
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = read_text(path).splitlines()
         for n, line in enumerate(lines, start=1):
             if progress is not None and n % 10_000 == 0:
                 progress(n, len(lines))

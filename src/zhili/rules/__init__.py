@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from ..errors import PackError
+from ..textfiles import read_text
 from . import names, sections
 from .loader import Builder
 from .model import Pack, Rule
@@ -61,8 +62,7 @@ def _load(file: str, params: tuple[tuple[str, Any], ...]) -> Pack:
 
 def _build(file: str, overrides: dict[str, Any]) -> Pack:
     try:
-        with open(file, encoding="utf-8") as fh:
-            doc = yaml.safe_load(fh)
+        doc = yaml.safe_load(read_text(file))
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else None

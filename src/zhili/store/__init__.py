@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .base import ROLES, AppendResult, EventStore, Head, StoredKey
-from .engines import default_url, make_engine
+from .engines import database_error, default_url, make_engine
 from .memory import MemoryStore
 from .sql import SqlStore
 
@@ -37,9 +37,15 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> EventStore:
         return MemoryStore()
     engine = make_engine(target)
     if migrate:
+        from sqlalchemy.exc import SQLAlchemyError
+
         from .migrate import upgrade
 
-        upgrade(engine)
+        try:
+            upgrade(engine)
+        except SQLAlchemyError as err:  # unreachable, refused, or not a database at all
+            engine.dispose()
+            raise database_error(engine, err, "open") from None
     return SqlStore(engine)
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from ..errors import InputError
-from ..events import Event
+from ..events import Event, valid_name
+from .codec import checked_name
 
 ROLES = ("admin", "reviewer", "merchant")
 
@@ -144,6 +145,20 @@ def check_key(role: str, subject: str | None, key_hash: str) -> None:
         raise InputError(f"an {role} key covers every subject; give no subject", path="subject")
     if not key_hash:
         raise InputError("expected the key's hash, got nothing", path="key_hash")
+    if subject:
+        checked_name(subject, "subject")
+
+
+def storable(names: Iterable[str]) -> list[str]:
+    """The names (ids, subjects) a backend could hold, sorted: looking up one it could never
+    store (a NUL byte, a lone surrogate) finds nothing, on every backend alike."""
+    out = []
+    for name in names:
+        try:
+            out.append(valid_name(name))
+        except InputError:
+            continue
+    return sorted(out)
 
 
 def new_key_id() -> str:
@@ -158,6 +173,9 @@ def unique_in_batch(events: Iterable[Event]) -> tuple[list[Event], list[str]]:
     for event in events:
         if not isinstance(event, Event):
             raise InputError(f"expected an event, got {type(event).__name__}")
+        checked_name(event.id, "id")
+        if event.subject is not None:
+            checked_name(event.subject, "subject")
         if event.id in seen:
             repeated.append(event.id)
         else:

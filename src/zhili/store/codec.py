@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import InputError
-from ..events import Event, event_to_dict, parse_event
+from ..events import Event, event_to_dict, parse_event, valid_name, valid_text
 
 
 def _plain(value: Any) -> Any:
@@ -30,7 +30,9 @@ def _plain(value: Any) -> Any:
 
 
 def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_plain)
+    """Stored JSON text; refused (InputError) when it holds what no backend can store alike."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=_plain)
+    return valid_text(text, limit=len(text))
 
 
 def encode_event(event: Event) -> str:
@@ -50,7 +52,15 @@ def subject_id(subject: Any) -> str:
     sid = subject.get("id") if isinstance(subject, Mapping) else getattr(subject, "id", None)
     if not isinstance(sid, str) or not sid:
         raise InputError(f"expected a subject with an id, got {subject!r}", path="id")
-    return sid
+    return checked_name(sid, "id")
+
+
+def checked_name(value: str, path: str) -> str:
+    """An id or subject as every backend stores it alike (no NUL, no lone surrogate)."""
+    try:
+        return valid_name(value)
+    except InputError as err:
+        raise err.within(path=path) from None
 
 
 def subject_mapping(subject: Any) -> dict[str, Any]:

@@ -81,3 +81,12 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(target, pool_pre_ping=True)
+
+
+def database_error(engine: Engine, err: Exception, doing: str) -> InputError:
+    """One line for a database that cannot be reached or used: the URL (without its
+    password) and the driver's own first line."""
+    shown = make_url(engine.url).render_as_string(hide_password=True)
+    cause = getattr(err, "orig", None) or err  # the driver's own message, if any
+    first = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+    return InputError(f"cannot {doing} {shown}: {first}", path="db")

@@ -98,7 +98,7 @@ class SqlStore:
                until: dt.datetime | None = None) -> list[Event]:
         query = select(events.c.body).where(events.c.pack == pack)
         if subjects is not None:
-            query = query.where(events.c.subject.in_(list(subjects)))
+            query = query.where(events.c.subject.in_(base.storable(subjects)))
         if after is not None:
             query = query.where(events.c.at > after)
         if until is not None:
@@ -108,7 +108,7 @@ class SqlStore:
         return sorted((decode_event(b) for b in bodies), key=Event.sort_key)
 
     def stored_ids(self, ids: Collection[str]) -> set[str]:
-        wanted, found = sorted(set(ids)), set()
+        wanted, found = base.storable(set(ids)), set()
         with self.engine.connect() as conn:
             for i in range(0, len(wanted), _CHUNK):
                 found |= set(conn.execute(select(events.c.id).where(
@@ -123,13 +123,15 @@ class SqlStore:
             return int(conn.execute(query).scalar_one())
 
     def pack_of(self, subject: str) -> str | None:
+        if not base.storable([subject]):
+            return None  # never stored; PostgreSQL would refuse the query itself
         with self.engine.connect() as conn:
             return conn.execute(select(subjects.c.pack)
                                 .where(subjects.c.id == subject)).scalar_one_or_none()
 
     def packs_of(self, ids: Collection[str], /) -> dict[str, str]:
         with self.engine.connect() as conn:
-            return _packs(conn, sorted(set(ids)))
+            return _packs(conn, base.storable(set(ids)))
 
     def put_subject(self, pack: str, subject: Any) -> None:
         base.check_pack(pack)
@@ -169,6 +171,8 @@ class SqlStore:
         if pack is not None:
             query = query.where(decisions.c.pack == pack)
         if subject is not None:
+            if not base.storable([subject]):
+                return []
             query = query.where(decisions.c.subject == subject)
         with self.engine.connect() as conn:
             bodies = conn.execute(query.order_by(decisions.c.at, decisions.c.seq)).scalars()

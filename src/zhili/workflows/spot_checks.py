@@ -30,6 +30,7 @@ import yaml
 
 from ..errors import InputError
 from ..events import Event, SpotCheckResult, Violation, in_time_order
+from ..textfiles import read_text
 from ..timekit import DEFAULT_ZONE, local_date
 
 VIOLATION_CODE = "spot_check_failed"
@@ -51,7 +52,7 @@ class SupplierCriteria:
         path = Path(pack_dir) / "programmes.yaml"
         if not path.is_file():
             raise InputError("this pack has no spot-check programme", file=str(path))
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        doc = yaml.safe_load(read_text(path)) or {}
         node = doc.get("spot_check_suppliers")
         if not isinstance(node, Mapping):
             raise InputError("missing: spot_check_suppliers", file=str(path))

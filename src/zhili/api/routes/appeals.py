@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from ..deps import Caller, Gov, instant_param
+from ..deps import AppealPath, AsOf, Caller, Gov, instant_param
 from ..models import AppealDecisionIn, AppealIn, AppealOut, AppealStepIn
 from ..wire import appeal_out
 
@@ -18,7 +18,7 @@ Status = Literal["open", "awaiting_material", "granted", "denied", "lapsed", "re
             summary="Appeals the key may see, soonest deadline first")
 def list_appeals(who: Caller, gov: Gov,
                  status: Annotated[list[Status] | None, Query()] = None,
-                 as_of: Annotated[str | None, Query()] = None) -> list[AppealOut]:
+                 as_of: AsOf = None) -> list[AppealOut]:
     found = gov.appeals(who, tuple(status or ()), instant_param(as_of, "as_of"))
     return [appeal_out(subject, appeal) for subject, appeal in found]
 
@@ -33,14 +33,14 @@ def file_appeal(who: Caller, gov: Gov, body: AppealIn) -> AppealOut:
 
 
 @router.get("/appeals/{appeal_id}", response_model=AppealOut)
-def get_appeal(who: Caller, gov: Gov, appeal_id: str,
-               as_of: Annotated[str | None, Query()] = None) -> AppealOut:
+def get_appeal(who: Caller, gov: Gov, appeal_id: AppealPath,
+               as_of: AsOf = None) -> AppealOut:
     return appeal_out(*gov.find_appeal(who, appeal_id, instant_param(as_of, "as_of")))
 
 
 @router.post("/appeals/{appeal_id}/material-requests", response_model=AppealOut,
              summary="Ask for more material (reviewer); unanswered in 24 h, the appeal lapses")
-def request_material(who: Caller, gov: Gov, appeal_id: str,
+def request_material(who: Caller, gov: Gov, appeal_id: AppealPath,
                      body: AppealStepIn | None = None) -> AppealOut:
     at = instant_param(body.at if body else None, "at", "body")
     return appeal_out(*gov.request_material(who, appeal_id, at))
@@ -48,7 +48,7 @@ def request_material(who: Caller, gov: Gov, appeal_id: str,
 
 @router.post("/appeals/{appeal_id}/materials", response_model=AppealOut,
              summary="Submit the requested material (the merchant)")
-def submit_material(who: Caller, gov: Gov, appeal_id: str,
+def submit_material(who: Caller, gov: Gov, appeal_id: AppealPath,
                     body: AppealStepIn | None = None) -> AppealOut:
     at = instant_param(body.at if body else None, "at", "body")
     return appeal_out(*gov.submit_material(who, appeal_id, at))
@@ -56,6 +56,6 @@ def submit_material(who: Caller, gov: Gov, appeal_id: str,
 
 @router.post("/appeals/{appeal_id}/decision", response_model=AppealOut,
              summary="Grant or deny (reviewer); a granted appeal voids the violation")
-def decide(who: Caller, gov: Gov, appeal_id: str, body: AppealDecisionIn) -> AppealOut:
+def decide(who: Caller, gov: Gov, appeal_id: AppealPath, body: AppealDecisionIn) -> AppealOut:
     at = instant_param(body.at, "at", "body")
     return appeal_out(*gov.decide_appeal(who, appeal_id, body.outcome, at))

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Query
-
-from ..deps import Caller, Gov, instant_param
+from ..deps import AsOf, Caller, Gov, SubjectPath, instant_param
 from ..models import DecisionOut, StateOut, SubjectIn, SubjectOut
 from ..wire import decision_out, state_out
 
 router = APIRouter(tags=["subjects"])
-AsOf = Annotated[str | None, Query(description="an instant; the server's clock if omitted",
-                                   examples=["2026-03-02 10:00"])]
 
 
 @router.get("/subjects", response_model=list[SubjectOut], summary="Subjects the key may see")
@@ -23,7 +19,7 @@ def list_subjects(who: Caller, gov: Gov) -> list[SubjectOut]:
 
 @router.put("/subjects/{subject_id}", response_model=SubjectOut,
             summary="Register a subject and its attributes (admin)")
-def put_subject(who: Caller, gov: Gov, subject_id: str, body: SubjectIn) -> SubjectOut:
+def put_subject(who: Caller, gov: Gov, subject_id: SubjectPath, body: SubjectIn) -> SubjectOut:
     attributes = body.model_dump(exclude={"pack"}, exclude_none=True)
     subject = gov.register_subject(who, body.pack, subject_id, attributes)
     return SubjectOut(id=subject_id, pack=body.pack, kind=subject.kind)
@@ -31,13 +27,13 @@ def put_subject(who: Caller, gov: Gov, subject_id: str, body: SubjectIn) -> Subj
 
 @router.get("/subjects/{subject_id}/state", response_model=StateOut,
             summary="Scores, sanctions, holds, fees and appeals as of an instant")
-def get_state(who: Caller, gov: Gov, subject_id: str, as_of: AsOf = None) -> StateOut:
+def get_state(who: Caller, gov: Gov, subject_id: SubjectPath, as_of: AsOf = None) -> StateOut:
     return state_out(gov.state(who, subject_id, instant_param(as_of, "as_of")))
 
 
 @router.get("/subjects/{subject_id}/decisions", response_model=list[DecisionOut],
             summary="Every decision about the subject, in time order, with its explanation")
-def get_decisions(who: Caller, gov: Gov, subject_id: str, as_of: AsOf = None
+def get_decisions(who: Caller, gov: Gov, subject_id: SubjectPath, as_of: AsOf = None
                   ) -> list[DecisionOut]:
     return [decision_out(d)
             for d in gov.decisions(who, subject_id, instant_param(as_of, "as_of"))]

@@ -1,0 +1,111 @@
+"""Every command, every bad input: one `error:` line, a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+GOOD_HISTORY = """\
+{"id": "v1", "type": "violation", "at": "2026-03-02 10:00", "subject": "c1", "code": "false_health_claim"}
+"""  # noqa: E501
+
+# Each bad input as the files it needs: (suffix, bytes).
+BAD_FILES = {
+    "binary": bytes(range(256)) * 8,
+    "gbk": "违规 2026-03-02".encode("gbk"),
+    "utf16": "[]".encode("utf-16"),
+    "missing": None,
+}
+
+
+def _file(tmp_path: Path, kind: str, suffix: str) -> str:
+    path = tmp_path / f"{kind}{suffix}"
+    data = BAD_FILES[kind]
+    if data is not None:
+        path.write_bytes(data)
+    return str(path)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _commands(file_of) -> dict[str, list[str]]:
+    """Each command with a bad file in the place it reads one."""
+    return {
+        "replay": ["replay", file_of(".jsonl"), "-p", "wechat_channels",
+                   "--as-of", "2026-03-10"],
+        "replay-yaml": ["replay", file_of(".yaml"), "-p", "wechat_channels",
+                        "--as-of", "2026-03-10"],
+        "explain": ["explain", file_of(".jsonl"), "-p", "wechat_channels", "-s", "c1",
+                    "--as-of", "2026-03-10"],
+        "documents": ["documents", file_of(".yaml"), "--as-of", "2026-03-10"],
+        "portfolio": ["portfolio", file_of(".yaml"), "--as-of", "2026-03-10"],
+        "test": ["test", file_of(".yaml")],
+        "scan": ["scan", file_of(".jsonl")],
+        "assess": ["assess", file_of(".csv"), "--pack", "aliexpress",
+                   "--as-of", "2026-03-10"],
+        "rules": ["rules", file_of(".yaml")],
+        "db": ["db", "upgrade", "--db", f"sqlite:///{file_of('.db')}"],
+    }
+
+
+def _run(args: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "zhili", *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def _assert_one_error_line(result: subprocess.CompletedProcess[str], args) -> None:
+    assert result.returncode != 0, args
+    assert "Traceback" not in result.stderr, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, (args, result.stderr)
+
+
+@pytest.mark.parametrize("kind", ["binary", "gbk", "utf16", "missing"])
+def test_every_command_refuses_a_bad_file_in_one_line(tmp_path, kind):
+    # One interpreter per command: each run is the CLI exactly as a user starts it.
+    commands = _commands(lambda suffix: _file(tmp_path, kind, suffix))
+    for name, args in commands.items():
+        if kind == "missing" and name in ("db", "keys"):
+            continue  # a missing SQLite file is simply created
+        result = _run(args)
+        _assert_one_error_line(result, args)
+        if name not in ("db", "keys", "assess"):
+            assert tmp_path.name in result.stderr or kind == "missing", (name, result.stderr)
+
+
+@pytest.mark.parametrize("as_of", ["9999-12-31 23:00", "0001-01-02", "yesterday"])
+def test_an_instant_out_of_range_is_one_error_line(tmp_path, as_of):
+    history = tmp_path / "h.jsonl"
+    history.write_text(GOOD_HISTORY, encoding="utf-8")
+    for args in (["replay", str(history), "-p", "wechat_channels", "--as-of", as_of],
+                 ["explain", str(history), "-p", "wechat_channels", "-s", "c1",
+                  "--as-of", as_of]):
+        result = _run(args)
+        _assert_one_error_line(result, args)
+        assert "as_of" in result.stderr or "2000-2100" in result.stderr or "date-time" in \
+            result.stderr
+
+
+def test_an_event_in_year_9999_is_one_error_line(tmp_path):
+    history = tmp_path / "h.jsonl"
+    history.write_text(GOOD_HISTORY.replace("2026-03-02", "9999-12-31"), encoding="utf-8")
+    result = _run(["replay", str(history), "-p", "wechat_channels", "--as-of", "2026-03-10"])
+    _assert_one_error_line(result, "replay")
+    assert "line 1" in result.stderr and "2000-2100" in result.stderr
+
+
+def test_serve_on_an_unreachable_postgresql_is_one_error_line():
+    url = f"postgresql://nobody@127.0.0.1:{_free_port()}/nothing?connect_timeout=2"
+    for args in (["serve", "--db", url, "--port", str(_free_port())],
+                 ["db", "upgrade", "--db", url]):
+        result = _run(args)
+        _assert_one_error_line(result, args)
+        assert "cannot" in result.stderr and "127.0.0.1" in result.stderr
