@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 
+def sign_in(client, key: str) -> None:
+    response = client.post("/login", data={"key": key}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+
+
 def auth(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
@@ -149,7 +154,7 @@ def test_recording_generated_orders_charts_every_store_on_the_logistics_page(wor
     body = {"pack": "aliexpress", "as_of": "2026-02-09 23:59", "orders": rows, "record": True}
     recorded = client.post("/v1/orders/assess", json=body, headers=auth(keys["admin"]))
     assert recorded.status_code == 200, recorded.text
-    client.cookies.set("zhili_key", keys["admin"])
+    sign_in(client, keys["admin"])
     page = client.get("/logistics")
     assert page.status_code == 200
     assert "No order assessments recorded yet" not in page.text
@@ -157,6 +162,6 @@ def test_recording_generated_orders_charts_every_store_on_the_logistics_page(wor
     for store in stores:
         one = client.get("/logistics", params={"subject": store})
         assert one.status_code == 200 and store in one.text
-    client.cookies.set("zhili_key", keys["merchant"])
+    sign_in(client, keys["merchant"])
     merchant = client.get("/logistics", params={"subject": stores[0]})
     assert merchant.status_code == 404   # another store's panel is not a merchant's to see

@@ -1,10 +1,14 @@
-"""Every command, every bad input: one `error:` line, a non-zero exit, never a traceback."""
+"""Every command, every bad input: one `error:` line, a non-zero exit, never a traceback.
+
+Commands run in this process through ``zhili.cli.main``, the console script's own entry:
+an exception it does not turn into an `error:` line fails the test with its traceback.
+"""
 
 from __future__ import annotations
 
 import socket
-import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -53,59 +57,75 @@ def _commands(file_of) -> dict[str, list[str]]:
                    "--as-of", "2026-03-10"],
         "rules": ["rules", file_of(".yaml")],
         "db": ["db", "upgrade", "--db", f"sqlite:///{file_of('.db')}"],
+        "keys": ["keys", "list", "--db", f"sqlite:///{file_of('.db')}"],
     }
 
 
-def _run(args: list[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "zhili", *args], capture_output=True,
-                          text=True, timeout=120)
+@dataclass
+class Result:
+    returncode: int
+    stderr: str
 
 
-def _assert_one_error_line(result: subprocess.CompletedProcess[str], args) -> None:
+@pytest.fixture
+def run(capsys, monkeypatch):
+    from zhili.cli import main
+
+    def invoke(args: list[str]) -> Result:
+        monkeypatch.setattr(sys, "argv", ["zhili", *args])
+        capsys.readouterr()
+        try:
+            main()
+            code = 0
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else 1
+        return Result(code, capsys.readouterr().err)
+    return invoke
+
+
+def _assert_one_error_line(result: Result, args) -> None:
     assert result.returncode != 0, args
-    assert "Traceback" not in result.stderr, result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1, (args, result.stderr)
 
 
 @pytest.mark.parametrize("kind", ["binary", "gbk", "utf16", "missing"])
-def test_every_command_refuses_a_bad_file_in_one_line(tmp_path, kind):
-    # One interpreter per command: each run is the CLI exactly as a user starts it.
+def test_every_command_refuses_a_bad_file_in_one_line(tmp_path, kind, run):
     commands = _commands(lambda suffix: _file(tmp_path, kind, suffix))
     for name, args in commands.items():
         if kind == "missing" and name in ("db", "keys"):
             continue  # a missing SQLite file is simply created
-        result = _run(args)
+        result = run(args)
         _assert_one_error_line(result, args)
         if name not in ("db", "keys", "assess"):
             assert tmp_path.name in result.stderr or kind == "missing", (name, result.stderr)
 
 
 @pytest.mark.parametrize("as_of", ["9999-12-31 23:00", "0001-01-02", "yesterday"])
-def test_an_instant_out_of_range_is_one_error_line(tmp_path, as_of):
+def test_an_instant_out_of_range_is_one_error_line(tmp_path, as_of, run):
     history = tmp_path / "h.jsonl"
     history.write_text(GOOD_HISTORY, encoding="utf-8")
     for args in (["replay", str(history), "-p", "wechat_channels", "--as-of", as_of],
                  ["explain", str(history), "-p", "wechat_channels", "-s", "c1",
                   "--as-of", as_of]):
-        result = _run(args)
+        result = run(args)
         _assert_one_error_line(result, args)
         assert "as_of" in result.stderr or "2000-2100" in result.stderr or "date-time" in \
             result.stderr
 
 
-def test_an_event_in_year_9999_is_one_error_line(tmp_path):
+def test_an_event_in_year_9999_is_one_error_line(tmp_path, run):
     history = tmp_path / "h.jsonl"
     history.write_text(GOOD_HISTORY.replace("2026-03-02", "9999-12-31"), encoding="utf-8")
-    result = _run(["replay", str(history), "-p", "wechat_channels", "--as-of", "2026-03-10"])
+    result = run(["replay", str(history), "-p", "wechat_channels", "--as-of", "2026-03-10"])
     _assert_one_error_line(result, "replay")
     assert "line 1" in result.stderr and "2000-2100" in result.stderr
 
 
-def test_serve_on_an_unreachable_postgresql_is_one_error_line():
+def test_serve_on_an_unreachable_postgresql_is_one_error_line(run):
     url = f"postgresql://nobody@127.0.0.1:{_free_port()}/nothing?connect_timeout=2"
     for args in (["serve", "--db", url, "--port", str(_free_port())],
-                 ["db", "upgrade", "--db", url]):
-        result = _run(args)
+                 ["db", "upgrade", "--db", url], ["keys", "list", "--db", url]):
+        result = run(args)
         _assert_one_error_line(result, args)
         assert "cannot" in result.stderr and "127.0.0.1" in result.stderr

@@ -10,7 +10,7 @@ import pytest
 
 from zhili.errors import InputError
 from zhili.events import Event, parse_event
-from zhili.store import AppendResult, EventStore, Head, StoredKey, open_store
+from zhili.store import AppendResult, EventStore, Head, open_store
 
 UTC = dt.UTC
 PACK = "wechat_channels"
@@ -221,9 +221,37 @@ def test_api_keys_are_found_by_hash(store: EventStore):
     admin = store.create_key("admin", None, "h-admin")
     merchant = store.create_key("merchant", "c1", "h-merchant")
     assert admin != merchant
-    assert store.find_key("h-admin") == StoredKey(id=admin, role="admin", subject=None)
-    assert store.find_key("h-merchant") == StoredKey(id=merchant, role="merchant", subject="c1")
+    found = store.find_key("h-admin")
+    assert (found.id, found.role, found.subject) == (admin, "admin", None)
+    assert found.created is not None and found.expires is None and found.revoked is None
+    found = store.find_key("h-merchant")
+    assert (found.id, found.role, found.subject) == (merchant, "merchant", "c1")
     assert store.find_key("h-unknown") is None
+    assert [k.id for k in store.list_keys()] == [admin, merchant]
+
+
+def test_keys_expire_are_revoked_and_end_their_sessions(store: EventStore):
+    now = dt.datetime(2026, 3, 10, 10, tzinfo=UTC)
+    kid = store.create_key("reviewer", None, "h-r", expires=now + dt.timedelta(days=1))
+    other = store.create_key("admin", None, "h-a")
+    key = store.find_key("h-r")
+    assert key.expires == now + dt.timedelta(days=1)
+    assert key.usable(now) and not key.usable(now + dt.timedelta(days=1))
+    store.key_used(kid, now)
+    assert store.find_key("h-r").last_used == now
+    store.open_session("s-r", kid, now + dt.timedelta(hours=12))
+    store.open_session("s-a", other, now + dt.timedelta(hours=12))
+    session = store.session_key("s-r")
+    assert session is not None and session[0].id == kid
+    assert session[1] == now + dt.timedelta(hours=12)
+    assert store.revoke_key(kid, now) is True
+    assert store.find_key("h-r").revoked == now and not store.find_key("h-r").usable(now)
+    assert store.session_key("s-r") is None  # revoking ends the key's sessions
+    assert store.session_key("s-a") is not None
+    assert store.revoke_key(kid, now) is True  # revoking again: still known
+    assert store.revoke_key("key_nothing", now) is False
+    store.end_session("s-a")
+    assert store.session_key("s-a") is None
 
 
 @pytest.mark.parametrize(("role", "subject", "message"), [

@@ -26,7 +26,7 @@ def governance(request: Request) -> Governance:
 def caller(request: Request,
            creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
     gov = governance(request)
-    who = authenticate(gov.store, creds.credentials if creds else None)
+    who = authenticate(gov.store, creds.credentials if creds else None, gov.clock())
     if who is None:
         raise HTTPException(status_code=401, detail="a valid API key is required",
                             headers={"WWW-Authenticate": "Bearer"})

@@ -33,7 +33,7 @@ App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 class BoundedBodies:
     """ASGI middleware: bodies over ``MAX_BODY_BYTES`` answer 413 before any route runs, and
-    JSON that decodes to text no store can hold (a lone surrogate) answers 422."""
+    JSON that is not UTF-8, or decodes to text no store can hold (a lone surrogate), 422."""
 
     def __init__(self, app: App, limit: int = MAX_BODY_BYTES):
         self.app = app
@@ -62,10 +62,9 @@ class BoundedBodies:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        if body and b"\\u" in body and _is_json(scope) and _lone_surrogate(body):
-            await _answer(send, 422, [{"loc": ["body"], "type": "value_error",
-                                       "msg": "expected Unicode text, got a lone surrogate "
-                                              "(such as \\ud800)"}])
+        refused = _unreadable(body) if body and _is_json(scope) else None
+        if refused is not None:
+            await _answer(send, 422, [{"loc": ["body"], "type": "value_error", "msg": refused}])
             return
         sent = False
 
@@ -94,21 +93,27 @@ def _is_json(scope: Scope) -> bool:
     return "json" in (_header(scope, b"content-type") or "")
 
 
-def _lone_surrogate(body: bytes) -> bool:
-    """True when the standard decoder (FastAPI's) reads a lone surrogate out of ``body``.
+def _unreadable(body: bytes) -> str | None:
+    """Why a JSON body cannot be read as text, or None when it can (or is simply not JSON,
+    which FastAPI answers itself).
 
-    orjson refuses lone surrogates, so the slow walk runs only for bodies it refuses.
+    orjson refuses invalid UTF-8 and lone surrogates, so the slow checks run only for the
+    bodies it refuses.
     """
     try:
         orjson.loads(body)
-        return False
+        return None
     except orjson.JSONDecodeError:
         pass
     try:
-        decoded = json.loads(body)
+        decoded = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        return "expected a JSON body in UTF-8"
     except ValueError:
-        return False  # not JSON at all: FastAPI answers that itself
-    return _holds_surrogate(decoded)
+        return None
+    if _holds_surrogate(decoded):
+        return "expected Unicode text, got a lone surrogate (such as \\ud800)"
+    return None
 
 
 def _holds_surrogate(value: Any) -> bool:

@@ -221,3 +221,21 @@ class OrdersOut(BaseModel):
     violations: list[dict[str, Any]]
     stored: list[str] = []
     duplicates: list[str] = []
+
+
+class Problem(BaseModel):
+    """A refusal with its reason (401, 403, 404, 413)."""
+
+    detail: str
+
+
+class Refusal(BaseModel):
+    loc: list[str | int] = Field(description="where: body, query or path, then the field")
+    msg: str = Field(description="what was expected, and what was given")
+    type: str
+
+
+class Refusals(BaseModel):
+    """A 422: every invalid field with its place and reason."""
+
+    detail: list[Refusal]

@@ -46,6 +46,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "core",
     "db",
     "serve",
+    "keys",
     "orders",
     "scan",
     "governance",

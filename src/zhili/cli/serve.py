@@ -1,4 +1,4 @@
-"""`zhili serve`, `zhili keys create` and `zhili demo`: the service and its console."""
+"""`zhili serve` and `zhili demo`: the service and its console."""
 
 from __future__ import annotations
 
@@ -32,30 +32,6 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"zhili serving on http://{host}:{port}/ (API /v1, OpenAPI /openapi.json)")
         _serve(api, host, port)
 
-    keys_app = typer.Typer(help="API keys for the REST API and the console.",
-                           no_args_is_help=True)
-
-    @keys_app.command("create")
-    def create(
-        role: str = typer.Option(..., "--role", help="admin, reviewer or merchant."),
-        subject: str | None = typer.Option(None, "--subject",
-                                           help="The subject a merchant key speaks for."),
-        db: str | None = typer.Option(None, "--db", envvar="ZHILI_DB", help=DB_HELP),
-    ) -> None:
-        """Make an API key and print it once; only its SHA-256 hash is stored."""
-        from ..api.auth import create_key
-        from ..store import open_store
-
-        store = open_store(db)
-        try:
-            key_id, key = create_key(store, role, subject)
-        finally:
-            store.close()
-        typer.echo(key)
-        typer.echo(f"key id {key_id}, role {role}{f', subject {subject}' if subject else ''}. "
-                   "Keep the key now: it is not stored and cannot be shown again.", err=True)
-
-    app.add_typer(keys_app, name="keys")
 
     @app.command("demo")
     def demo(
@@ -81,9 +57,10 @@ def register(app: typer.Typer) -> None:
         from ..api import create_app
 
         api = create_app(url)
-        typer.echo(f"zhili demo: open http://{host}:{port}/login?key={built.admin_key}")
-        typer.echo(f"  (admin key {built.admin_key}; merchant view: "
-                   f"http://{host}:{port}/login?key={built.merchant_key})")
+        # Keys go on the terminal, never into a URL: the sign-in form takes them.
+        typer.echo(f"zhili demo: open http://{host}:{port}/login and sign in with a key:")
+        typer.echo(f"  admin    {built.admin_key}")
+        typer.echo(f"  merchant {built.merchant_key}")
         _serve(api, host, port)
 
 

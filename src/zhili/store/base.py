@@ -30,11 +30,19 @@ class AppendResult:
 
 @dataclass(frozen=True, slots=True)
 class StoredKey:
-    """An API key as stored: never the key itself, only who it speaks for."""
+    """An API key as stored: never the key itself, only who it speaks for, and its life."""
 
     id: str
     role: str
     subject: str | None
+    created: dt.datetime | None = None
+    expires: dt.datetime | None = None
+    revoked: dt.datetime | None = None
+    last_used: dt.datetime | None = None
+
+    def usable(self, now: dt.datetime) -> bool:
+        """Neither revoked nor expired at ``now``."""
+        return self.revoked is None and (self.expires is None or now < self.expires)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,11 +127,36 @@ class EventStore(Protocol):
 
     def get_snapshot(self, key: str) -> tuple[dt.datetime, bytes] | None: ...
 
-    def create_key(self, role: str, subject: str | None, key_hash: str) -> str:
+    def create_key(self, role: str, subject: str | None, key_hash: str, *,
+                   expires: dt.datetime | None = None) -> str:
         """Store a key's hash for a role (merchant keys carry a subject); returns the key id."""
         ...
 
-    def find_key(self, key_hash: str) -> StoredKey | None: ...
+    def find_key(self, key_hash: str) -> StoredKey | None:
+        """The key with this hash, revoked and expired ones included (callers judge)."""
+        ...
+
+    def list_keys(self) -> list[StoredKey]:
+        """Every key, oldest first: ids, roles, subjects and dates, never a key or its hash."""
+        ...
+
+    def revoke_key(self, key_id: str, at: dt.datetime) -> bool:
+        """Revoke a key and end its console sessions; False when no key has this id."""
+        ...
+
+    def key_used(self, key_id: str, at: dt.datetime) -> None:
+        """Record when a key was last used."""
+        ...
+
+    def open_session(self, token_hash: str, key_id: str, expires: dt.datetime) -> None:
+        """A console session: the hash of its token, the key it signed in with, its end."""
+        ...
+
+    def session_key(self, token_hash: str) -> tuple[StoredKey, dt.datetime] | None:
+        """The key of a session and the session's end, or None."""
+        ...
+
+    def end_session(self, token_hash: str) -> None: ...
 
     def close(self) -> None: ...
 

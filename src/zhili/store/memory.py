@@ -13,11 +13,11 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InputError
 from ..events import Event
 from . import base
-from .base import AppendResult, Head, StoredKey
+from .base import AppendResult, Head
 from .codec import decode_event, decode_subject, dumps, encode_event, encode_subject, subject_id
+from .keyring import MemoryKeys
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,7 @@ class _Row:
     body: str
 
 
-class MemoryStore:
+class MemoryStore(MemoryKeys):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._events: dict[str, _Row] = {}
@@ -39,7 +39,7 @@ class MemoryStore:
         self._decisions: list[tuple[dt.datetime, int, str | None, str, str]] = []
         self._decision_ids: set[str] = set()
         self._snapshots: dict[str, tuple[dt.datetime, bytes]] = {}
-        self._keys: dict[str, StoredKey] = {}  # hash -> key
+        self._init_keys()
         self._seq = 0
         self._heads: dict[str, Head] = {}
         self._checkpoints: dict[tuple[str, str], bytes] = {}  # (scope, component) -> data
@@ -171,19 +171,6 @@ class MemoryStore:
     def get_snapshot(self, key: str) -> tuple[dt.datetime, bytes] | None:
         with self._lock:
             return self._snapshots.get(key)
-
-    def create_key(self, role: str, subject: str | None, key_hash: str) -> str:
-        base.check_key(role, subject, key_hash)
-        key = StoredKey(id=base.new_key_id(), role=role, subject=subject)
-        with self._lock:
-            if key_hash in self._keys:
-                raise InputError("this key is already stored", path="key_hash")
-            self._keys[key_hash] = key
-        return key.id
-
-    def find_key(self, key_hash: str) -> StoredKey | None:
-        with self._lock:
-            return self._keys.get(key_hash)
 
     def close(self) -> None:
         """Nothing to release: the data lives and dies with the object."""

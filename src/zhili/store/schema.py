@@ -133,4 +133,15 @@ api_keys = Table(
     Column("subject", String(200)),
     Column("key_hash", String(128), nullable=False, unique=True),
     Column("created_at", Instant(), nullable=False),
+    Column("expires_at", Instant()),  # NULL: never expires
+    Column("revoked_at", Instant()),  # NULL: not revoked
+    Column("last_used_at", Instant()),
+)
+
+# A console sign-in: the hash of the cookie's random token, never the key itself.
+sessions = Table(
+    "sessions", metadata,
+    Column("token_hash", String(128), primary_key=True),
+    Column("key_id", String(40), nullable=False, index=True),
+    Column("expires_at", Instant(), nullable=False),
 )

@@ -18,14 +18,13 @@ from sqlalchemy import Connection, Engine, case, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from ..errors import InputError
 from ..events import Event
 from . import base
-from .base import AppendResult, Head, StoredKey
+from .base import AppendResult, Head
 from .codec import decode_event, decode_subject, dumps, encode_event, encode_subject, subject_id
 from .engines import WRITE
+from .keyring import SqlKeys
 from .schema import (
-    api_keys,
     checkpoint_members,
     checkpoint_scopes,
     checkpoints,
@@ -40,7 +39,7 @@ UTC = dt.UTC
 _CHUNK = 500  # parameters per IN (...) list, well under SQLite's limit
 
 
-class SqlStore:
+class SqlStore(SqlKeys):
     def __init__(self, engine: Engine):
         self.engine = engine
         self._insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
@@ -245,25 +244,6 @@ class SqlStore:
             row = conn.execute(select(snapshots.c.horizon, snapshots.c.data)
                                .where(snapshots.c.key == key)).first()
         return None if row is None else (row.horizon, bytes(row.data))
-
-    def create_key(self, role: str, subject: str | None, key_hash: str) -> str:
-        base.check_key(role, subject, key_hash)
-        kid = base.new_key_id()
-        with self._write() as conn:
-            taken = conn.execute(select(api_keys.c.id)
-                                 .where(api_keys.c.key_hash == key_hash)).first()
-            if taken is not None:
-                raise InputError("this key is already stored", path="key_hash")
-            conn.execute(api_keys.insert().values(id=kid, role=role, subject=subject,
-                                                  key_hash=key_hash,
-                                                  created_at=dt.datetime.now(UTC)))
-        return kid
-
-    def find_key(self, key_hash: str) -> StoredKey | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(api_keys.c.id, api_keys.c.role, api_keys.c.subject)
-                               .where(api_keys.c.key_hash == key_hash)).first()
-        return None if row is None else StoredKey(id=row.id, role=row.role, subject=row.subject)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
-from ..api.auth import Principal, authenticate
+from ..api.auth import SESSION_LENGTH, Principal, end_session, open_session, session_principal
 from ..api.service import NotFound
 from ..errors import InputError
 from ..i18n import _, current_language, install_jinja
@@ -64,28 +64,27 @@ def home(request: Request, who: Viewer) -> Response:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, key: str | None = None) -> Response:
-    # ``?key=`` lets `zhili demo` print one link that signs in; the form is the normal way.
-    if key:
-        return _sign_in(request, key)
+def login_form(request: Request) -> Response:
+    # Sign-in is a form POST only: a key in a URL would end up in histories and logs.
     return page(request, "login.html", None)
 
 
 @router.post("/login", response_class=HTMLResponse)
-def login(request: Request, key: Annotated[str, Form()]) -> Response:
-    return _sign_in(request, key)
-
-
-def _sign_in(request: Request, key: str) -> Response:
-    if authenticate(governance(request).store, key.strip()) is None:
+def login(request: Request, key: Annotated[str, Form(max_length=200)]) -> Response:
+    gov = governance(request)
+    token = open_session(gov.store, key, gov.clock())
+    if token is None:
         return page(request, "login.html", None, status=401, error=_("That key is not valid."))
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie(COOKIE, key.strip(), httponly=True, samesite="strict")
+    # The cookie holds a session token, never the key; the store keeps only its hash.
+    response.set_cookie(COOKIE, token, httponly=True, samesite="strict",
+                        max_age=int(SESSION_LENGTH.total_seconds()))
     return response
 
 
 @router.get("/logout")
-def logout() -> Response:
+def logout(request: Request) -> Response:
+    end_session(governance(request).store, request.cookies.get(COOKIE))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE)
     return response
@@ -182,7 +181,8 @@ def install_error_pages(app) -> None:
         return RedirectResponse("/login", status_code=303)
 
     def html_error(request: Request, status: int, message: str) -> Response:
-        who = authenticate(governance(request).store, request.cookies.get(COOKIE))
+        gov = governance(request)
+        who = session_principal(gov.store, request.cookies.get(COOKIE), gov.clock())
         return page(request, "error.html", who, status=status, message=message)
 
     @app.exception_handler(BadAddress)

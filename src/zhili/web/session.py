@@ -1,13 +1,14 @@
-"""Console sign-in: the same API keys, carried in an HTTP-only cookie instead of a header."""
+"""Console sign-in: the same API keys, signed in once by a form; the HTTP-only cookie then
+holds a random session token (only its hash is stored), never the key."""
 
 from __future__ import annotations
 
 from fastapi import Request
 
-from ..api.auth import Principal, authenticate
+from ..api.auth import Principal, session_principal
 from ..api.service import Governance
 
-COOKIE = "zhili_key"
+COOKIE = "zhili_session"
 
 
 class SignInRequired(Exception):
@@ -19,7 +20,8 @@ def governance(request: Request) -> Governance:
 
 
 def viewer(request: Request) -> Principal:
-    who = authenticate(governance(request).store, request.cookies.get(COOKIE))
+    gov = governance(request)
+    who = session_principal(gov.store, request.cookies.get(COOKIE), gov.clock())
     if who is None:
         raise SignInRequired
     return who

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Query
 from ..deps import AppealPath, AsOf, Caller, Gov, instant_param
 from ..models import AppealDecisionIn, AppealIn, AppealOut, AppealStepIn
 from ..wire import appeal_out
+from . import ERRORS
 
-router = APIRouter(tags=["appeals"])
+router = APIRouter(tags=["appeals"], responses=ERRORS)
 Status = Literal["open", "awaiting_material", "granted", "denied", "lapsed", "rejected_late"]
 
 

@@ -11,8 +11,9 @@ from ...events import event_to_dict
 from ..deps import Caller, Gov, required_instant
 from ..models import FindingOut, OrdersIn, OrdersOut, ScanIn, ScanOut
 from ..scanning import scan_text, scanner_available
+from . import ERRORS
 
-router = APIRouter(tags=["detectors"])
+router = APIRouter(tags=["detectors"], responses=ERRORS)
 
 
 def _unavailable(what: str) -> HTTPException:

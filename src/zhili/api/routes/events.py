@@ -9,8 +9,9 @@ from fastapi import APIRouter, Body, HTTPException, Query
 from ..deps import Caller, Gov
 from ..limits import MAX_BATCH_EVENTS
 from ..models import EventIn, IngestOut
+from . import ERRORS
 
-router = APIRouter(tags=["events"])
+router = APIRouter(tags=["events"], responses=ERRORS)
 
 
 @router.post("/events", response_model=IngestOut, summary="Ingest one event or a list")

@@ -7,8 +7,9 @@ from fastapi import APIRouter
 from ..deps import AsOf, Caller, Gov, SubjectPath, instant_param
 from ..models import DecisionOut, StateOut, SubjectIn, SubjectOut
 from ..wire import decision_out, state_out
+from . import ERRORS
 
-router = APIRouter(tags=["subjects"])
+router = APIRouter(tags=["subjects"], responses=ERRORS)
 
 
 @router.get("/subjects", response_model=list[SubjectOut], summary="Subjects the key may see")
