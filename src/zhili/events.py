@@ -18,6 +18,7 @@ from operator import attrgetter
 from typing import Any, ClassVar
 
 from .errors import EventError, InputError
+from .i18n import N_, _
 from .timekit import DEFAULT_ZONE, parse_instant
 
 
@@ -252,6 +253,7 @@ def _money(value: object) -> Decimal:
 # is longer than any listing or live transcript the rules read.
 MAX_ID_CHARS = 200
 MAX_TEXT_CHARS = 200_000
+LONE_SURROGATE = N_("expected Unicode text, got a lone surrogate (such as \\ud800)")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -262,9 +264,10 @@ def valid_text(value: str, limit: int = MAX_TEXT_CHARS) -> str:
     store it.
     """
     if len(value) > limit:
-        raise InputError(f"expected at most {limit:,} characters, got {len(value):,}")
+        raise InputError(_("expected at most %(limit)s characters, got %(n)s")
+                         % {"limit": f"{limit:,}", "n": f"{len(value):,}"})
     if not value.isascii() and _SURROGATE.search(value):
-        raise InputError("expected Unicode text, got a lone surrogate (such as \\ud800)")
+        raise InputError(_(LONE_SURROGATE))
     return value
 
 
@@ -272,7 +275,8 @@ def valid_name(value: str, limit: int = MAX_ID_CHARS) -> str:
     """An id or subject: valid text without control characters (PostgreSQL refuses NUL)."""
     valid_text(value, limit)
     if not value.isprintable():
-        raise InputError(f"expected an id without control characters, got {value!r}")
+        raise InputError(_("expected an id without control characters, got %(value)s")
+                         % {"value": repr(value)})
     return value
 
 

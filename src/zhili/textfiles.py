@@ -9,8 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import InputError
-
-NOT_TEXT = "expected UTF-8 text; save the file as UTF-8"
+from .i18n import _
 
 
 def read_text(path: Path | str) -> str:
@@ -19,11 +18,12 @@ def read_text(path: Path | str) -> str:
     try:
         data = Path(path).read_bytes()
     except OSError as err:
-        raise InputError(f"cannot read the file: {err.strerror or err}", file=file) from None
+        raise InputError(_("cannot read the file: %(reason)s") % {"reason": err.strerror or err},
+                         file=file) from None
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise InputError(f"{NOT_TEXT} (it holds NUL bytes: a binary or UTF-16 file?)",
-                         file=file, path=_line_of(data, nul))
+        raise InputError(_("expected UTF-8 text, got NUL bytes (a binary or UTF-16 file?): "
+                           "save the file as UTF-8"), file=file, path=_line_of(data, nul))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -32,8 +32,9 @@ def read_text(path: Path | str) -> str:
 
 def undecodable(file: str, data: bytes, err: UnicodeDecodeError) -> InputError:
     """The error for bytes that are not UTF-8, at the line of the first bad byte."""
-    return InputError(f"{NOT_TEXT} (byte 0x{data[err.start]:02x} is not UTF-8: GBK or a "
-                      "binary file?)", file=file, path=_line_of(data, err.start))
+    return InputError(_("expected UTF-8 text, got the byte 0x%(byte)02x (GBK or a binary "
+                        "file?): save the file as UTF-8") % {"byte": data[err.start]},
+                      file=file, path=_line_of(data, err.start))
 
 
 def _line_of(data: bytes, offset: int) -> str:

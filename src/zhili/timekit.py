@@ -10,6 +10,7 @@ from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from .errors import InputError
+from .i18n import _
 
 UTC = dt.UTC
 DEFAULT_ZONE = "Asia/Shanghai"
@@ -58,8 +59,9 @@ def in_range(t: dt.datetime, given: object = None) -> dt.datetime:
     """``t`` itself when its year lies in FIRST_YEAR..LAST_YEAR; an InputError otherwise."""
     if not FIRST_YEAR <= t.year <= LAST_YEAR:
         shown = t.isoformat() if given is None else repr(given)
-        raise InputError(f"expected an instant in the years {FIRST_YEAR}-{LAST_YEAR}, "
-                         f"got {shown}")
+        raise InputError(_("expected an instant in the years %(first)d-%(last)d, got "
+                           "%(given)s") % {"first": FIRST_YEAR, "last": LAST_YEAR,
+                                           "given": shown})
     return t
 
 

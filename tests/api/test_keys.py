@@ -75,7 +75,7 @@ def test_keys_create_list_and_revoke_on_the_command_line(tmp_path):
     assert made.exit_code == 0, made.output
     key = made.stdout.splitlines()[0]
     listed = runner.invoke(app, ["keys", "list", "--db", db])
-    assert listed.exit_code == 0 and "merchant" in listed.stdout and "active" in listed.stdout
+    assert listed.exit_code == 0 and "merchant" in listed.stdout and "有效" in listed.stdout
     assert key not in listed.stdout and hash_key(key) not in listed.stdout
     from zhili.store import open_store
 
@@ -85,7 +85,7 @@ def test_keys_create_list_and_revoke_on_the_command_line(tmp_path):
     assert stored.role == "merchant" and stored.expires is not None
     revoked = runner.invoke(app, ["keys", "revoke", stored.id, "--db", db])
     assert revoked.exit_code == 0, revoked.output
-    assert "revoked" in runner.invoke(app, ["keys", "list", "--db", db]).stdout
+    assert "吊销" in runner.invoke(app, ["keys", "list", "--db", db]).stdout
     for bad in (["keys", "revoke", "key_nothing", "--db", db],
                 ["keys", "create", "--role", "admin", "--expires", "2020-01-01", "--db", db],
                 ["keys", "create", "--role", "admin", "--expires", "soon", "--db", db]):

@@ -26,7 +26,7 @@ def test_an_appeal_filed_weeks_late_cannot_be_backdated_into_the_window(world, c
     forged = _appeal(client, keys, at="2026-03-02 11:00")
     assert forged.status_code == 422
     [error] = forged.json()["detail"]
-    assert error["loc"] == ["body", "at"] and "server's time" in error["msg"]
+    assert error["loc"] == ["body", "at"] and "服务器时间" in error["msg"]  # zh-CN first
     honest = _appeal(client, keys)
     assert honest.status_code == 201
     assert honest.json()["status"] == "rejected_late"
@@ -78,7 +78,7 @@ def test_platform_imports_keep_their_past_times_but_not_future_ones(world, clock
     within = client.post("/v1/events", json={**base, "at": "2026-03-10 10:04"}, headers=admin)
     assert within.status_code == 200
     future = client.post("/v1/events", json={**base, "at": "2026-03-10 10:06"}, headers=admin)
-    assert future.status_code == 422 and "server's clock" in future.json()["detail"][0]["msg"]
+    assert future.status_code == 422 and "服务器时间" in future.json()["detail"][0]["msg"]
     decided = client.post("/v1/appeals", headers=admin,
                           json={"subject": "c1", "violation": "v1", "at": "2026-04-01"})
     assert decided.status_code == 422
@@ -175,3 +175,62 @@ def test_a_merchant_cannot_submit_material_to_another_subjects_appeal(world):
     assert response.json() == client.post(
         "/v1/events", json={**material, "appeal": "nothing"},
         headers=auth(keys["merchant"])).json()
+
+
+# -- tenant isolation ------------------------------------------------------------------------
+
+def _other_appeal(client, keys) -> str:
+    filed = client.post("/v1/appeals", headers=auth(keys["admin"]),
+                        json={"subject": "c2", "violation": "v2", "at": "2026-03-04 09:00"})
+    return filed.json()["id"]
+
+
+# Each route naming another tenant's subject or appeal ({other}), as a merchant of c1 sends it.
+ACROSS = [
+    ("get", "/v1/subjects/{subject}/state", None),
+    ("get", "/v1/subjects/{subject}/decisions", None),
+    ("get", "/v1/appeals/{appeal}", None),
+    ("post", "/v1/appeals/{appeal}/materials", {}),
+    ("post", "/v1/appeals", {"subject": "{subject}", "violation": "v2"}),
+    ("post", "/v1/events", {"type": "document_submitted", "subject": "{subject}",
+                            "doc_type": "qc_report", "valid_until": "2027-01-01"}),
+    ("post", "/v1/orders/assess", {"pack": "aliexpress", "as_of": "2026-03-10", "orders": [
+        {"order": "o1", "store": "{subject}", "placed_at": "2026-03-01 10:00"}]}),
+]
+
+
+def _fill(value, subject: str, appeal: str):
+    if isinstance(value, str):
+        return value.replace("{subject}", subject).replace("{appeal}", appeal)
+    if isinstance(value, dict):
+        return {k: _fill(v, subject, appeal) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, subject, appeal) for v in value]
+    return value
+
+
+@pytest.mark.parametrize(("method", "path", "body"), ACROSS)
+def test_another_tenants_things_answer_exactly_like_nothing(world, method, path, body):
+    client, keys, _ = world
+    other = _other_appeal(client, keys)
+    answers = []
+    for subject, appeal in (("c2", other), ("nobody", "appeal:nobody:0")):
+        kwargs = {"headers": auth(keys["merchant"])}
+        if body is not None:
+            kwargs["json"] = _fill(body, subject, appeal)
+        response = getattr(client, method)(_fill(path, subject, appeal), **kwargs)
+        answers.append((response.status_code, response.json()))
+    assert answers[0][0] == 404, answers
+    assert answers[0] == answers[1]
+
+
+def test_lists_hold_only_the_merchants_own(world):
+    client, keys, _ = world
+    _other_appeal(client, keys)
+    client.post("/v1/appeals", headers=auth(keys["admin"]),
+                json={"subject": "c1", "violation": "v1", "at": "2026-03-04 09:00"})
+    merchant = auth(keys["merchant"])
+    assert [s["id"] for s in client.get("/v1/subjects", headers=merchant).json()] == ["c1"]
+    assert {a["subject"] for a in client.get("/v1/appeals", headers=merchant).json()} == {"c1"}
+    everyone = client.get("/v1/appeals", headers=auth(keys["reviewer"])).json()
+    assert {a["subject"] for a in everyone} == {"c1", "c2"}

@@ -128,4 +128,4 @@ def test_serve_on_an_unreachable_postgresql_is_one_error_line(run):
                  ["db", "upgrade", "--db", url], ["keys", "list", "--db", url]):
         result = run(args)
         _assert_one_error_line(result, args)
-        assert "cannot" in result.stderr and "127.0.0.1" in result.stderr
+        assert "无法" in result.stderr and "127.0.0.1" in result.stderr

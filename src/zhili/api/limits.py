@@ -14,7 +14,8 @@ from typing import Any
 import orjson
 
 from ..errors import InputError
-from ..events import valid_text
+from ..events import LONE_SURROGATE, valid_text
+from ..i18n import _
 
 MAX_BODY_BYTES = 16 * 1024 * 1024  # a batch of 10,000 events or a 200,000-character text
 MAX_BATCH_EVENTS = 10_000  # events in one POST /v1/events
@@ -79,7 +80,7 @@ class BoundedBodies:
 
 
 def _too_large(limit: int) -> str:
-    return f"the request body is larger than {limit // (1024 * 1024)} MiB"
+    return _("the request body is larger than %(mib)d MiB") % {"mib": limit // (1024 * 1024)}
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -108,11 +109,11 @@ def _unreadable(body: bytes) -> str | None:
     try:
         decoded = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
-        return "expected a JSON body in UTF-8"
+        return _("expected a JSON body in UTF-8")
     except ValueError:
         return None
     if _holds_surrogate(decoded):
-        return "expected Unicode text, got a lone surrogate (such as \\ud800)"
+        return _(LONE_SURROGATE)
     return None
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..events import Event, parse_events
+from ..i18n import _
 from .auth import Principal
 
 SKEW = dt.timedelta(minutes=5)
@@ -42,15 +43,17 @@ def stamped(who: Principal, given: dt.datetime | None, now: dt.datetime,
         return now
     if who.role == "merchant":
         if abs(given - now) > SKEW:
-            raise InputError(
-                f"a merchant's submissions take the server's time ({now.isoformat()}); "
-                f"the `at` given ({given.isoformat()}) is more than {_minutes(SKEW)} from it: "
-                f"omit `at`", path=path)
+            raise InputError(_(
+                "a merchant's submissions take the server's time (%(now)s); the `at` given "
+                "(%(given)s) is more than %(minutes)d minutes from it: omit `at`")
+                % {"now": now.isoformat(), "given": given.isoformat(), "minutes": _minutes()},
+                path=path)
         return now
     if given > now + SKEW:
-        raise InputError(
-            f"expected a time no later than the server's clock ({now.isoformat()}) plus "
-            f"{_minutes(SKEW)}, got {given.isoformat()}: events are recorded once they happen",
+        raise InputError(_(
+            "expected a time no later than the server's clock (%(now)s) plus %(minutes)d "
+            "minutes, got %(given)s: events are recorded once they happen")
+            % {"now": now.isoformat(), "given": given.isoformat(), "minutes": _minutes()},
             path=path)
     return given
 
@@ -87,9 +90,9 @@ def admit(who: Principal, raws: Sequence[Mapping[str, Any]], now: dt.datetime,
 
 def _check_platform_id(value: object, path: str) -> None:
     if isinstance(value, str) and value.startswith(MERCHANT_NAMESPACE):
-        raise InputError(f"ids starting with {MERCHANT_NAMESPACE!r} are merchants' own; "
-                         "choose another id", path=path)
+        raise InputError(_("ids starting with %(prefix)s are merchants' own; choose another "
+                           "id") % {"prefix": repr(MERCHANT_NAMESPACE)}, path=path)
 
 
-def _minutes(span: dt.timedelta) -> str:
-    return f"{int(span.total_seconds() // 60)} minutes"
+def _minutes() -> int:
+    return int(SKEW.total_seconds() // 60)

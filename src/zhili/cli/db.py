@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
         try:
             before, after = run_upgrade(engine, revision)
         except SQLAlchemyError as err:
-            raise database_error(engine, err, "upgrade") from None
+            raise database_error(engine, err, upgrading=True) from None
         finally:
             engine.dispose()
         if before == after:

@@ -8,8 +8,11 @@ import re
 import typer
 
 from ..errors import InputError
+from ..i18n import N_, _, ngettext
 
 DB_HELP = "Database URL (sqlite:///PATH or postgresql://...); default $ZHILI_DB or a SQLite file."
+KEY_COLUMNS = (N_("id"), N_("role"), N_("subject"), N_("created"), N_("last used"),
+               N_("expires"), N_("status"))
 EXPIRES_HELP = "When the key stops working: an instant ('2027-01-01') or a span from now ('90d')."
 
 
@@ -27,9 +30,11 @@ def expiry(value: str | None, now: dt.datetime) -> dt.datetime | None:
         try:
             when = parse_instant(value)
         except InputError as err:
-            raise InputError(f"{err.message}, or a span such as 90d", path="--expires") from None
+            raise InputError(_("%(reason)s, or a span such as 90d") % {"reason": err.message},
+                             path="--expires") from None
     if when <= now:
-        raise InputError(f"expected a time after now, got {value!r}", path="--expires")
+        raise InputError(_("expected a time after now, got %(value)s") % {"value": repr(value)},
+                         path="--expires")
     return when
 
 
@@ -63,9 +68,10 @@ def register(app: typer.Typer) -> None:
         finally:
             store.close()
         typer.echo(key)
-        lasts = f", expires {_shown(until)}" if until else ""
-        typer.echo(f"key id {key_id}, role {role}{f', subject {subject}' if subject else ''}"
-                   f"{lasts}. Keep the key now: it is not stored and cannot be shown again.",
+        facts = {"id": key_id, "role": role, "subject": subject or "-",
+                 "expires": _shown(until, _("never"))}
+        typer.echo(_("key id %(id)s, role %(role)s, subject %(subject)s, expires %(expires)s. "
+                     "Keep the key now: it is not stored and cannot be shown again.") % facts,
                    err=True)
 
     @keys_app.command("list")
@@ -82,10 +88,11 @@ def register(app: typer.Typer) -> None:
             found = store.list_keys()
         finally:
             store.close()
-        rows = [[k.id, k.role, k.subject or "-", _shown(k.created), _shown(k.last_used, "never"),
-                 _shown(k.expires, "never"), _status(k, now)] for k in found]
-        Console().print(table(f"{len(rows)} API keys", ["id", "role", "subject", "created",
-                                                        "last used", "expires", "status"], rows))
+        never = _("never")
+        rows = [[k.id, k.role, k.subject or "-", _shown(k.created), _shown(k.last_used, never),
+                 _shown(k.expires, never), _status(k, now)] for k in found]
+        title = ngettext("%(n)d API key", "%(n)d API keys", len(rows)) % {"n": len(rows)}
+        Console().print(table(title, [_(h) for h in KEY_COLUMNS], rows))
 
     @keys_app.command("revoke")
     def revoke(key_id: str = typer.Argument(..., metavar="ID", help="The key's id (zhili keys "
@@ -101,15 +108,16 @@ def register(app: typer.Typer) -> None:
         finally:
             store.close()
         if not known:
-            raise InputError(f"no key has the id {key_id!r}; see zhili keys list", path="ID")
-        typer.echo(f"key {key_id} revoked")
+            raise InputError(_("no key has the id %(id)s; see zhili keys list")
+                             % {"id": repr(key_id)}, path="ID")
+        typer.echo(_("key %(id)s revoked") % {"id": key_id})
 
     app.add_typer(keys_app, name="keys")
 
 
 def _status(key, now: dt.datetime) -> str:
     if key.revoked is not None:
-        return f"revoked {_shown(key.revoked)}"
+        return _("revoked %(at)s") % {"at": _shown(key.revoked)}
     if key.expires is not None and now >= key.expires:
-        return "expired"
-    return "active"
+        return _("expired")
+    return _("active")

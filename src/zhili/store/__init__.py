@@ -45,7 +45,7 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> EventStore:
             upgrade(engine)
         except SQLAlchemyError as err:  # unreachable, refused, or not a database at all
             engine.dispose()
-            raise database_error(engine, err, "open") from None
+            raise database_error(engine, err) from None
     return SqlStore(engine)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from ..errors import InputError
+from ..i18n import _
 
 WRITE = "zhili_write"  # execution option marking a connection that is about to write
 BUSY_TIMEOUT_MS = 30_000
@@ -83,10 +84,12 @@ def make_engine(url: str) -> Engine:
     return create_engine(target, pool_pre_ping=True)
 
 
-def database_error(engine: Engine, err: Exception, doing: str) -> InputError:
+def database_error(engine: Engine, err: Exception, upgrading: bool = False) -> InputError:
     """One line for a database that cannot be reached or used: the URL (without its
     password) and the driver's own first line."""
     shown = make_url(engine.url).render_as_string(hide_password=True)
     cause = getattr(err, "orig", None) or err  # the driver's own message, if any
     first = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
-    return InputError(f"cannot {doing} {shown}: {first}", path="db")
+    message = (_("cannot upgrade the database %(url)s: %(reason)s") if upgrading
+               else _("cannot open the database %(url)s: %(reason)s"))
+    return InputError(message % {"url": shown, "reason": first}, path="db")
