@@ -251,7 +251,7 @@ def _money(value: object) -> Decimal:
 
 # Bounds of what an event may carry: ids and subjects fit the store's indexed columns, a text
 # is longer than any listing or live transcript the rules read.
-MAX_ID_CHARS = 200
+MAX_NAME_CHARS = 200
 MAX_TEXT_CHARS = 200_000
 LONE_SURROGATE = N_("expected Unicode text, got a lone surrogate (such as \\ud800)")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -271,7 +271,7 @@ def valid_text(value: str, limit: int = MAX_TEXT_CHARS) -> str:
     return value
 
 
-def valid_name(value: str, limit: int = MAX_ID_CHARS) -> str:
+def valid_name(value: str, limit: int = MAX_NAME_CHARS) -> str:
     """An id or subject: valid text without control characters (PostgreSQL refuses NUL)."""
     valid_text(value, limit)
     if not value.isprintable():

@@ -84,6 +84,12 @@ def test_platform_imports_keep_their_past_times_but_not_future_ones(world, clock
     assert decided.status_code == 422
     absent = client.post("/v1/events", json=base | {"amount": 7}, headers=admin)
     assert absent.status_code == 200  # no `at`: the server's clock
+    ahead = {"pack": "aliexpress", "as_of": "2026-03-11 00:00", "orders": [], "record": True}
+    recorded = client.post("/v1/orders/assess", json=ahead, headers=admin)
+    assert recorded.status_code == 422 and recorded.json()["detail"][0]["loc"] == ["body",
+                                                                                  "as_of"]
+    simulated = client.post("/v1/orders/assess", json={**ahead, "record": False}, headers=admin)
+    assert simulated.status_code == 200  # a simulation may look ahead
 
 
 # -- ids -------------------------------------------------------------------------------------

@@ -105,9 +105,16 @@ def test_every_command_refuses_a_bad_file_in_one_line(tmp_path, kind, run):
 def test_an_instant_out_of_range_is_one_error_line(tmp_path, as_of, run):
     history = tmp_path / "h.jsonl"
     history.write_text(GOOD_HISTORY, encoding="utf-8")
+    book = tmp_path / "book.yaml"
+    book.write_text("pack: wechat_channels\nsubjects: {c1: {}}\nevents: []\n", encoding="utf-8")
+    orders = tmp_path / "orders.csv"
+    orders.write_text("order,store,placed_at\no1,s1,2026-03-01 10:00\n", encoding="utf-8")
     for args in (["replay", str(history), "-p", "wechat_channels", "--as-of", as_of],
                  ["explain", str(history), "-p", "wechat_channels", "-s", "c1",
-                  "--as-of", as_of]):
+                  "--as-of", as_of],
+                 ["documents", str(book), "--as-of", as_of],
+                 ["portfolio", str(book), "--as-of", as_of],
+                 ["assess", str(orders), "--pack", "aliexpress", "--as-of", as_of]):
         result = run(args)
         _assert_one_error_line(result, args)
         assert "as_of" in result.stderr or "2000-2100" in result.stderr or "date-time" in \

@@ -20,7 +20,7 @@ from ..i18n import _
 MAX_BODY_BYTES = 16 * 1024 * 1024  # a batch of 10,000 events or a 200,000-character text
 MAX_BATCH_EVENTS = 10_000  # events in one POST /v1/events
 MAX_ORDER_ROWS = 100_000  # rows in one POST /v1/orders/assess
-MAX_ID_CHARS = 80  # an event or appeal id a client gives
+MAX_CLIENT_ID_CHARS = 80  # an event id a client gives (stored ids may be longer)
 MAX_SUBJECT_CHARS = 100  # a subject id
 MAX_SHORT_TEXT = 200  # codes, packs, licences, devices, material names
 MAX_LIST_ITEMS = 1_000  # devices, ips, materials ... of one subject or appeal

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from ..events import EVENT_TYPES, MAX_TEXT_CHARS
 from .limits import (
-    MAX_ID_CHARS,
+    MAX_CLIENT_ID_CHARS,
     MAX_LIST_ITEMS,
     MAX_ORDER_ROWS,
     MAX_SHORT_TEXT,
@@ -41,7 +41,7 @@ class EventIn(BaseModel):
         "omitted. A merchant's events always take the server's clock: a given `at` more than "
         "the allowed skew away from it is refused"))
     subject: SubjectId | None = None
-    id: str | None = Field(None, min_length=1, max_length=MAX_ID_CHARS, description=(
+    id: str | None = Field(None, min_length=1, max_length=MAX_CLIENT_ID_CHARS, description=(
         "deterministic from the content when omitted; a merchant's ids are stored under its "
         "own namespace, `merchant:SUBJECT:ID`"))
 

@@ -236,6 +236,8 @@ class Governance:
             raise NotFound("store")
         if record and not who.is_admin:
             raise Forbidden("only an admin key records order assessments")
+        if record:  # what is recorded has happened: never after the server's clock
+            stamped(who, as_of, self.clock(), path="as_of")
         from ..detect.orders.loading import load_orders
         from ..rules import load_pack
         from .line_watch import assess, record_orders
