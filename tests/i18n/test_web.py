@@ -14,6 +14,7 @@ from zhili.api import create_app
 from zhili.i18n import _, install_jinja, use_language
 from zhili.i18n.asgi import COOKIE, LanguageMiddleware
 from zhili.store import open_store
+from zhili.web.session import COOKIE as COOKIE_KEY
 
 
 @pytest.fixture
@@ -88,3 +89,33 @@ def test_console_pages_declare_their_language(monkeypatch):
     english = client.get("/login?lang=en")
     assert '<html lang="en">' in english.text
     assert english.headers["content-language"] == "en"
+
+
+def test_decisions_carry_their_notice_in_the_request_language(monkeypatch):
+    from zhili.api.auth import create_key
+    from zhili.engine import Subject
+
+    monkeypatch.delenv("ZHILI_LANG", raising=False)
+    store = open_store("memory://")
+    store.put_subject("wechat_channels", Subject.from_mapping(
+        "c1", {"kind": "creator", "deposit": 20000}))
+    client = TestClient(create_app(store=store))
+    key = {"Authorization": f"Bearer {create_key(store, 'admin')[1]}"}
+    posted = client.post("/v1/events", headers=key, json=[{
+        "id": "v1", "at": "2026-03-02 10:00", "type": "violation", "subject": "c1",
+        "code": "false_health_claim", "item": "sku-9"}])
+    assert posted.status_code == 200, posted.text
+
+    def notices(**headers: str) -> list[str]:
+        got = client.get("/v1/subjects/c1/decisions?as_of=2026-03-03T00:00:00%2B08:00",
+                         headers={**key, **headers})
+        assert got.status_code == 200, got.text
+        return [d["explanation"]["notice"] for d in got.json()]
+
+    assert "普通商品宣称保健功能：信用分 12 → 8（扣 4 分）" in notices()
+    assert "Ordinary goods claiming health functions: Credit score 12 → 8 (−4)" in notices(
+        **{"Accept-Language": "en"})
+    client.cookies.set(COOKIE_KEY, key["Authorization"].removeprefix("Bearer "))
+    page = client.get("/subjects/c1?as_of=2026-03-03%2000:00")
+    assert page.status_code == 200
+    assert "普通商品宣称保健功能：信用分 12 → 8（扣 4 分）" in page.text

@@ -143,6 +143,9 @@ class ExplanationOut(BaseModel):
     assumption: str | None
     inputs: dict[str, Any]
     text: str
+    # The decision as the platform's notice would word it, with names for codes, in the
+    # request's language (``text`` is the engine's own English sentence).
+    notice: str | None = None
 
 
 class DecisionOut(BaseModel):

@@ -9,6 +9,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from ..errors import PackError
+from ..notices import notice
+from ..rules import load_pack
 from ..rules.sources import citation
 from ..timekit import DEFAULT_ZONE, zone
 from .models import (
@@ -110,8 +113,16 @@ def decision_out(d) -> DecisionOut:
         id=d.id, at=instant(d.at) or "", subject=d.subject, kind=d.kind, rule=d.rule,
         pack=d.pack, version=str(d.version), cause=None if d.cause is None else str(d.cause),
         detail=plain(dict(d.detail or {})),
-        explanation=explanation_out(e),
+        explanation=explanation_out(e).model_copy(update={"notice": _notice(d)}),
     )
+
+
+def _notice(d) -> str:
+    try:
+        pack = load_pack(d.pack)
+    except PackError:  # a pack this installation does not ship: the engine's sentence
+        return str(d.text)
+    return notice(d, pack)
 
 
 def explanation_out(e) -> ExplanationOut:
