@@ -14,7 +14,6 @@ from zhili.api import create_app
 from zhili.i18n import _, install_jinja, use_language
 from zhili.i18n.asgi import COOKIE, LanguageMiddleware
 from zhili.store import open_store
-from zhili.web.session import COOKIE as COOKIE_KEY
 
 
 @pytest.fixture
@@ -115,7 +114,8 @@ def test_decisions_carry_their_notice_in_the_request_language(monkeypatch):
     assert "普通商品宣称保健功能：信用分 12 → 8（扣 4 分）" in notices()
     assert "Ordinary goods claiming health functions: Credit score 12 → 8 (−4)" in notices(
         **{"Accept-Language": "en"})
-    client.cookies.set(COOKIE_KEY, key["Authorization"].removeprefix("Bearer "))
+    signed_in = client.post("/login", data={"key": key["Authorization"].removeprefix("Bearer ")})
+    assert signed_in.status_code == 200, signed_in.text
     page = client.get("/subjects/c1?as_of=2026-03-03%2000:00")
     assert page.status_code == 200
     assert "普通商品宣称保健功能：信用分 12 → 8（扣 4 分）" in page.text
