@@ -2,6 +2,7 @@
 state query, for SQLite and PostgreSQL.
 
     python benchmarks/load.py [--events 6000] [--batch 100] [--subjects 200] [--queries 300]
+    python benchmarks/load.py --realistic [--events 100000] [--subjects 10000] [--queries 2000]
 
 Each backend gets a fresh database and a real `zhili serve` process; clients post batches of
 WeChat Channels events from 4 threads, then query state at random instants. Baselines from
@@ -139,11 +140,26 @@ def baselines(events: list[dict]) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=6000)
+    parser.add_argument("--realistic", action="store_true",
+                        help="8 producers out of order, groups, appeals (see realistic.py)")
+    parser.add_argument("--events", type=int, default=None)
     parser.add_argument("--batch", type=int, default=100)
-    parser.add_argument("--subjects", type=int, default=200)
-    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--subjects", type=int, default=None)
+    parser.add_argument("--queries", type=int, default=None)
+    parser.add_argument("--producers", type=int, default=8)
+    parser.add_argument("--late", type=float, default=0.05, help="share of events held back")
+    parser.add_argument("--probes", type=int, default=100,
+                        help="components probed for the cost of a late event")
+    parser.add_argument("--backends", default="sqlite,postgresql")
     args = parser.parse_args()
+    if args.realistic:
+        from realistic import run
+
+        run(args, serve)
+        return
+    args.events = args.events or 6000
+    args.subjects = args.subjects or 200
+    args.queries = args.queries or 300
     events = make_events(args.events, args.subjects)
     base = baselines(events)
     results = []

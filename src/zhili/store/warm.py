@@ -106,29 +106,36 @@ class WarmPack:
     # -- components ---------------------------------------------------------------------------------
     def resolve(self, subjects: Iterable[str] | None) -> None:
         """Bring the components of ``subjects`` (None: all) up to the cursor: restore each from
-        its checkpoint the first time, then fold its pending events (late ones included)."""
+        its checkpoint the first time, then fold its pending events (late ones included).
+        Pending events leave the queue only under their components' locks, so a reader never
+        finds a stored event in neither the queue nor the fold."""
         if subjects is None or self.everyone:
             self._resolve_all()
             return
         frontier = set(subjects)
-        while frontier:
+        while True:
             self._restore(frontier)
-            with self.books:
-                found = list(chain.from_iterable(self.pending.pop(s, ()) for s in frontier))
-            if not found:
-                return
-            # Links pull in the components on their other side, which may be cold too.
-            frontier = {s for e in found for s in _sides(e) if s not in frontier}
-            self._restore(frontier)
-            self._fold_pending(found)
+            with self.hold(frontier):
+                with self.books:
+                    found = [e for s in frontier for e in self.pending.get(s, ())]
+                    # Links pull in the components on their other side, which may be cold.
+                    outside = {s for e in found for s in _sides(e)} - frontier
+                    if not outside:
+                        for sid in frontier:
+                            self.pending.pop(sid, None)
+                if not outside:
+                    self._fold_pending(found, frontier)
+                    return
+            frontier |= outside
 
     def _resolve_all(self) -> None:
         every = set(self.store.subjects(self.pack.code))
         self._restore(every)
-        with self.books:
-            found = [*self.everyone, *chain.from_iterable(self.pending.values())]
-            self.everyone, self.pending = [], {}
-        self._fold_pending(found, everyone=True)
+        with self.hold(None):
+            with self.books:
+                found = [*self.everyone, *chain.from_iterable(self.pending.values())]
+                self.everyone, self.pending = [], {}
+            self._fold_pending(found, None)
 
     def _restore(self, subjects: Iterable[str]) -> None:
         for sid in subjects:
@@ -145,18 +152,20 @@ class WarmPack:
                     self.fold.adopt(component)
                 self.resolved.update(component.subjects)
 
-    def _fold_pending(self, found: list[Event], everyone: bool = False) -> None:
-        touched = None if everyone else {s for e in found for s in _sides(e)}
-        with self.hold(touched):
-            known: set[str] = set()
-            for comp in {id(c): c for c in map(self.fold.component_of, touched or
-                                               self.fold.components) if c}.values():
-                known.update(e.id for e in comp.events)
-            fresh = {e.id: e for e in found if e.id not in known}
-            if fresh:
-                self.fold.apply_all(fresh.values(), late=True)
-                self.changed(touched if touched is not None else list(self.fold.components),
-                             len(fresh))
+    def _fold_pending(self, found: list[Event], held: Collection[str] | None) -> None:
+        """Fold stored events the components (of ``held``, whose locks the caller holds) do not
+        have yet: a checkpoint may already hold some, so they are matched by id."""
+        if not found:
+            return
+        known: set[str] = set()
+        comps = map(self.fold.component_of, held if held is not None
+                    else list(self.fold.components))
+        for comp in {id(c): c for c in comps if c is not None}.values():
+            known.update(e.id for e in comp.events)
+        fresh = {e.id: e for e in found if e.id not in known}
+        if fresh:
+            self.fold.apply_all(fresh.values(), late=True)
+            self.changed(held if held is not None else list(self.fold.components), len(fresh))
 
     def changed(self, subjects: Iterable[str], folded: int = 0) -> None:
         with self.books:
