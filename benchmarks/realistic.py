@@ -22,8 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-from traffic import Traffic, generate
 
+from traffic import Traffic, generate
 from zhili.api.auth import create_key
 from zhili.engine import Fold, replay
 from zhili.events import parse_events

@@ -13,6 +13,7 @@ from zhili.engine.component import Component
 from zhili.events import Event, parse_events
 from zhili.rules import load_pack
 from zhili.store import EventStore, MemoryStore, StateService
+from zhili.store.base import Tail
 
 PACK = "wechat_channels"
 CST = dt.timezone(dt.timedelta(hours=8))
@@ -103,9 +104,9 @@ class CountingStore(MemoryStore):
         self.checkpoints_read.append(subject)
         return super().checkpoint_of(scope, subject)
 
-    def tail(self, pack: str, after: int) -> list[tuple[int, Event]]:
-        found = super().tail(pack, after)
-        self.events_read += len(found)
+    def tail(self, pack: str, after: int, known=()) -> Tail:
+        found = super().tail(pack, after, known)
+        self.events_read += len(found.events)
         return found
 
     def events(self, **kwargs) -> list[Event]:  # type: ignore[override]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
@@ -187,21 +188,48 @@ def test_snapshots_are_kept_by_key_and_replaced(store: EventStore):
 
 
 def test_the_head_and_tail_follow_each_pack_in_the_order_it_was_stored(store: EventStore):
-    assert store.head(PACK) == Head(0, 0) and store.tail(PACK, 0) == []
+    assert store.head(PACK) == Head(0, 0) and store.tail(PACK, 0).events == []
     store.append([ev("v2", "2026-03-02 10:00"), ev("v1", "2026-03-01 10:00")], pack=PACK)
     store.append([ev("x1", "2026-03-01 10:00", subject="s1")], pack="aliexpress")
     first = store.head(PACK)
     assert first.events > 0 and first.subjects == 0
-    assert [e.id for _, e in store.tail(PACK, 0)] == ["v2", "v1"]  # stored order, not time
+    whole = store.tail(PACK, 0)
+    assert [e.id for e in whole.events] == ["v2", "v1"]  # stored order, not time order
+    assert whole.last == first.events and whole.met == set()
     store.append([ev("v1", "2026-03-01 10:00"), ev("v0", "2026-02-01 10:00")], pack=PACK)
     later = store.tail(PACK, first.events)
-    assert [e.id for _, e in later] == ["v0"]  # the duplicate did not move the head
-    assert store.head(PACK).events == later[-1][0] > first.events
+    assert [e.id for e in later.events] == ["v0"]  # the duplicate did not move the head
+    assert store.head(PACK).events == later.last > first.events
     store.append([ev("v0", "2026-02-01 10:00")], pack=PACK)
-    assert store.head(PACK).events == later[-1][0]
+    assert store.head(PACK).events == later.last
+    # A reader skips the ids it knows, and learns which of them it met.
+    mine = store.tail(PACK, 0, known={"v1", "v0", "nowhere"})
+    assert [e.id for e in mine.events] == ["v2"] and mine.met == {"v1", "v0"}
     store.put_subject(PACK, {"id": "c1", "deposit": 100})
-    assert store.head(PACK) == Head(later[-1][0], 1)
-    assert [e.id for _, e in store.tail("aliexpress", 0)] == ["x1"]
+    assert store.head(PACK) == Head(later.last, 1)
+    assert [e.id for e in store.tail("aliexpress", 0).events] == ["x1"]
+
+
+def test_a_guard_runs_inside_the_append_and_can_refuse_it(store: EventStore):
+    seen = []
+
+    @contextmanager
+    def guard():
+        seen.append(store.head(PACK).events)  # the store can be read inside
+        yield
+        seen.append("left")
+
+    store.append([ev("v1", "2026-03-01 10:00")], pack=PACK, guard=guard())
+    assert seen == [0, "left"]
+
+    @contextmanager
+    def refuse():
+        raise InputError("refused by the fold")
+        yield
+
+    with pytest.raises(InputError, match="refused by the fold"):
+        store.append([ev("v2", "2026-03-02 10:00")], pack=PACK, guard=refuse())
+    assert [e.id for e in store.events(pack=PACK)] == ["v1"]
 
 
 def test_component_checkpoints_are_found_by_any_member(store: EventStore):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -54,10 +55,39 @@ class Head:
     subjects: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class Tail:
+    """What a pack's history holds past a seq: the last seq, the events not known to the
+    reader, and the known ids met on the way."""
+
+    last: int
+    events: list[Event]
+    met: set[str]
+
+
+def tail_of(after: int, rows: Iterable[tuple[int, str]], known: Collection[str]
+            ) -> tuple[int, list[int], set[str]]:
+    """From ``(seq, id)`` rows in seq order: the last seq, the seqs to decode, the known ids."""
+    last, wanted, met = after, [], set()
+    for seq, eid in rows:
+        last = max(last, seq)
+        if eid in known:
+            met.add(eid)
+        else:
+            wanted.append(seq)
+    return last, wanted, met
+
+
 @runtime_checkable
 class EventStore(Protocol):
-    def append(self, events: Sequence[Event], *, pack: str) -> AppendResult:
-        """Store one batch atomically; events whose id is already stored are skipped."""
+    def append(self, events: Sequence[Event], *, pack: str,
+               guard: AbstractContextManager[object] | None = None) -> AppendResult:
+        """Store one batch atomically; events whose id is already stored are skipped.
+
+        ``guard`` is entered once the batch's turn among the pack's writers has come (no other
+        batch of the pack can be stored until it is left) and left after the commit or the
+        rollback; an exception inside it refuses the batch. A fold kept beside the store folds
+        the batch there, so that it never waits for other writers while holding its locks."""
         ...
 
     def events(self, *, pack: str, subjects: Collection[str] | None = None,
@@ -103,8 +133,10 @@ class EventStore(Protocol):
         """The pack's head: one cheap lookup, made before every read of a warm fold."""
         ...
 
-    def tail(self, pack: str, after: int) -> list[tuple[int, Event]]:
-        """The pack's events stored with a seq above ``after``, as (seq, event) in seq order."""
+    def tail(self, pack: str, after: int, known: Collection[str] = ()) -> Tail:
+        """The pack's events stored with a seq above ``after``, in seq order, but for those
+        whose id is ``known`` (never decoded: a reader skips its own, and learns which of them
+        it met)."""
         ...
 
     def put_checkpoints(self, scope: str, generation: int,
@@ -159,6 +191,10 @@ class EventStore(Protocol):
     def end_session(self, token_hash: str) -> None: ...
 
     def close(self) -> None: ...
+
+
+def guarded(guard: AbstractContextManager[object] | None) -> AbstractContextManager[object]:
+    return guard if guard is not None else nullcontext()
 
 
 def check_pack(pack: object) -> str:

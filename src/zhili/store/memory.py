@@ -10,12 +10,13 @@ import datetime as dt
 import json
 import threading
 from collections.abc import Collection, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
 from ..events import Event
 from . import base
-from .base import AppendResult, Head
+from .base import AppendResult, Head, Tail
 from .codec import decode_event, decode_subject, dumps, encode_event, encode_subject, subject_id
 from .keyring import MemoryKeys
 
@@ -33,6 +34,7 @@ class _Row:
 class MemoryStore(MemoryKeys):
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._writers: dict[str, threading.Lock] = {}  # one writer of a pack at a time
         self._events: dict[str, _Row] = {}
         self._packs: dict[str, str] = {}  # subject -> pack
         self._subjects: dict[str, str] = {}  # subject -> encoded attributes
@@ -46,11 +48,14 @@ class MemoryStore(MemoryKeys):
         self._members: dict[tuple[str, str], str] = {}  # (scope, subject) -> component
         self._generations: dict[str, int] = {}
 
-    def append(self, events: Sequence[Event], *, pack: str) -> AppendResult:
+    def append(self, events: Sequence[Event], *, pack: str,
+               guard: AbstractContextManager[object] | None = None) -> AppendResult:
         base.check_pack(pack)
         batch, repeated = base.unique_in_batch(events)
         bodies = [(e, encode_event(e)) for e in batch]
         with self._lock:
+            writer = self._writers.setdefault(pack, threading.Lock())
+        with writer, base.guarded(guard), self._lock:
             wanted = base.subject_packs(batch, pack)
             for sid, want in wanted.items():
                 known = self._packs.get(sid)
@@ -140,10 +145,13 @@ class MemoryStore(MemoryKeys):
         with self._lock:
             return self._heads.get(pack, Head())
 
-    def tail(self, pack: str, after: int) -> list[tuple[int, Event]]:
+    def tail(self, pack: str, after: int, known: Collection[str] = ()) -> Tail:
         with self._lock:
-            rows = [r for r in self._events.values() if r.pack == pack and r.seq > after]
-        return [(r.seq, decode_event(r.body)) for r in sorted(rows, key=lambda r: r.seq)]
+            rows = sorted((r for r in self._events.values() if r.pack == pack and r.seq > after),
+                          key=lambda r: r.seq)
+        last, wanted, met = base.tail_of(after, ((r.seq, r.id) for r in rows), known)
+        bodies = {r.seq: r.body for r in rows}
+        return Tail(last, [decode_event(bodies[q]) for q in wanted], met)
 
     def put_checkpoints(self, scope: str, generation: int,
                         components: Mapping[str, tuple[Sequence[str], bytes]]) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Engine, case, func, select
@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..events import Event
 from . import base
-from .base import AppendResult, Head
+from .base import AppendResult, Head, Tail
 from .codec import decode_event, decode_subject, dumps, encode_event, encode_subject, subject_id
 from .engines import WRITE
 from .keyring import SqlKeys
@@ -71,15 +71,18 @@ class SqlStore(SqlKeys):
         conn.execute(stmt.on_conflict_do_update(index_elements=["pack"],
                                                 set_={"events": heads.c.events}))
 
-    def append(self, batch: Sequence[Event], *, pack: str) -> AppendResult:
+    def append(self, batch: Sequence[Event], *, pack: str,
+               guard: AbstractContextManager[object] | None = None) -> AppendResult:
         base.check_pack(pack)
         unique, repeated = base.unique_in_batch(batch)
         rows = [{"id": e.id, "pack": pack, "subject": e.subject, "type": e.type, "at": e.at,
                  "body": encode_event(e)} for e in unique]
         if not rows:
             return AppendResult(stored=[], duplicates=repeated)
-        with self._write() as conn:
+        # The guard is entered once the head is locked, and left after the commit.
+        with ExitStack() as committed, self._write() as conn:
             self._lock_head(conn, pack)
+            committed.enter_context(base.guarded(guard))
             self._claim_subjects(conn, base.subject_packs(unique, pack))
             stmt = (self._insert(events).on_conflict_do_nothing(index_elements=["id"])
                     .returning(events.c.id, events.c.seq))
@@ -183,12 +186,18 @@ class SqlStore(SqlKeys):
                                .where(heads.c.pack == pack)).first()
         return Head() if row is None else Head(int(row.events), int(row.subjects))
 
-    def tail(self, pack: str, after: int) -> list[tuple[int, Event]]:
-        query = (select(events.c.seq, events.c.body)
+    def tail(self, pack: str, after: int, known: Collection[str] = ()) -> Tail:
+        query = (select(events.c.seq, events.c.id)
                  .where(events.c.pack == pack, events.c.seq > after).order_by(events.c.seq))
         with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
-        return [(int(seq), decode_event(body)) for seq, body in rows]
+            rows = [(int(seq), str(eid)) for seq, eid in conn.execute(query)]
+            last, wanted, met = base.tail_of(after, rows, known)
+            bodies: dict[int, str] = {}
+            for i in range(0, len(wanted), _CHUNK):
+                bodies.update((int(q), b) for q, b in conn.execute(
+                    select(events.c.seq, events.c.body).where(
+                        events.c.seq.in_(wanted[i:i + _CHUNK]))))
+        return Tail(last, [decode_event(bodies[q]) for q in wanted], met)
 
     def put_checkpoints(self, scope: str, generation: int,
                         components: Mapping[str, tuple[Sequence[str], bytes]]) -> None:

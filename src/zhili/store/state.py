@@ -16,7 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from ..engine import Decision, Fold, Ledger, SubjectState
 from ..errors import InputError
@@ -40,7 +41,9 @@ class StateService:
         self.snapshot_every = snapshot_every
         self._lock = threading.Lock()  # the map below, never held while folding
         self._warm: dict[str, WarmPack] = {}
+        self._starting = threading.Lock()
         self._pack_of_subject: dict[str, str] = {}  # a subject never changes pack
+        self._packs: dict[str, Pack] = {}  # packs are code shipped with the process
 
     def ingest(self, events: Sequence[Event], *, pack: str) -> AppendResult:
         """Store a batch (atomic, idempotent by event id) if the history stays foldable.
@@ -60,25 +63,35 @@ class StateService:
             if isinstance(e, LinkObserved):
                 touched.add(e.other)  # type: ignore[union-attr]
         warm.resolve(touched)
-        with warm.hold(touched):
-            known = self.store.stored_ids([e.id for e in events])
-            fresh = [e for e in in_time_order(events) if e.id not in known]
-            with warm.books:
-                warm.recent.update(e.id for e in fresh)
-            try:
-                folded = warm.fold.apply_all(fresh, late=True)
-            except InputError as err:
-                self._forget(code.code)  # the fold holds part of a refused batch
-                raise _named(err, code, warm.fold, touched, fresh, events) from None
-            try:
-                result = self.store.append(events, pack=pack)
-            except BaseException:
-                self._forget(code.code)  # folded, but not stored
-                raise
-            if set(result.duplicates) & {e.id for e in fresh}:
-                self._forget(code.code)  # stored meanwhile by another writer: fold from the store
-            warm.changed({s for e in fresh for s in _sides(e)} if touched is not None
-                         else list(warm.fold.components), folded)
+        folded = 0
+        fresh: list[Event] = []
+
+        @contextmanager
+        def fold_in_turn() -> Iterator[None]:
+            """Entered when the batch's turn among the pack's writers has come: fold it under
+            the locks of the components it reaches, store it, and only then let readers in."""
+            nonlocal folded, fresh
+            with warm.hold(touched):
+                known = self.store.stored_ids([e.id for e in events])
+                fresh = [e for e in in_time_order(events) if e.id not in known]
+                with warm.books:
+                    warm.recent.update(e.id for e in fresh)
+                try:
+                    folded = warm.fold.apply_all(fresh, late=True)
+                except InputError as err:
+                    self._forget(code.code)  # the fold holds part of a refused batch
+                    raise _named(err, code, warm.fold, touched, fresh, events) from None
+                try:
+                    yield
+                except BaseException:
+                    self._forget(code.code)  # folded, but not stored
+                    raise
+                warm.changed({s for e in fresh for s in _sides(e)} if touched is not None
+                             else list(warm.fold.components), folded)
+
+        result = self.store.append(events, pack=pack, guard=fold_in_turn())
+        if set(result.duplicates) & {e.id for e in fresh}:
+            self._forget(code.code)  # stored meanwhile under another pack: fold from the store
         if self._due(warm):
             warm.checkpoint()
         return result
@@ -115,13 +128,15 @@ class StateService:
         with warm.hold([subject]):
             return self._ledger(warm, subject).decisions(subject, as_of)
 
-    @staticmethod
-    def pack(code: str) -> Pack:
+    def pack(self, code: str) -> Pack:
         """A pack by its code; never a path, since codes come from the network."""
-        if code not in available_packs():
-            raise InputError(f"unknown pack {code!r}; available: "
-                             f"{', '.join(available_packs())}", path="pack")
-        return load_pack(code)
+        found = self._packs.get(code)
+        if found is None:
+            if code not in available_packs():
+                raise InputError(f"unknown pack {code!r}; available: "
+                                 f"{', '.join(available_packs())}", path="pack")
+            found = self._packs[code] = load_pack(code)
+        return found
 
     # -- the warm fold ----------------------------------------------------------------------------
     def _ready(self, subject: str) -> WarmPack:
@@ -151,14 +166,19 @@ class StateService:
             if head.events > warm.cursor:
                 warm.catch_up()
             return warm
-        subjects = {sid: s for sid, (_, s) in self.store.subjects(pack.code).items()
-                    if s is not None}
-        overrides = hashlib.sha256(dumps(pack.overrides).encode()).hexdigest()[:12]
-        scope = f"{pack.code}/{pack.version}/{overrides}/{head.subjects}"
-        warm = WarmPack(self.store, pack, scope, head.subjects, subjects)
-        with self._lock:
-            self._warm[pack.code] = warm
-        return warm
+        with self._starting:  # one cold start at a time: it reads registry and tail, no fold
+            with self._lock:
+                found = self._warm.get(pack.code)
+            if found is not None and found is not warm:
+                return self._warm_pack(pack)  # another thread started it meanwhile
+            subjects = {sid: s for sid, (_, s) in self.store.subjects(pack.code).items()
+                        if s is not None}
+            overrides = hashlib.sha256(dumps(pack.overrides).encode()).hexdigest()[:12]
+            scope = f"{pack.code}/{pack.version}/{overrides}/{head.subjects}"
+            warm = WarmPack(self.store, pack, scope, head.subjects, subjects)
+            with self._lock:
+                self._warm[pack.code] = warm
+            return warm
 
     def _forget(self, code: str) -> None:
         with self._lock:

@@ -22,6 +22,7 @@ import threading
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import chain
+from zlib import crc32
 
 from ..engine import Fold, Subject
 from ..engine.checkpoint import dump_component, load_component
@@ -29,7 +30,7 @@ from ..events import Event, LinkObserved
 from ..rules import Pack
 from .base import EventStore
 
-SHARDS = 64  # locks per pack; a component holds the shards of its members
+SHARDS = 4096  # locks per pack; a component holds the shards of its members
 
 
 class WarmPack:
@@ -52,19 +53,22 @@ class WarmPack:
         self.shards = [threading.Lock() for _ in range(SHARDS)]
         self.books = threading.Lock()  # the bookkeeping above; never held while folding
         self.saving = threading.Lock()
+        self.reading = threading.Lock()
         self.catch_up()
 
     # -- following the store --------------------------------------------------------------------
     def catch_up(self) -> None:
-        """Take what the store holds past the cursor: another writer's events become pending."""
-        with self.books:
-            tail = self.store.tail(self.pack.code, self.cursor)
-            for seq, event in tail:
-                self.cursor = max(self.cursor, seq)
-                if event.id in self.recent:
-                    self.recent.discard(event.id)
-                else:
+        """Take what the store holds past the cursor: another writer's events become pending,
+        this process's own are only counted."""
+        with self.reading:  # one reader of the tail at a time; the bookkeeping stays free
+            with self.books:
+                cursor, recent = self.cursor, set(self.recent)
+            tail = self.store.tail(self.pack.code, cursor, recent)
+            with self.books:
+                for event in tail.events:
                     self._pend(event)
+                self.cursor = max(self.cursor, tail.last)
+                self.recent -= tail.met  # the cursor has passed them: never met again
 
     def _pend(self, event: Event) -> None:
         if event.subject is None:
@@ -82,7 +86,7 @@ class WarmPack:
         for sid in subjects:
             comp = self.fold.component_of(sid)
             for member in (comp.subjects if comp is not None else (sid,)):
-                wanted.add(hash(member) % SHARDS)
+                wanted.add(crc32(member.encode()) % SHARDS)
         return sorted(wanted)
 
     @contextmanager
@@ -191,13 +195,16 @@ class WarmPack:
             with self.books:
                 dirty, self.dirty, self.unsaved = self.dirty, set(), 0
             items: dict[str, tuple[list[str], bytes]] = {}
+            done: set[str] = set()
             for sid in sorted(dirty):
-                comp = self.fold.component_of(sid)
-                if comp is None or any(sid in members for members, _ in items.values()):
+                if sid in done or self.fold.component_of(sid) is None:
                     continue
                 with self.hold([sid]):
+                    comp = self.fold.component_of(sid)
+                    assert comp is not None
                     members = sorted(comp.subjects)
                     items[members[0]] = (members, dump_component(comp))
+                done.update(members)
             self.store.put_checkpoints(self.scope, generation, items)
             self.generation = max(self.generation, generation)
         finally:
