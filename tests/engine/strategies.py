@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import Decimal
 
 from hypothesis import strategies as st
@@ -92,3 +93,26 @@ def entangled_history(draw: st.DrawFn) -> list[Event]:
                       "appeal": f"ap{i}",
                       "outcome": draw(st.sampled_from(["granted", "denied"]))})
     return events + [parse_event(raw) for raw in extra]
+
+
+def arrival_order(events: list, rnd: random.Random) -> list:
+    """The events shuffled, except that an appeal never arrives before the violation it
+    appeals nor a decision before its appeal (the service refuses those batches)."""
+    shuffled = list(events)
+    rnd.shuffle(shuffled)
+    out: list = []
+    placed: set[str] = set()
+    waiting: list = []
+    for event in shuffled:
+        waiting.append(event)
+        progressed = True
+        while progressed:
+            progressed = False
+            for e in list(waiting):
+                needs = getattr(e, "violation", None) or getattr(e, "appeal", None)
+                if needs is None or needs in placed:
+                    waiting.remove(e)
+                    out.append(e)
+                    placed.add(e.id)
+                    progressed = True
+    return out + waiting

@@ -13,7 +13,7 @@ from zhili.engine import ComponentFold, Fold, Ledger, replay
 from zhili.events import in_time_order, parse_event
 from zhili.rules import load_pack
 
-from .strategies import SUBJECTS, entangled_history, history, instants, subjects
+from .strategies import SUBJECTS, arrival_order, entangled_history, history, instants, subjects
 
 PACK = load_pack("wechat_channels")
 SETTINGS = settings(max_examples=60, deadline=None,
@@ -76,29 +76,6 @@ def test_folding_component_by_component_equals_folding_event_by_event(events, su
     assert decisions(a) == decisions(b)
     for t in times:
         assert snapshot(a, t) == snapshot(b, t)
-
-
-def arrival_order(events: list, rnd: random.Random) -> list:
-    """The events shuffled, except that an appeal never arrives before the violation it
-    appeals nor a decision before its appeal (the service refuses those batches)."""
-    shuffled = list(events)
-    rnd.shuffle(shuffled)
-    out: list = []
-    placed: set[str] = set()
-    waiting: list = []
-    for event in shuffled:
-        waiting.append(event)
-        progressed = True
-        while progressed:
-            progressed = False
-            for e in list(waiting):
-                needs = getattr(e, "violation", None) or getattr(e, "appeal", None)
-                if needs is None or needs in placed:
-                    waiting.remove(e)
-                    out.append(e)
-                    placed.add(e.id)
-                    progressed = True
-    return out + waiting
 
 
 @SETTINGS

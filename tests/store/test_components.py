@@ -8,12 +8,17 @@ import datetime as dt
 import threading
 from decimal import Decimal
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from zhili.engine import Subject, replay
 from zhili.engine.component import Component
 from zhili.events import Event, parse_events
 from zhili.rules import load_pack
 from zhili.store import EventStore, MemoryStore, StateService
 from zhili.store.base import Tail
+
+from ..engine.strategies import arrival_order, entangled_history, instants, subjects
 
 PACK = "wechat_channels"
 CST = dt.timezone(dt.timedelta(hours=8))
@@ -135,3 +140,36 @@ def test_a_cold_start_reads_only_the_checkpoint_of_the_component_it_needs():
     again = replay([*events, *newer, late], load_pack(PACK), subjects)
     assert cold.state("b9", as_of).to_dict() == again.state("b9", as_of).to_dict()
     assert cold.state("b5", as_of).to_dict() == again.state("b5", as_of).to_dict()
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(entangled_history(), subjects(), st.randoms(use_true_random=False),
+       st.lists(st.integers(0, 40), max_size=5), st.sets(st.integers(0, 5), max_size=3),
+       st.integers(1, 12), st.lists(instants, min_size=1, max_size=3))
+def test_the_service_answers_the_replay_through_late_batches_and_cold_starts(
+        events, subs, rnd, cuts, restarts, every, times):
+    """Late batches, links merging components late, appeals granted and denied, with
+    checkpoints written often and cold starts between batches: every answer is the replay's."""
+    store = MemoryStore()
+    for s in subs.values():
+        store.put_subject(PACK, s)
+    arrival = arrival_order(events, rnd)
+    bounds = sorted({0, len(arrival), *(c for c in cuts if c < len(arrival))})
+    service = StateService(store, snapshot_every=every)
+    for i, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
+        service.ingest(arrival[a:b], pack=PACK)
+        if i in restarts:
+            service = StateService(store, snapshot_every=every)
+    whole = replay(events, load_pack(PACK), subs)
+    try:
+      for sid in sorted({e.subject for e in events if e.subject}):
+        for t in times:
+            assert service.state(sid, t).to_dict() == whole.state(sid, t).to_dict()
+        assert [d.to_dict() for d in service.decisions(sid)] == [
+            d.to_dict() for d in whole.decisions(sid)]
+    except AssertionError:
+        import json
+        from zhili.events import event_to_dict
+        dbg = {"subs": {k: v.to_dict() for k, v in subs.items()}, "batches": [[event_to_dict(e) for e in arrival[a:b]] for a, b in zip(bounds, bounds[1:])], "restarts": sorted(restarts), "every": every, "times": [t.isoformat() for t in times]}
+        open("/tmp/late_prof/dbg.json", "w").write(json.dumps(dbg, default=str))
+        raise

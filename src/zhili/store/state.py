@@ -81,13 +81,15 @@ class StateService:
                 except InputError as err:
                     self._forget(code.code)  # the fold holds part of a refused batch
                     raise _named(err, code, warm.fold, touched, fresh, events) from None
+                # Changed before the commit: a checkpoint round that sees the batch stored
+                # must also find its components to write.
+                warm.changed({s for e in fresh for s in _sides(e)} if touched is not None
+                             else list(warm.fold.components), folded)
                 try:
                     yield
                 except BaseException:
                     self._forget(code.code)  # folded, but not stored
                     raise
-                warm.changed({s for e in fresh for s in _sides(e)} if touched is not None
-                             else list(warm.fold.components), folded)
 
         result = self.store.append(events, pack=pack, guard=fold_in_turn())
         if set(result.duplicates) & {e.id for e in fresh}:

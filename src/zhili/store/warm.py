@@ -119,6 +119,12 @@ class WarmPack:
         frontier = set(subjects)
         while True:
             self._restore(frontier)
+            # Every member of these components, since each may have pending events too.
+            members = {m for s in frontier if (c := self.fold.component_of(s)) is not None
+                       for m in c.subjects}
+            if not members <= frontier:
+                frontier |= members
+                continue
             with self.hold(frontier):
                 with self.books:
                     found = [e for s in frontier for e in self.pending.get(s, ())]
