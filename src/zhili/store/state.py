@@ -23,7 +23,7 @@ from ..engine import Decision, Fold, Ledger, SubjectState
 from ..errors import InputError
 from ..events import Event, LinkObserved, in_time_order
 from ..rules import Pack, available_packs, load_pack
-from .base import AppendResult, EventStore
+from .base import AppendResult, EventStore, Head
 from .codec import dumps
 from .warm import WarmPack
 
@@ -162,17 +162,13 @@ class StateService:
         """The pack's fold in step with the store: one lookup of the store's head, then only
         what another writer stored since (a new scope when subjects' attributes changed)."""
         head = self.store.head(pack.code)
-        with self._lock:
-            warm = self._warm.get(pack.code)
-        if warm is not None and warm.pack is pack and warm.subjects_version == head.subjects:
-            if head.events > warm.cursor:
-                warm.catch_up()
+        warm = self._current(pack, head)
+        if warm is not None:
             return warm
         with self._starting:  # one cold start at a time: it reads registry and tail, no fold
-            with self._lock:
-                found = self._warm.get(pack.code)
-            if found is not None and found is not warm:
-                return self._warm_pack(pack)  # another thread started it meanwhile
+            warm = self._current(pack, head)  # another thread may have started it meanwhile
+            if warm is not None:
+                return warm
             subjects = {sid: s for sid, (_, s) in self.store.subjects(pack.code).items()
                         if s is not None}
             overrides = hashlib.sha256(dumps(pack.overrides).encode()).hexdigest()[:12]
@@ -181,6 +177,15 @@ class StateService:
             with self._lock:
                 self._warm[pack.code] = warm
             return warm
+
+    def _current(self, pack: Pack, head: Head) -> WarmPack | None:
+        with self._lock:
+            warm = self._warm.get(pack.code)
+        if warm is None or warm.pack is not pack or warm.subjects_version != head.subjects:
+            return None
+        if head.events > warm.cursor:
+            warm.catch_up()
+        return warm
 
     def _forget(self, code: str) -> None:
         with self._lock:
