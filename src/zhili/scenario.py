@@ -19,11 +19,19 @@ from .errors import InputError
 from .events import Event
 from .histories import check_keys, parse_history, read_yaml
 from .rules import Pack
+from .scenario_match import (
+    check_shape,
+    decision_matches,
+    describe_decisions,
+    describe_holds,
+    hold_matches,
+)
 from .timekit import is_date_only, local_date, parse_instant
 
 CASE_KEYS = ("name", "pack", "params", "subjects", "events", "orders", "orders_file", "expect")
 EXPECT_KEYS = ("at", "subject", "score", "fees", "held", "sanctions", "not_sanctions",
-               "violations", "appeal", "notices", "not_notices")
+               "violations", "appeal", "notices", "not_notices", "deposit", "outstanding",
+               "holds", "not_holds", "decisions", "not_decisions")
 
 
 @dataclass
@@ -119,6 +127,7 @@ def _case(raw: Any, file: str, i: int, folder: Path) -> Case:
             parse_instant(check["at"], pack.timezone)
         except InputError as err:
             raise InputError(err.message, file=file, path=f"{p}.at") from None
+        check_shape(check, file, p)
     orders = None
     if raw.get("orders") is not None or raw.get("orders_file") is not None:
         from .detect.orders import load_orders
@@ -199,8 +208,27 @@ def _check(case: Case, ledger: Ledger, check: Mapping[str, Any], at: dt.datetime
     for kind in check.get("not_notices") or []:
         if kind in issued:
             fail("not_notices", f"{kind} not issued", sorted(issued))
+    for key, actual_money in (("deposit", state.deposit), ("outstanding", state.outstanding)):
+        if key in check and Decimal(str(check[key])) != actual_money:
+            fail(key, check[key], _num(actual_money))
+    tz = case.pack.timezone
+    for wanted_hold in check.get("holds") or []:
+        if not any(hold_matches(wanted_hold, h, tz) for h in state.holds):
+            fail("holds", dict(wanted_hold), describe_holds(state.holds))
+    for unwanted_hold in check.get("not_holds") or []:
+        if any(hold_matches(unwanted_hold, h, tz) for h in state.holds):
+            fail("not_holds", f"no {dict(unwanted_hold)}", describe_holds(state.holds))
+    if check.get("decisions") or check.get("not_decisions"):
+        decisions = ledger.decisions(subject, at)
+        for wanted_d in check.get("decisions") or []:
+            if not any(decision_matches(wanted_d, d, tz) for d in decisions):
+                fail("decisions", dict(wanted_d), describe_decisions(decisions, wanted_d["kind"]))
+        for unwanted_d in check.get("not_decisions") or []:
+            if any(decision_matches(unwanted_d, d, tz) for d in decisions):
+                fail("not_decisions", f"no {dict(unwanted_d)}",
+                     describe_decisions(decisions, unwanted_d["kind"]))
     if check.get("appeal") is not None:
-        out.extend(_check_appeal(case, check, state, subject, case.pack.timezone))
+        out.extend(_check_appeal(case, check, state, subject, tz))
     return out
 
 

@@ -141,14 +141,15 @@ class Hold(NamedTuple):
     rule: str
     cause: str | None
     until: str | None = None
+    scope: str | None = None         # e.g. the item whose goods payments are held
 
     def active(self, t: dt.datetime) -> bool:
         return self.start <= t and (self.end is None or t < self.end)
 
     def to_dict(self) -> dict[str, Any]:
         return _jsonable({"account": self.account, "amount": self.amount if self.amount is not None
-                          else "all", "start": self.start, "end": self.end, "rule": self.rule,
-                          "cause": self.cause, "until": self.until})
+                          else "all", "scope": self.scope, "start": self.start, "end": self.end,
+                          "rule": self.rule, "cause": self.cause, "until": self.until})
 
 
 class Notice(NamedTuple):
