@@ -158,6 +158,7 @@ class SpotCheckResult(Event):
     item: str = ""
     result: str = ""
     supplier: str | None = None
+    amount: Decimal | None = None  # the item's goods payments of the last 30 days, if known
     type: ClassVar[str] = "spot_check_result"
     rank: ClassVar[int] = 35
 

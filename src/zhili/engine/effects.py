@@ -250,24 +250,42 @@ class Effects:
                     cause: str | None, record: ViolationRecord | None) -> None:
         amount: Decimal | None = None
         inputs: dict[str, Any] = {}
+        scope = resolve_scope(spec.scope, record)
+        of = f"{spec.account} of {scope}" if scope else spec.account
+        over = int(spec.over_days.at(at)) if spec.over_days is not None else None
+        what = f"the whole {spec.account} account" if scope is None else f"all {of}"
         if spec.amount is not None:
             amount = _num(spec.amount.at(at))
         elif spec.amount_ratio is not None:
-            if record is None or record.amount is None:
+            ratio = _num(spec.amount_ratio.at(at))
+            basis = f"{of} of the last {over} days" if over is not None else "the amount"
+            if record is not None and record.amount is not None:
+                amount = (record.amount * ratio).quantize(Decimal("0.01"))
+                inputs = {"amount": record.amount, "ratio": ratio}
+            elif spec.without_amount == "hold_all":
+                # The amounts are not known: the hold is on all of them, and says so.
+                what = f"all {basis} (amounts not known; {ratio * 100:g}% of them is due)"
+                inputs = {"ratio": ratio, "amount": None}
+            else:
                 raise EventError(f"rule {rule} holds a share of the amount: the violation "
                                  f"needs `amount`", path=f"{cause}.amount")
-            ratio = _num(spec.amount_ratio.at(at))
-            amount = (record.amount * ratio).quantize(Decimal("0.01"))
-            inputs = {"amount": record.amount, "ratio": ratio}
+            if over is not None:
+                inputs["over_days"] = over
+        if amount is not None:
+            what = f"{amount} CNY of {of}"
         end = at + DAY * float(spec.days.at(at)) if spec.days is not None else None
-        book.holds.append(Hold(spec.account, amount, at, end, rule, cause, until=spec.until))
-        what = f"{amount} CNY of {spec.account}" if amount is not None else \
-            f"the whole {spec.account} account"
+        book.holds.append(Hold(spec.account, amount, at, end, rule, cause, until=spec.until,
+                               scope=scope))
         lasts = f"until {fmt(end, self.tz)}" if end else f"until {spec.until}"
-        self.decide(book, at, "hold", rule, cause,
-                    {"account": spec.account, "amount": amount if amount is not None else "all",
-                     "end": end, "until": spec.until},
-                    f"hold {what} {lasts}", prov_of(spec, self._rule_prov(rule)), inputs)
+        detail: dict[str, Any] = {"account": spec.account,
+                                  "amount": amount if amount is not None else "all",
+                                  "end": end, "until": spec.until}
+        if scope is not None:
+            detail["scope"] = scope
+        if over is not None:
+            detail["over_days"] = over
+        self.decide(book, at, "hold", rule, cause, detail, f"hold {what} {lasts}",
+                    prov_of(spec, self._rule_prov(rule)), inputs)
 
     def notice(self, book: SubjectBook, kind: str, at: dt.datetime, rule: str,
                cause: str | None, why: str = "") -> None:
@@ -288,9 +306,12 @@ class Effects:
         for i, h in enumerate(book.holds):
             if h.end is None and h.start <= at and match(h):
                 book.holds[i] = h._replace(end=at)
-                self.decide(book, at, "release", rule, cause,
-                            {"account": h.account, "amount": h.amount if h.amount is not None
-                             else "all"}, f"hold on {h.account} released: {why}", {})
+                detail = {"account": h.account,
+                          "amount": h.amount if h.amount is not None else "all"}
+                if h.scope is not None:
+                    detail["scope"] = h.scope
+                self.decide(book, at, "release", rule, cause, detail,
+                            f"hold on {h.account} released: {why}", {})
 
     def apply(self, book: SubjectBook, cons: Consequences, at: dt.datetime, rule: str,
               cause: str | None, record: ViolationRecord | None, why: str) -> bool:

@@ -155,9 +155,8 @@ class ComponentFold:
                             f"{rule.code}: {rule.meaning}" + (f" (occurrence {n})" if n > 1
                                                               else ""),
                             rule.provenance.to_dict(), {"flags": list(rec.flags)})
-        deducted = self.consequences(book, cons, rec.at, rule.code, rec.id, rec, rule.meaning)
-        assoc = self.pack.association
-        if assoc and assoc.score in deducted:
+        self.consequences(book, cons, rec.at, rule.code, rec.id, rec, rule.meaning)
+        if self.pack.association is not None:  # every violation of a member counts (RULES 1.3)
             association.group_violation(self, book, rec)
 
     def consequences(self, book: SubjectBook, cons: Consequences, at: dt.datetime, rule: str,
@@ -237,6 +236,7 @@ class ComponentFold:
                         if k not in ("id", "type", "at", "subject")}
             evidence["event"] = e.id
             rec = ViolationRecord(e.id, e.at, e.subject or "", d.rule, item,
+                                  getattr(e, "amount", None),
                                   flags=tuple(getattr(e, "flags", ())), evidence=evidence)
             if d.id_from == "derived":
                 scope = resolve_scope(d.scope, rec) or "store"

@@ -136,15 +136,22 @@ class Builder:
             p = f"{path}.{account}"
             if account not in ACCOUNTS:
                 raise self.fail(p, f"unknown account; expected one of: {', '.join(ACCOUNTS)}")
-            self.mapping(spec, p, ("amount", "amount_ratio", "days", "until"))
+            self.mapping(spec, p, ("amount", "amount_ratio", "days", "until", "scope",
+                                   "over_days", "without_amount"))
             if not (spec.get("days") or spec.get("until")):
                 raise self.fail(p, "a hold needs `days` or `until`")
+            without = spec.get("without_amount", "error")
+            if without not in ("error", "hold_all"):
+                raise self.fail(f"{p}.without_amount", "expected error or hold_all")
+            if ("over_days" in spec or "without_amount" in spec) and "amount_ratio" not in spec:
+                raise self.fail(p, "`over_days` and `without_amount` go with `amount_ratio`")
             prov = self.prov(spec, p, inherited)
             out.append(HoldSpec(
                 account=account, amount=self.opt_param(spec, "amount", p, prov),
                 amount_ratio=self.opt_param(spec, "amount_ratio", p, prov),
                 days=self.opt_param(spec, "days", p, prov), until=spec.get("until"),
-                provenance=prov or Provenance(),
+                provenance=prov or Provenance(), scope=spec.get("scope"),
+                over_days=self.opt_param(spec, "over_days", p, prov), without_amount=without,
             ))
         return tuple(out)
 

@@ -38,6 +38,9 @@ class HoldSpec:
     days: Param | None = None
     until: str | None = None
     provenance: Provenance = Provenance()
+    scope: str | None = None            # what part of the account: `$item`, a literal
+    over_days: Param | None = None      # the violation's amount covers this many past days
+    without_amount: str = "error"       # `hold_all`: no amount known -> hold the whole scope
 
 
 @dataclass(frozen=True)
@@ -199,7 +202,8 @@ class AssociationTier:
 class Association:
     extended_from: Param              # instant from which legal_rep/device/ip link subjects
     extended_via: tuple[str, ...]
-    score: str                        # a group violation is one with a deduction of this score
+    score: str                        # the group's score; every member's violation counts,
+                                      # with or without a deduction of it (RULES 1.3)
     tiers: tuple[AssociationTier, ...]
     provenance: Provenance
 
