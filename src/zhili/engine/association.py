@@ -79,13 +79,16 @@ def group_of(fold: ComponentFold, sid: str, t: dt.datetime) -> set[str]:
 
 
 def group_violation(fold: ComponentFold, book: SubjectBook, rec: ViolationRecord) -> None:
-    """A violation by a member of a group counts against the group (RULES 1.3): the tier of
-    its occurrence in the natural year applies to the members, the main account and the others."""
+    """Any member's violation counts against the group (RULES 1.3, 任一账号违规将触发连带处罚):
+    the main account's own included, with or without a credit deduction. The tier of its
+    occurrence in the natural year applies to every member; the main account's part to the
+    main account unless it is the violator itself (one act is not deducted twice); the linked
+    accounts' part to every other member, the violator included."""
     assoc = fold.pack.association
     assert assoc is not None
     members = group_of(fold, rec.subject, rec.at)
     mains = sorted(m for m in members if fold.book(m).subject.main)
-    if len(members) < 2 or rec.subject in mains:
+    if len(members) < 2:
         return
     year = natural_year(rec.at, fold.pack.timezone)
     n = 1 + sum(1 for t, v in fold.group_violations
@@ -101,9 +104,9 @@ def group_violation(fold: ComponentFold, book: SubjectBook, rec: ViolationRecord
     for sid in sorted(members):
         target = fold.touch(sid, rec.at)
         parts = [tier.members]
-        if sid in mains:
-            parts.append(tier.main)
-        elif sid != rec.subject:
+        if sid not in mains:
             parts.append(tier.others)
+        elif sid != rec.subject:
+            parts.append(tier.main)
         for cons in parts:
             fold.consequences(target, cons, rec.at, "association", rec.id, rec, why)
