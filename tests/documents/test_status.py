@@ -98,7 +98,8 @@ def test_a_failed_review_is_the_state_with_its_rule(result: str, code: str) -> N
     assert (proof.state, proof.code) == (result, code)
 
 
-def test_a_deadline_passed_without_an_accepted_document_is_overdue_until_one_is() -> None:
+def test_a_document_submitted_in_time_is_not_overdue_while_its_review_is_pending() -> None:
+    # 逾期提交: overdue is not submitted by the deadline; the review may come after it.
     events = [ev("document_deadline", "2026-06-01 10:00", doc_type="circulation_proof",
                  due="2026-06-15 23:59"),
               submitted("circulation_proof", "2026-06-10 10:00", "2027-06-01", "c1")]
@@ -106,6 +107,17 @@ def test_a_deadline_passed_without_an_accepted_document_is_overdue_until_one_is(
     assert (before.state, before.due) == ("pending_review",
                                           parse_instant("2026-06-15 23:59"))
     after = states(events, "pinduoduo_global", "2026-06-16 00:00")["circulation_proof"]
+    assert (after.state, after.code) == ("pending_review", None)
+    events.append(reviewed("c1", "2026-06-20 10:00", "noncompliant"))
+    rejected = states(events, "pinduoduo_global", "2026-06-21 00:00")["circulation_proof"]
+    assert (rejected.state, rejected.code) == ("noncompliant", "document_noncompliant")
+
+
+def test_a_deadline_passed_without_a_submission_is_overdue_until_one_is_accepted() -> None:
+    events = [ev("document_deadline", "2026-06-01 10:00", doc_type="circulation_proof",
+                 due="2026-06-15 23:59"),
+              submitted("online_on_sale", "2026-06-16 10:00", "2027-06-01", "c1")]
+    after = states(events, "pinduoduo_global", "2026-06-17 00:00")["circulation_proof"]
     assert (after.state, after.code) == ("overdue", "document_overdue")
     events.append(reviewed("c1", "2026-06-20 10:00", "accepted"))
     assert states(events, "pinduoduo_global", "2026-06-21 00:00")["circulation_proof"].state \

@@ -62,12 +62,14 @@ class SubjectFile:
     docs: list[Filed] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
 
-    def of_type(self, doc_type: str, batch: str | None = None,
+    def of_type(self, doc_type: str | tuple[str, ...], batch: str | None = None,
                 t: dt.datetime | None = None) -> list[Filed]:
-        return [d for d in self.docs if d.doc_type == doc_type
+        """Documents of the type (or of any of the types: a document's variants)."""
+        types = (doc_type,) if isinstance(doc_type, str) else doc_type
+        return [d for d in self.docs if d.doc_type in types
                 and (batch is None or d.batch == batch) and (t is None or d.on_file_at(t))]
 
-    def batches(self, doc_type: str, t: dt.datetime) -> list[str]:
+    def batches(self, doc_type: str | tuple[str, ...], t: dt.datetime) -> list[str]:
         return sorted({d.batch for d in self.of_type(doc_type, t=t) if d.batch})
 
     def deadlines_for(self, doc_type: str, t: dt.datetime) -> list[Deadline]:

@@ -49,6 +49,12 @@ class Requirement:
     def code_for(self, failure: str) -> str | None:
         return self.consequences.get(failure)
 
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """The document types that are this document whole: itself and each variant
+        (a circulation proof is an offline or an online on-sale proof, either will do)."""
+        return (self.doc_type, *self.variants)
+
 
 @dataclass(frozen=True)
 class Registry:
@@ -87,7 +93,7 @@ class Registry:
     def requirement_of(self, pack: str, doc_type: str) -> Requirement | None:
         """The standing requirement a document type fulfils: itself, or the one it is part of."""
         for r in self.for_pack(pack):
-            if r.doc_type == doc_type or doc_type in r.parts:
+            if doc_type in r.forms or doc_type in r.parts:
                 return r
         return None
 

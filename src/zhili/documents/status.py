@@ -57,9 +57,10 @@ class DocumentStatus:
         return out
 
 
-def _single(sf: SubjectFile, doc_type: str, batch: str | None, t: dt.datetime, months: int,
-            tz: str) -> tuple[str, Filed | None]:
-    """The state of one document type (or one batch of it) from what is on file at ``t``."""
+def _single(sf: SubjectFile, doc_type: str | tuple[str, ...], batch: str | None,
+            t: dt.datetime, months: int, tz: str) -> tuple[str, Filed | None]:
+    """The state of one document type, or of any of its variants (or one batch of it), from
+    what is on file at ``t``."""
     docs = sf.of_type(doc_type, batch, t)
     valid = [d for d in docs if d.valid_at(t)]
     if valid:
@@ -81,7 +82,7 @@ def _single(sf: SubjectFile, doc_type: str, batch: str | None, t: dt.datetime, m
 def _composite(sf: SubjectFile, req: Requirement, t: dt.datetime, months: int,
                tz: str) -> tuple[str, Filed | None, tuple[DocumentStatus, ...]]:
     """A document made of core materials: on file whole, or when every material is."""
-    whole, doc = _single(sf, req.doc_type, None, t, months, tz)
+    whole, doc = _single(sf, req.forms, None, t, months, tz)
     if whole in GOOD or not req.parts:
         return whole, doc, ()
     parts = []
@@ -117,13 +118,22 @@ def _status(subject: str, doc_type: str, state: str, doc: Filed | None, req: Req
     )
 
 
+def submitted_by(sf: SubjectFile, req: Requirement, due: dt.datetime, months: int,
+                 tz: str) -> bool:
+    """Whether the document was submitted by its deadline (not 逾期提交): at ``due`` one is
+    accepted and valid, or on file awaiting review. A review after the deadline does not make
+    it late: accepted it was on time, rejected it is non-compliant, not overdue."""
+    return _composite(sf, req, due, months, tz)[0] in GOOD
+
+
 def _with_deadline(status: DocumentStatus, sf: SubjectFile, req: Requirement,
-                   t: dt.datetime) -> DocumentStatus:
+                   t: dt.datetime, months: int, tz: str) -> DocumentStatus:
     deadlines = sf.deadlines_for(req.doc_type, t)
     if status.state in ("valid", "expiring"):
         upcoming = [d.due for d in deadlines if d.due > t]
         return replace(status, due=min(upcoming)) if upcoming else status
-    passed = [d.due for d in deadlines if d.due <= t]
+    passed = [d.due for d in deadlines
+              if d.due <= t and not submitted_by(sf, req, d.due, months, tz)]
     if passed:
         return replace(status, state="overdue", due=max(passed),
                         code=req.code_for("overdue"))
@@ -136,7 +146,7 @@ def state_at(sf: SubjectFile, req: Requirement, t: dt.datetime, months: int,
     """The state of one requirement (one batch of it, for per-batch documents) at ``t``,
     before deadlines are considered."""
     if req.per == "batch":
-        return _single(sf, req.doc_type, batch, t, months, tz)[0]
+        return _single(sf, req.forms, batch, t, months, tz)[0]
     return _composite(sf, req, t, months, tz)[0]
 
 
@@ -152,11 +162,11 @@ def subject_documents(sf: SubjectFile, registry: Registry, pack: str, categories
     out = []
     for req in registry.required_of(pack, categories):
         if req.per == "batch":
-            for batch in sorted(set(batches) | set(sf.batches(req.doc_type, t))):
-                state, doc = _single(sf, req.doc_type, batch, t, months, tz)
+            for batch in sorted(set(batches) | set(sf.batches(req.forms, t))):
+                state, doc = _single(sf, req.forms, batch, t, months, tz)
                 out.append(_status(sf.subject, req.doc_type, state, doc, req, months, tz, batch))
             continue
         state, doc, parts = _composite(sf, req, t, months, tz)
         status = _status(sf.subject, req.doc_type, state, doc, req, months, tz, parts=parts)
-        out.append(_with_deadline(status, sf, req, t))
+        out.append(_with_deadline(status, sf, req, t, months, tz))
     return out

@@ -18,9 +18,10 @@ from ..events import Event
 from ..timekit import DEFAULT_ZONE, local_date
 from .filed import Filed, SubjectFile, collect, months_before
 from .registry import Registry, Requirement
-from .status import GOOD, state_at
+from .status import GOOD, state_at, submitted_by
 
 NOTICE = "document_expiring"
+AFTER = dt.timedelta(microseconds=1)  # the first instant after a deadline
 
 
 @dataclass(frozen=True)
@@ -48,16 +49,16 @@ class DocumentFinding:
 
 
 def _finding(kind: str, code: str, at: dt.datetime, subject: str, req_type: str,
-             failure: str, tz: str, batch: str | None = None,
+             failure: str, tz: str, batch: str | None = None, day_of: dt.datetime | None = None,
              **evidence: Any) -> DocumentFinding:
     scope = f"{req_type}/{batch}" if batch else req_type
-    fid = f"{code}:{subject}:{scope}:{local_date(at, tz).isoformat()}"
+    fid = f"{code}:{subject}:{scope}:{local_date(day_of or at, tz).isoformat()}"
     return DocumentFinding(at, subject, kind, code, req_type, failure, fid, batch,
                            {k: v for k, v in evidence.items() if v is not None})
 
 
 def _owner(req: Requirement, doc: Filed) -> bool:
-    return doc.doc_type == req.doc_type or doc.doc_type in req.parts
+    return doc.doc_type in req.forms or doc.doc_type in req.parts
 
 
 def _notices(sf: SubjectFile, req: Requirement, months: int, until: dt.datetime,
@@ -70,7 +71,8 @@ def _notices(sf: SubjectFile, req: Requirement, months: int, until: dt.datetime,
         if at > until or at >= doc.valid_until or doc.result_at(at) in ("noncompliant",
                                                                         "falsified"):
             continue
-        renewed = any(o is not doc and o.doc_type == doc.doc_type and o.batch == doc.batch
+        same = req.forms if doc.doc_type in req.forms else (doc.doc_type,)
+        renewed = any(o is not doc and o.doc_type in same and o.batch == doc.batch
                       and o.on_file_at(at) and o.valid_until > doc.valid_until
                       and o.result_at(at) not in ("noncompliant", "falsified")
                       for o in sf.docs)
@@ -103,10 +105,13 @@ def _violations(sf: SubjectFile, req: Requirement, months: int, until: dt.dateti
     code = req.code_for("overdue")
     for deadline in sf.deadlines_for(req.doc_type, until):
         due = deadline.due
-        if code and due <= until and state_at(sf, req, due, months, None, tz) not in (
-                "valid", "expiring"):
-            out.append(_finding("violation", code, due, sf.subject, req.doc_type, "overdue", tz,
-                                deadline=deadline.event_id))
+        # Submitted at the deadline's own instant is in time (逾期 is after it): the finding
+        # falls just after it, once every event of that instant is known. Its id keeps the
+        # deadline's date.
+        late = due + AFTER
+        if code and late <= until and not submitted_by(sf, req, due, months, tz):
+            out.append(_finding("violation", code, late, sf.subject, req.doc_type, "overdue",
+                                tz, day_of=due, deadline=deadline.event_id))
     return out
 
 
