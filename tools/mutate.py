@@ -89,9 +89,8 @@ def _points(tree: ast.Module) -> Iterator[tuple[ast.AST, str, str]]:
                 yield from defs(node.body, f"{prefix}{node.name}.")
 
     for fn, qualname in defs(tree.body, ""):
-        for node in ast.walk(fn):
-            if node is fn:
-                continue
+        # the body only: decorators (a cache's size) and defaults are not the function's logic
+        for node in (n for stmt in fn.body for n in ast.walk(stmt)):
             if isinstance(node, ast.Compare):
                 for i, op in enumerate(node.ops):
                     if type(op) in SWAP_CMP:

@@ -89,10 +89,11 @@ def _killer(code: str, param: str, value: Any, cases: Sequence[Case]) -> str | N
     return None
 
 
-def check_pack(code: str, sample: int | None = None, seed: int = 0) -> Iterator[Outcome]:
+def check_pack(code: str, sample: int | None = None, seed: int = 0,
+               only: Sequence[str] = ()) -> Iterator[Outcome]:
     pack = load_pack(code)
     cases = pack_cases(code)
-    params = sorted(pack.params)
+    params = sorted(p for p in pack.params if not only or any(o in p for o in only))
     trials = [(name, v) for name in params for v in perturbations(pack.params[name].value)]
     if sample is not None:
         trials = random.Random(f"{seed}:{code}").sample(trials, min(sample, len(trials)))
@@ -106,11 +107,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pack", action="append", help="pack code (repeatable; default: all)")
     parser.add_argument("--sample", type=int, help="perturbations per pack, chosen by --seed")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--only", action="append", default=[],
+                        help="only parameters whose name contains this (repeatable)")
     parser.add_argument("--verbose", action="store_true", help="list the killed ones too")
     args = parser.parse_args(argv)
     survivors = 0
     for code in args.pack or available_packs():
-        outcomes = list(check_pack(code, args.sample, args.seed))
+        outcomes = list(check_pack(code, args.sample, args.seed, args.only))
         dead = sum(not o.survived for o in outcomes)
         print(f"{code}: {dead} of {len(outcomes)} perturbations noticed")
         for o in outcomes:

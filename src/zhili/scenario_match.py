@@ -51,6 +51,8 @@ def same(expected: Any, actual: Any, tz: str) -> bool:
     if isinstance(actual, Decimal | int | float):
         number = _decimal(expected)
         return number is not None and number == _decimal(actual)
+    if isinstance(actual, Mapping) and isinstance(expected, Mapping):  # the fields named
+        return all(k in actual and same(v, actual[k], tz) for k, v in expected.items())
     if isinstance(actual, list | tuple) and isinstance(expected, list | tuple):
         return len(actual) == len(expected) and all(
             same(e, a, tz) for e, a in zip(expected, actual, strict=True))
