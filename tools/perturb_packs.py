@@ -11,7 +11,9 @@ the cases do not pin down.
     python tools/perturb_packs.py --pack aliexpress   # one pack
     python tools/perturb_packs.py --sample 3 --seed 7 # three numbers per pack, chosen by seed
 
-Exit status 1 when anything survived. The test suite runs a seeded sample of it.
+Perturbations listed in ``tools/perturb_known.yaml`` — equivalent ones (no outcome can differ)
+and ones no scenario case can reach yet — are reported apart, with the reason, and not sampled.
+Exit status 1 when anything else survived. The test suite runs a seeded sample of it.
 """
 
 from __future__ import annotations
@@ -25,8 +27,26 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from zhili.rules import available_packs, load_pack, pack_dir
 from zhili.scenario import Case, load_cases, run_case, scenario_files
+
+KNOWN_FILE = Path(__file__).with_name("perturb_known.yaml")
+
+
+def load_known() -> dict[tuple[str, str], tuple[Any, str]]:
+    """(pack, parameter) -> (the perturbed value concerned, None for every one; why it is not
+    expected to be noticed)."""
+    doc = yaml.safe_load(KNOWN_FILE.read_text(encoding="utf-8")) if KNOWN_FILE.is_file() else []
+    return {(str(e["pack"]), str(e["param"])): (e.get("to"), f"{e['kind']}: {e['why']}")
+            for e in doc or []}
+
+
+def _is_known(known: dict[tuple[str, str], tuple[Any, str]], code: str, param: str,
+              value: Any) -> bool:
+    entry = known.get((code, param))
+    return entry is not None and (entry[0] is None or entry[0] == value)
 
 
 @dataclass(frozen=True)
@@ -93,8 +113,10 @@ def check_pack(code: str, sample: int | None = None, seed: int = 0,
                only: Sequence[str] = ()) -> Iterator[Outcome]:
     pack = load_pack(code)
     cases = pack_cases(code)
+    known = load_known()
     params = sorted(p for p in pack.params if not only or any(o in p for o in only))
-    trials = [(name, v) for name in params for v in perturbations(pack.params[name].value)]
+    trials = [(name, v) for name in params for v in perturbations(pack.params[name].value)
+              if not _is_known(known, code, name, v)]
     if sample is not None:
         trials = random.Random(f"{seed}:{code}").sample(trials, min(sample, len(trials)))
     for name, value in trials:
@@ -121,6 +143,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 mark = "SURVIVED" if o.survived else f"killed by: {o.killed_by}"
                 print(f"  {o.param}: {o.original!r} -> {o.perturbed!r}  {mark}")
         survivors += sum(o.survived for o in outcomes)
+        for (pack, param), (to, why) in sorted(load_known().items(), key=lambda kv: kv[0]):
+            if pack == code and (not args.only or any(o in param for o in args.only)):
+                what = f" -> {to!r}" if to is not None else ""
+                print(f"  {param}{what}: not perturbed ({why})")
     return 1 if survivors else 0
 
 
