@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 
 from zhili.errors import EventError, InputError
 from zhili.events import EVENT_TYPES, event_to_dict, in_time_order, parse_event
-from zhili.timekit import add_working_days, is_working_day, natural_year, parse_instant
+from zhili.timekit import (
+    add_working_days,
+    is_date_only,
+    is_working_day,
+    natural_year,
+    parse_instant,
+)
 
 EXAMPLES = {
     "violation": {"code": "counterfeit", "item": "i", "amount": 10, "flags": ["severe"],
@@ -106,3 +112,12 @@ def test_the_nth_working_day_is_a_working_day_after_the_date(day: dt.date, n: in
     start = parse_instant(day)
     due, _ = add_working_days(start, n)
     assert due.date() > day and is_working_day(due.date())[0]
+
+
+@pytest.mark.parametrize("value, date_only", [
+    ("2026-10-13", True), (" 2026-10-13 ", True), (dt.date(2026, 10, 13), True),
+    ("2026-10-13 10:00", False), ("2026-10-1", False), (dt.datetime(2026, 10, 13, 10, 0), False),
+    (20261013, False), ("not a date", False)])
+def test_a_bare_date_matches_a_whole_day_and_nothing_else_does(value: object,
+                                                               date_only: bool) -> None:
+    assert is_date_only(value) is date_only
