@@ -154,3 +154,16 @@ def test_a_backdated_event_folds_again_only_its_component() -> None:
     t = parse_instant("2026-04-01 00:00")
     assert states(fold.ledger(), t) == states(replay(parse_events(raws) + late, PACK,
                                                      subjects), t)
+
+
+def test_decision_ids_number_only_the_repeats_of_one_cause_kind_and_rule() -> None:
+    # a failed spot check holds the deposit and the item's goods payments: two holds of one
+    # rule for one cause; the first keeps the plain id, the second is numbered #2
+    events = parse_events([{"id": "v1", "type": "violation", "subject": "c1",
+                            "code": "spot_check_failed", "item": "sku-1", "amount": 100,
+                            "at": "2026-03-02 10:00"}], PACK.timezone)
+    ledger = replay(events, PACK, {"c1": Subject("c1", kind="creator", deposit=Decimal(9000))})
+    holds = [d.id for d in ledger.decisions("c1") if d.kind == "hold"]
+    assert holds == ["v1/hold/spot_check_failed/c1", "v1/hold/spot_check_failed/c1#2"]
+    ids = [d.id for d in ledger.decisions("c1")]
+    assert len(ids) == len(set(ids))
