@@ -106,3 +106,15 @@ def test_compose_generates_every_combination_and_is_validated():
     doc["groups"][0]["compose"] = [["全网"]]
     with pytest.raises(Exception, match="at least two"):
         parse_lexicon(doc, file="t.yaml")
+
+
+def test_packaged_pinyin_is_what_pypinyin_gives():
+    from pypinyin import lazy_pinyin
+
+    from zhili.detect.content.lexicon import _known_pinyin
+
+    lex = default_lexicon()
+    wanted = {t.term for t in lex.terms if t.group in lex.pinyin_groups}
+    known = _known_pinyin()
+    assert set(known) == wanted
+    assert all(known[term] == "".join(lazy_pinyin(term)) for term in wanted)

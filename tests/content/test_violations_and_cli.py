@@ -14,6 +14,7 @@ import typer
 from typer.testing import CliRunner
 
 from zhili.detect.content import violations_for
+from zhili.errors import InputError
 from zhili.events import parse_event
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,17 +167,27 @@ def test_bad_input_names_file_line_and_field(tmp_path):
         list(read_texts(tmp_path / "x.docx"))
 
 
-def test_scan_reads_files_in_chunks_with_each_records_category():
+def test_scan_reads_files_in_chunks_with_each_records_category_and_source(tmp_path):
+    import orjson
+
     from zhili.detect.content import scan
-    from zhili.detect.content.inputs import TextRecord
+    from zhili.detect.content.inputs import read_chunks
     from zhili.detect.content.lexicon import default_lexicon
 
     module = importlib.import_module("zhili.cli.scan")
-    records = [TextRecord(str(i), text, cat) for i, (text, cat) in enumerate([
-        ("鱼油软胶囊", "health_supplement"), ("宝宝益智米粉", None), ("益智米粉", "infant_food"),
-        ("加薇信 13812345678", None), ("", None)])]
-    chunks = list(module._scanned_chunks(records, "food", {}, default_lexicon(), size=2))
-    assert [len(recs) for recs, _ in chunks] == [2, 2, 1]
+    rows = [("鱼油软胶囊", "health_supplement", None), ("宝宝益智米粉", None, None),
+            ("益智米粉", "infant_food", None), ("加薇信 13812345678，全网第一", None, "review"),
+            ("", None, None)]
+    jsonl = tmp_path / "c.jsonl"
+    jsonl.write_bytes(b"".join(orjson.dumps({"id": i, "text": t, "category": c, "source": s},
+                                            option=orjson.OPT_APPEND_NEWLINE)
+                               for i, (t, c, s) in enumerate(rows)))
+    chunks = list(module._scanned(read_chunks(jsonl, size=2), "food", "seller", {},
+                                  default_lexicon()))
+    assert [len(chunk.ids) for chunk, _ in chunks] == [2, 2, 1]
     got = [found for _, findings in chunks for found in findings]
-    assert got == [scan(r.text, category=r.category or "food") for r in records]
+    assert got == [scan(t, category=c or "food", source=s or "seller") for t, c, s in rows]
     assert [f.finding for f in got[0]] == ["required_label_missing"]
+    assert {f.finding for f in got[3]} == {"off_platform_contact"}     # a review: contact only
+    res = CliRunner().invoke(_app(), ["scan", str(jsonl), "--source", "buyer"])
+    assert isinstance(res.exception, InputError) and "--source" in str(res.exception)

@@ -1,37 +1,46 @@
-"""`zhili scan`: scan listing copy, live transcripts and chats for content findings."""
+"""`zhili scan`: scan listing copy, live transcripts, chats and reviews for content findings.
+
+JSON Lines are written as the file is read, a chunk of records at a time (orjson, bytes straight
+to the output); the table and the HTML report need every text and are built at the end.
+"""
 
 from __future__ import annotations
 
-import itertools
-import json
+import io
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import typer
 
 from ..errors import InputError
+from ..i18n import _
 
 if TYPE_CHECKING:
     from ..detect.content import Finding, Lexicon
-    from ..detect.content.inputs import TextRecord
+    from ..detect.content.inputs import Chunk
+    from ..detect.content.report import ScannedText
+    from ..rules import Pack
 
 FORMATS = ("jsonl", "table", "html")
-CHUNK = 4096                 # texts scanned together
 
 
 def register(app: typer.Typer) -> None:
     @app.command("scan")
     def scan_command(
         file: Path = typer.Argument(..., help="A .txt (one text per line), .csv or .jsonl file "
-                                    "with fields id, text and optional category, channel."),
+                                    "with fields id, text and optional category, channel, "
+                                    "source."),
         pack: str | None = typer.Option(None, "--pack", help="Map findings to this pack's rules "
                                         "and use its content options."),
         category: str | None = typer.Option(None, "--category", help="Category of texts that "
                                             "do not give their own (e.g. health_supplement)."),
         channel: str = typer.Option("detail", "--channel", help="Channel of texts that do not "
                                     "give their own: title, detail, live, chat or video."),
+        source: str = typer.Option("seller", "--source", help="Whose texts, where a text does "
+                                   "not say: seller (the seller's own copy) or review (buyers' "
+                                   "reviews: only contact rules apply)."),
         fmt: str = typer.Option("jsonl", "--format", help="jsonl, table or html."),
         output: Path | None = typer.Option(None, "--output", "-o", help="Write here, not to "
                                            "standard output."),
@@ -39,17 +48,16 @@ def register(app: typer.Typer) -> None:
                                            "(add / remove / allow); repeatable."),
     ) -> None:
         """Scan texts for extreme words, medical and efficacy claims, off-platform contact,
-        duty-free claims and missing labels (RULES.md section 6)."""
+        duty-free and parallel-import claims and missing labels."""
         from ..detect.content import load_lexicon
-        from ..detect.content.inputs import CHANNELS, read_texts
-        from ..detect.content.report import ScannedText, render_html
+        from ..detect.content.context import SOURCES
+        from ..detect.content.inputs import CHANNELS, read_chunks
 
-        if fmt not in FORMATS:
-            raise InputError(f"expected one of {', '.join(FORMATS)}, got {fmt!r}",
-                             path="--format")
-        if channel not in CHANNELS:
-            raise InputError(f"expected one of {', '.join(CHANNELS)}, got {channel!r}",
-                             path="--channel")
+        for value, choices, option in ((fmt, FORMATS, "--format"), (channel, CHANNELS, "--channel"),
+                                       (source, SOURCES, "--source")):
+            if value not in choices:
+                raise InputError(_("expected one of %(choices)s, got %(value)r")
+                                 % {"choices": ", ".join(choices), "value": value}, path=option)
         lex = load_lexicon(overrides=lexicon)
         the_pack = None
         if pack is not None:
@@ -57,58 +65,102 @@ def register(app: typer.Typer) -> None:
 
             the_pack = load_pack(pack)
         options = the_pack.content_options if the_pack is not None else {}
+        scanned = _scanned(read_chunks(file), category, source, options, lex)
 
-        scanned = []
-        for records, findings in _scanned_chunks(read_texts(file), category, options, lex):
-            for rec, found in zip(records, findings, strict=True):
-                cat = rec.category or category
-                rules = [the_pack.content_rule(f.finding, channel=rec.channel or channel,
-                                               category=cat) if the_pack is not None else None
-                         for f in found]
-                scanned.append(ScannedText(rec.id, rec.text, cat, found, rules))
-
-        out = output.open("w", encoding="utf-8") if output else sys.stdout
+        out: IO[bytes] = output.open("wb") if output else sys.stdout.buffer
         try:
             if fmt == "jsonl":
-                for item in scanned:
-                    rows = [{**{k: v for k, v in f.to_dict().items() if k != "provenance"},
-                             "rule": rule} for f, rule in zip(item.findings, item.rules,
-                                                               strict=True)]
-                    out.write(json.dumps({"id": item.id, "findings": rows},
-                                         ensure_ascii=False) + "\n")
-            elif fmt == "html":
-                out.write(render_html(scanned, title=f"zhili scan — {file.name}",
-                                      pack=the_pack.code if the_pack is not None else None))
+                _jsonl(scanned, the_pack, channel, category, out)
             else:
-                _table(scanned, out)
+                items = list(_items(scanned, the_pack, channel, category))
+                text = (_html(items, file, the_pack) if fmt == "html" else _table(items))
+                out.write(text.encode("utf-8"))
         finally:
             if output:
                 out.close()
+            else:
+                out.flush()
 
 
-def _scanned_chunks(records: Iterable[TextRecord], category: str | None,
-                    options: Mapping[str, Any], lex: Lexicon,
-                    size: int = CHUNK) -> Iterator[tuple[list[TextRecord], list[list[Finding]]]]:
-    """The records in chunks of ``size``, each with its findings (``scan_many`` shares the
-    normalisation of a chunk's texts)."""
+def _scanned(chunks: Iterator[Chunk], category: str | None, source: str,
+             options: Mapping[str, Any],
+             lex: Lexicon) -> Iterator[tuple[Chunk, list[list[Finding]]]]:
+    """Each chunk of records with its findings (``scan_many`` shares the normalisation of a
+    chunk's texts)."""
     from ..detect.content import scan_many
 
-    it = iter(records)
-    while chunk := list(itertools.islice(it, size)):
-        yield chunk, scan_many([r.text for r in chunk], options=options, lexicon=lex,
-                               categories=[r.category or category for r in chunk])
+    for chunk in chunks:
+        categories = ([c or category for c in chunk.categories]
+                      if chunk.categories is not None else None)
+        sources = [s or source for s in chunk.sources] if chunk.sources is not None else None
+        yield chunk, scan_many(chunk.texts, category=category, categories=categories,
+                               options=options, lexicon=lex, source=source, sources=sources)
 
 
-def _table(scanned, out) -> None:
+def _rules(found: list[Finding], the_pack: Pack | None, channel: str | None,
+           category: str | None) -> list[str | None]:
+    """The rule of each finding on the pack (None without a pack, or where it maps to none)."""
+    if the_pack is None:
+        return [None] * len(found)
+    return [the_pack.content_rule(f.finding, channel=channel, category=category) for f in found]
+
+
+def _record_context(chunk: Chunk, i: int, channel: str,
+                    category: str | None) -> tuple[str, str | None]:
+    chan = (chunk.channels[i] if chunk.channels is not None else None) or channel
+    cat = (chunk.categories[i] if chunk.categories is not None else None) or category
+    return chan, cat
+
+
+def _jsonl(scanned: Iterator[tuple[Chunk, list[list[Finding]]]], the_pack: Pack | None,
+           channel: str, category: str | None, out: IO[bytes]) -> None:
+    import orjson
+
+    for chunk, findings in scanned:
+        lines = []
+        for i, (rid, found) in enumerate(zip(chunk.ids, findings, strict=True)):
+            if not found:
+                lines.append(b'{"id":' + orjson.dumps(rid) + b',"findings":[]}\n')
+                continue
+            chan, cat = _record_context(chunk, i, channel, category)
+            rows = [{"finding": f.finding, "start": f.start, "end": f.end, "text": f.text,
+                     "term": f.term, "rule": rule}
+                    for f, rule in zip(found, _rules(found, the_pack, chan, cat), strict=True)]
+            lines.append(orjson.dumps({"id": rid, "findings": rows},
+                                      option=orjson.OPT_APPEND_NEWLINE))
+        out.write(b"".join(lines))
+
+
+def _items(scanned: Iterator[tuple[Chunk, list[list[Finding]]]], the_pack: Pack | None,
+           channel: str, category: str | None) -> Iterator[ScannedText]:
+    from ..detect.content.report import ScannedText
+
+    for chunk, findings in scanned:
+        for i, (rid, text, found) in enumerate(zip(chunk.ids, chunk.texts, findings,
+                                                   strict=True)):
+            chan, cat = _record_context(chunk, i, channel, category)
+            yield ScannedText(rid, text, cat, found, _rules(found, the_pack, chan, cat))
+
+
+def _html(items: list[ScannedText], file: Path, the_pack: Pack | None) -> str:
+    from ..detect.content.report import render_html
+
+    return render_html(items, title=f"zhili scan — {file.name}",
+                       pack=the_pack.code if the_pack is not None else None)
+
+
+def _table(items: list[ScannedText]) -> str:
     from rich.console import Console
     from rich.table import Table
 
     table = Table("id", "finding", "text", "term", "rule", "at")
-    for item in scanned:
+    for item in items:
         for f, rule in zip(item.findings, item.rules, strict=True):
             table.add_row(item.id, f.finding, f.text, f.term, rule or "—", f"{f.start}–{f.end}")
-    console = Console(file=out, width=140 if out is not sys.stdout else None)
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=140)
     console.print(table)
-    hits = sum(1 for item in scanned if item.findings)
-    console.print(f"{len(scanned)} texts, {hits} with findings, "
-                  f"{sum(len(i.findings) for i in scanned)} findings")
+    hits = sum(1 for item in items if item.findings)
+    console.print(f"{len(items)} texts, {hits} with findings, "
+                  f"{sum(len(i.findings) for i in items)} findings")
+    return buffer.getvalue()

@@ -1,19 +1,29 @@
 """Texts to scan from files: ``.txt`` (one text per line, the id is the line number), ``.csv``
 (header with ``id`` and ``text``) and ``.jsonl`` (objects with ``id`` and ``text``). Both may give
-an optional ``category`` and ``channel``. Errors name the file, the line and the field."""
+an optional ``category``, ``channel`` and ``source`` (``seller`` or ``review``). Errors name the
+file, the line and the field.
+
+:func:`read_chunks` reads a file a chunk of records at a time, as columns (what the scanner and
+the writers take); :func:`read_texts` gives the same records one by one.
+"""
 
 from __future__ import annotations
 
 import csv
-import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from ...errors import InputError
+from .context import SOURCES
 
 CHANNELS = ("title", "detail", "live", "chat", "video")
+CHUNK = 4096
+_LINES_HINT = 1 << 20          # bytes of .txt lines read at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +32,36 @@ class TextRecord:
     text: str
     category: str | None = None
     channel: str | None = None
+    source: str | None = None
+
+
+@dataclass(slots=True)
+class Chunk:
+    """Consecutive records as columns. ``categories``, ``channels`` and ``sources`` are None
+    when no record of the chunk gives one (a .txt file never does)."""
+    ids: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    categories: list[str | None] | None = None
+    channels: list[str | None] | None = None
+    sources: list[str | None] | None = None
+
+    def records(self) -> Iterator[TextRecord]:
+        n = len(self.ids)
+        for i, cat, chan, src in zip(range(n), self.categories or itertools.repeat(None, n),
+                                     self.channels or itertools.repeat(None, n),
+                                     self.sources or itertools.repeat(None, n), strict=True):
+            yield TextRecord(self.ids[i], self.texts[i], cat, chan, src)
+
+    @classmethod
+    def of(cls, records: Iterable[TextRecord]) -> Chunk:
+        recs = list(records)
+
+        def column(name: str) -> list[str | None] | None:
+            values = [getattr(r, name) for r in recs]
+            return values if any(v is not None for v in values) else None
+
+        return cls([r.id for r in recs], [r.text for r in recs], column("category"),
+                   column("channel"), column("source"))
 
 
 def _field(row: dict[str, Any], name: str, file: str, line: int, required: bool) -> str | None:
@@ -35,21 +75,66 @@ def _field(row: dict[str, Any], name: str, file: str, line: int, required: bool)
     return str(value)
 
 
+def _choice(row: dict[str, Any], name: str, choices: tuple[str, ...], file: str,
+            line: int) -> str | None:
+    value = _field(row, name, file, line, False)
+    if value is not None and value not in choices:
+        raise InputError(f"expected one of {', '.join(choices)}, got {value!r}", file=file,
+                         path=f"line {line}: {name}")
+    return value
+
+
 def _record(row: dict[str, Any], file: str, line: int) -> TextRecord:
     rid = _field(row, "id", file, line, True)
     text = row.get("text")
     if not isinstance(text, str):
         raise InputError("missing `text`" if text is None else f"expected text, got {text!r}",
                          file=file, path=f"line {line}: text")
-    channel = _field(row, "channel", file, line, False)
-    if channel is not None and channel not in CHANNELS:
-        raise InputError(f"expected one of {', '.join(CHANNELS)}, got {channel!r}", file=file,
-                         path=f"line {line}: channel")
-    return TextRecord(str(rid), text, _field(row, "category", file, line, False), channel)
+    return TextRecord(str(rid), text, _field(row, "category", file, line, False),
+                      _choice(row, "channel", CHANNELS, file, line),
+                      _choice(row, "source", SOURCES, file, line))
 
 
-def read_texts(path: str | Path) -> Iterator[TextRecord]:
-    """The texts of a ``.txt``, ``.csv`` or ``.jsonl`` file, in file order."""
+def _txt_chunks(fh: Any, size: int) -> Iterator[Chunk]:
+    chunk, n = Chunk(), 0
+    while lines := fh.readlines(_LINES_HINT):
+        for line in lines:
+            n += 1
+            chunk.ids.append(str(n))
+            chunk.texts.append(line.rstrip("\r\n"))
+            if len(chunk.ids) == size:
+                yield chunk
+                chunk = Chunk()
+    if chunk.ids:
+        yield chunk
+
+
+def _jsonl_records(fh: Any, file: str) -> Iterator[TextRecord]:
+    for n, line in enumerate(fh, 1):
+        if not line.strip():
+            continue
+        try:
+            row = orjson.loads(line)
+        except orjson.JSONDecodeError as err:
+            raise InputError(f"not valid JSON: {err.msg} (column {err.colno})", file=file,
+                             path=f"line {n}") from None
+        if not isinstance(row, dict):
+            raise InputError("expected a JSON object", file=file, path=f"line {n}")
+        yield _record(row, file, n)
+
+
+def _csv_records(fh: Any, file: str) -> Iterator[TextRecord]:
+    reader = csv.DictReader(fh)
+    missing = {"id", "text"} - set(reader.fieldnames or ())
+    if missing:
+        raise InputError(f"the header needs columns id and text; missing "
+                         f"{', '.join(sorted(missing))}", file=file, path="line 1")
+    for row in reader:
+        yield _record(row, file, reader.line_num)
+
+
+def read_chunks(path: str | Path, size: int = CHUNK) -> Iterator[Chunk]:
+    """The records of a ``.txt``, ``.csv`` or ``.jsonl`` file, ``size`` at a time, in order."""
     p = Path(path)
     file = str(p)
     suffix = p.suffix.lower()
@@ -62,27 +147,16 @@ def read_texts(path: str | Path) -> Iterator[TextRecord]:
     with fh:
         try:
             if suffix == ".txt":
-                for n, line in enumerate(fh, 1):
-                    yield TextRecord(str(n), line.rstrip("\r\n"))
-            elif suffix == ".csv":
-                reader = csv.DictReader(fh)
-                missing = {"id", "text"} - set(reader.fieldnames or ())
-                if missing:
-                    raise InputError(f"the header needs columns id and text; missing "
-                                     f"{', '.join(sorted(missing))}", file=file, path="line 1")
-                for row in reader:
-                    yield _record(row, file, reader.line_num)
-            else:
-                for n, line in enumerate(fh, 1):
-                    if not line.strip():
-                        continue
-                    try:
-                        row = json.loads(line)
-                    except json.JSONDecodeError as err:
-                        raise InputError(f"not valid JSON: {err.msg} (column {err.colno})",
-                                         file=file, path=f"line {n}") from None
-                    if not isinstance(row, dict):
-                        raise InputError("expected a JSON object", file=file, path=f"line {n}")
-                    yield _record(row, file, n)
+                yield from _txt_chunks(fh, size)
+                return
+            records = _jsonl_records(fh, file) if suffix == ".jsonl" else _csv_records(fh, file)
+            while batch := list(itertools.islice(records, size)):
+                yield Chunk.of(batch)
         except UnicodeDecodeError as err:
             raise InputError(f"not UTF-8 text ({err.reason})", file=file) from None
+
+
+def read_texts(path: str | Path) -> Iterator[TextRecord]:
+    """The texts of a ``.txt``, ``.csv`` or ``.jsonl`` file, in file order."""
+    for chunk in read_chunks(path):
+        yield from chunk.records()

@@ -11,19 +11,19 @@ generated here.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-import ahocorasick_rs
 import yaml
 
 from ...errors import InputError
 from ...rules.sources import Source, parse_sources
 from .context import RULES
-from .normalize import squeeze
+from .normalize import squeeze, squeeze_many
 
 FINDINGS = (
     "extreme_word", "medical_claim", "efficacy_promise", "off_platform_contact",
@@ -97,26 +97,22 @@ class Lexicon:
 
     @cached_property
     def patterns(self) -> tuple[Pattern, ...]:
-        by_text: dict[str, Pattern] = {}
-        for term in self.terms:
-            for form in self._forms(term):
-                p = by_text.get(form) or Pattern(form)
-                by_text[form] = replace(p, terms=(*p.terms, term))
-        for phrase in self.allow:
-            form = squeeze(phrase.phrase)
-            p = by_text.get(form) or Pattern(form)
-            by_text[form] = replace(p, phrases=(*p.phrases, phrase))
-        return tuple(replace(p, latin_start=p.text[0].isascii() and p.text[0].isalnum(),
-                             latin_end=p.text[-1].isascii() and p.text[-1].isalnum())
-                     for p in by_text.values())
+        # Every term and phrase squeezed in one pass of the normaliser (not one call each).
+        squeezed = squeeze_many([t.term for t in self.terms] + [ph.phrase for ph in self.allow])
+        terms: dict[str, list[Term]] = {}
+        phrases: dict[str, list[Phrase]] = {}
+        for term, base in zip(self.terms, squeezed, strict=False):
+            for form in self._forms(term, base):
+                terms.setdefault(form, []).append(term)
+        for phrase, form in zip(self.allow, squeezed[len(self.terms):], strict=True):
+            phrases.setdefault(form, []).append(phrase)
+        return tuple(Pattern(text, tuple(terms.get(text, ())), tuple(phrases.get(text, ())),
+                             text[0].isascii() and text[0].isalnum(),
+                             text[-1].isascii() and text[-1].isalnum())
+                     for text in {**terms, **phrases})
 
-    @cached_property
-    def automaton(self) -> ahocorasick_rs.AhoCorasick:
-        return ahocorasick_rs.AhoCorasick([p.text for p in self.patterns],
-                                          matchkind=ahocorasick_rs.MatchKind.Standard)
-
-    def _forms(self, term: Term) -> set[str]:
-        base = squeeze(term.term)
+    def _forms(self, term: Term, base: str) -> set[str]:
+        """The squeezed forms that match ``term`` (``base``: the term squeezed)."""
         forms = {base}
         if term.group in self.expandable:
             choices = [(ch, *self.variants.get(ch, ())) for ch in base]
@@ -137,7 +133,20 @@ def _failing(file: str) -> Callable[[str, str], InputError]:
     return lambda path, message: InputError(message, file=file, path=path)
 
 
+PINYIN = Path(__file__).with_name("data") / "pinyin.json"
+
+
+@lru_cache(maxsize=1)
+def _known_pinyin() -> Mapping[str, str]:
+    """The pinyin of the packaged lexicon's pinyin terms, as pypinyin gives it (a test keeps
+    the file equal to it): loading pypinyin costs more than the rest of the lexicon."""
+    return dict(json.loads(PINYIN.read_text(encoding="utf-8")))
+
+
 def _pinyin(text: str) -> list[str]:
+    known = _known_pinyin().get(text)
+    if known is not None:
+        return [known]
     from pypinyin import lazy_pinyin
 
     return lazy_pinyin(text)
@@ -337,10 +346,14 @@ def _list(value: Any, file: str, path: str) -> Sequence[Any]:
     return value
 
 
+# libyaml's loader when PyYAML was built with it (it is, in the wheels): ten times faster.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return yaml.load(fh, Loader=_LOADER)
     except OSError as err:
         raise InputError(f"cannot read: {err.strerror}", file=str(path)) from None
     except yaml.YAMLError as err:
