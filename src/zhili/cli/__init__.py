@@ -9,14 +9,40 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ..errors import ZhiliError
 from ..i18n import ENV_VAR, LANGUAGES, _language, resolve_language
 
-app = typer.Typer(
+
+class _App(typer.Typer):
+    """The app, whose command modules are imported when its commands are first read (by
+    ``app()``, Typer's ``get_command`` or a test runner), not when this package is imported:
+    ``main`` then loads only the module of a standalone command (``zhili scan`` runs over large
+    files and does not need the engine that the other modules import)."""
+
+    _commands: list[Any]
+    _modules: tuple[str, ...] | None = None        # None: not loaded yet
+
+    @property
+    def registered_commands(self) -> list[Any]:     # type: ignore[override]
+        if self._modules is None:
+            self._load(COMMAND_MODULES)
+        return self._commands
+
+    @registered_commands.setter
+    def registered_commands(self, value: list[Any]) -> None:
+        self._commands = value
+
+    def _load(self, modules: tuple[str, ...]) -> None:
+        self._modules = modules
+        for name in modules:
+            importlib.import_module(f"{__name__}.{name}").register(self)
+
+
+app = _App(
     name="zhili",
     help="治理 zhili: executable, explainable governance rules of China's e-commerce platforms.",
     no_args_is_help=True,
@@ -52,11 +78,25 @@ COMMAND_MODULES: tuple[str, ...] = (
     "governance",
 )
 
-for _name in COMMAND_MODULES:
-    importlib.import_module(f"{__name__}.{_name}").register(app)
+# Commands whose module alone is loaded when they are the command run.
+STANDALONE = {"scan": "scan"}
+
+
+def _command(argv: list[str]) -> str | None:
+    """The command named in ``argv`` (skipping the global options and their values)."""
+    args = iter(argv)
+    for arg in args:
+        if arg == "--lang":
+            next(args, None)
+        elif not arg.startswith("-"):
+            return arg
+    return None
 
 
 def main() -> None:
+    standalone = STANDALONE.get(_command(sys.argv[1:]) or "")
+    if standalone is not None and app._modules is None:
+        app._load((standalone,))
     try:
         app()
     except ZhiliError as err:
