@@ -1,4 +1,4 @@
-"""Content compliance: the findings of RULES.md section 6 in titles, detail pages, live
+"""Content compliance: the content findings in titles, detail pages, live
 transcripts, chats and captions, and the violations they become on a pack.
 
     from zhili.detect.content import scan, violations_for

@@ -95,18 +95,15 @@ class ContextRules:
     def keep(self, norm: Normalized, found: Sequence[Any], source: str = "seller") -> list[Any]:
         """The findings that stay findings in their context (``source`` is ``seller`` or
         ``review``)."""
+        if source == "review":
+            found = [f for f in found if f.finding == CONTACT]
+        if not found:
+            return []
         at = _Around(norm)
-        # The cue lists of this text, each found once; None where the text holds no cue, so
-        # that most findings skip most rules at the cost of a comparison.
-        cues = [at.cues(rx) for rx in (self.negation, self.contact_negation, self.aspiration,
-                                         self.meta, self.self_comparison)]
-        return [f for f in found if self._stays(at, f, source, *cues)]
+        return [f for f in found if self._stays(at, f)]
 
-    def _stays(self, at: _Around, f: Any, source: str, negation: _Cues, contact_negation: _Cues,
-               aspiration: _Cues, meta: _Cues, self_comparison: _Cues) -> bool:
+    def _stays(self, at: _Around, f: Any) -> bool:
         contact = f.finding == CONTACT
-        if source == "review" and not contact:
-            return False
         if f.end == 0 or f.term[0] == "<":           # a missing label, or a detector's match
             return True
         e = at.squeezed_index(f.end)
@@ -115,16 +112,21 @@ class ContextRules:
         if f.finding in self.title_findings and (at.in_title(f.start, f.end)
                                                  or at.followed_by(e, self.named_after)):
             return False
-        denials = contact_negation if contact else negation
-        if denials is not None or (aspiration is not None and not contact):
+        # Each cue list is found once per text, when a finding first needs it; None where the
+        # text holds no cue, so that most findings skip most rules at the cost of a comparison.
+        denials = at.cues(self.contact_negation if contact else self.negation)
+        aspiration = None if contact else at.cues(self.aspiration)
+        if denials is not None or aspiration is not None:
             s = at.squeezed_index(f.start)
             clause = at.squeezed_index(at.clause_start(f.start))
             if _cue_before(denials, clause, s, self.reach):
                 return False
-            if not contact and _cue_before(aspiration, clause, s, ASPIRATION_REACH):
+            if _cue_before(aspiration, clause, s, ASPIRATION_REACH):
                 return False
         if contact:
             return True
+        meta = at.cues(self.meta)
+        self_comparison = at.cues(self.self_comparison) if f.finding == "extreme_word" else None
         sentence = at.sentence(f.start, f.end) if meta or self_comparison else (0, 0)
         if _cue_within(meta, *sentence):
             return False
@@ -161,6 +163,7 @@ class _Around:
     def __init__(self, norm: Normalized):
         self.norm = norm
         self._origin = norm.origin
+        self._cues: dict[int, _Cues] = {}
 
     def squeezed_index(self, original: int) -> int:
         """The index in the squeezed view of the first kept character at or after original
@@ -218,8 +221,12 @@ class _Around:
         """Where the cues of ``rx`` stand in the squeezed view: (starts, ends), or None."""
         if rx is None:
             return None
-        matches = list(rx.finditer(self.norm.squeezed))
-        return ([m.start() for m in matches], [m.end() for m in matches]) if matches else None
+        key = id(rx)
+        if key not in self._cues:
+            matches = list(rx.finditer(self.norm.squeezed))
+            self._cues[key] = (([m.start() for m in matches], [m.end() for m in matches])
+                               if matches else None)
+        return self._cues[key]
 
 
 # The starts and ends of a cue regex's matches in one text, or None when it has none.

@@ -231,8 +231,15 @@ def warm_up() -> None:
     _tables()
 
 
+# A run of one repeated Chinese character (the ranges of _HAN_RANGES), for one text at a time:
+# a regex over the decoded string costs less than the array passes of _first_of_runs.
+_REPEATED = re.compile("([" + "".join(f"{chr(lo)}-{chr(hi - 1)}" for lo, hi in _HAN_RANGES)
+                       + r"])\1+")
+
+
 def _squeeze(codes: npt.NDArray[np.uint32]) -> str:
-    return _decode_squeezed(_tables().squeeze[codes])
+    squeezed = _tables().squeeze[codes].tobytes().decode("utf-32-le").replace(SOFT, "")
+    return _REPEATED.sub(r"\1", squeezed) if _REPEATED.search(squeezed) else squeezed
 
 
 def squeeze(text: str) -> str:

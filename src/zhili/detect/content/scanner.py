@@ -38,6 +38,7 @@ from .lexicon import Lexicon, default_lexicon
 from .normalize import Batch, Normalized, batches, normalize, squeeze
 
 _EMPTY: Mapping[str, Any] = {}
+DFA_PATTERNS = 20_000
 # Shared empty results inside a scan (never returned, never appended to).
 _NONE: list[Any] = []
 _NONE_ENDS: list[int] = []
@@ -90,11 +91,14 @@ class _Compiled:
                 texts.append(word)
                 self.bits.append(0)
             self.bits[index[word]] |= bit
-        # A DFA: a few tens of milliseconds to build, a third faster to search than the
-        # default NFA on ten thousand patterns (benchmarks/README.md, content).
+        # A DFA up to DFA_PATTERNS patterns: tens of milliseconds to build, a third faster to
+        # search than the library's default on the packaged lexicon (~10,000 patterns); with
+        # tens of thousands its tables outgrow the CPU caches and it is slower than the default
+        # (benchmarks/README.md, content).
+        dfa = len(texts) <= DFA_PATTERNS
         self.automaton = ahocorasick_rs.AhoCorasick(
             texts, matchkind=ahocorasick_rs.MatchKind.Standard,
-            implementation=ahocorasick_rs.Implementation.DFA)
+            implementation=ahocorasick_rs.Implementation.DFA if dfa else None)
         # Terms that begin or end with a Latin letter or a digit (vx, no1, 第1): see _glued.
         self.latin = tuple((t[0].isascii() and t[0].isalnum(), t[-1].isascii() and t[-1].isalnum())
                            for t in texts)
@@ -279,7 +283,7 @@ def _scan(norm: Normalized, comp: _Compiled, ctx: _Context, gate: int,
 
 def scan(text: str, *, category: str | None = None, options: Mapping[str, Any] | None = None,
          lexicon: Lexicon | None = None, source: str = "seller") -> list[Finding]:
-    """The findings of RULES.md section 6 in ``text``.
+    """The content findings in ``text``.
 
     ``category`` is the goods category of the text (it decides category-bound terms, allowed
     function wording and required labels); ``options`` are the pack's content options (see

@@ -17,7 +17,7 @@ from ...events import ContentPublished, Violation
 from .lexicon import Lexicon
 from .scanner import Finding, scan
 
-# (A) off-platform diversion of health content is the aggravated case of RULES.md 1.2
+# (A) off-platform diversion of health content is the aggravated case of the WeChat Channels rules
 # ("涉及金融、健康类内容导流"): the text's category is a health one, or it makes a medical claim.
 # On wechat_channels the flag means a permanent ban, so the reading is a pack content option,
 # INFER_OPTION (default true), that a pack or a user can switch off (docs/content.md).
