@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
+
+import numpy as np
 
 KEY = "orders:{subject}"  # the store's snapshot slot holding a store's latest line series
 # Which stores have a recorded assessment: order tables name stores that need not be registered
@@ -31,35 +32,44 @@ def record_assessment(store, subject: str, as_of: dt.datetime,
                        json.dumps(assessment, ensure_ascii=False, default=str).encode())
 
 
-def assess(rows: Any, pack: str, until: dt.datetime, events: Sequence[Any] = (),
-           subjects: Mapping[str, Any] | None = None) -> tuple[list[Any], list[Any]]:
+class Checked(NamedTuple):
+    """One run of the order detector: its violations, its early warnings, and the run itself
+    (whose daily counts the charts are drawn from)."""
+
+    violations: list[Any]
+    warnings: list[Any]
+    assessment: Any
+
+
+def check_orders(rows: Any, pack: str, until: dt.datetime, events: Sequence[Any] = (),
+                 subjects: Mapping[str, Any] | None = None) -> Checked:
     """The order detector's violations and early warnings (closest to a threshold first)."""
     from ..detect.orders.assess import assess_orders
     from ..detect.orders.warnings import early_warnings
 
     found = assess_orders(rows, pack, until=until, events=events, subjects=subjects)
-    return list(found.violations), early_warnings(found)
+    return Checked(list(found.violations), early_warnings(found), found)
 
 
-def record_orders(store, pack: str, rows: Sequence[Mapping[str, Any]], until: dt.datetime,
-                  warnings: Sequence[Any] = (), shown: int = 8) -> list[str]:
-    """Chart every store's lines in ``rows`` against the pack's line rule, beside the
-    detector's early warnings for it; returns the stores."""
+def record_orders(store, pack: str, checked: Checked, until: dt.datetime,
+                  shown: int = 8) -> list[str]:
+    """Chart every store's lines against the pack's line rule, beside the detector's early
+    warnings for it; returns the stores. Both come from the same run, so a chart's last point
+    and its line's warning state the same counts."""
     from ..detect.orders.thresholds import thresholds_for
 
     limits = thresholds_for(pack)
     if not limits.has("line_nrd_rate"):
         return []
-    rate = limits.value("line_nrd_rate.rate")
-    count = limits.value("line_nrd_rate.min_count")
-    window = limits.value("window_days")
-    stores = sorted({str(r["store"]) for r in rows})
+    series = line_rates(checked.assessment)
+    stores = sorted(series)
     for store_id in stores:
-        series = line_series(rows, store_id, until, window)
         record_assessment(store, store_id, until, {
-            "threshold": {"rate": rate, "count": count, "window_days": window},
-            "lines": series,
-            "warnings": [w.message for w in warnings
+            "threshold": {"rate": limits.value("line_nrd_rate.rate"),
+                          "count": limits.value("line_nrd_rate.min_count"),
+                          "window_days": limits.value("window_days")},
+            "lines": series[store_id],
+            "warnings": [w.message for w in checked.warnings
                          if w.store == store_id and w.more_needed is not None][:shown]})
     _add_to_index(store, stores, until)
     return stores
@@ -82,24 +92,35 @@ def _add_to_index(store, stores: Sequence[str], as_of: dt.datetime) -> None:
         store.put_snapshot(INDEX, as_of, json.dumps(sorted(known | set(stores))).encode())
 
 
-def line_series(rows: Sequence[Mapping[str, Any]], store: str, end: dt.datetime,
-                window: int, days: int = 60) -> dict[str, list[list[Any]]]:
-    """Per line, for each of the last ``days`` days: the orders placed in the ``window`` days
-    up to that day and how many had a not-received dispute by then (the line rule's view)."""
-    by_line: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    for row in rows:
-        # An order with no shipping notice (sold-not-shipped, or not shipped yet) is on no
-        # line: the line rule does not count it, and neither does its chart.
-        if row["store"] == store and row.get("line") is not None:
-            by_line[row["line"]].append(row)
-    out: dict[str, list[list[Any]]] = {}
-    for line, orders in sorted(by_line.items()):
-        series = []
-        for ago in range(days, -1, -1):
-            at = end - dt.timedelta(days=ago)
-            since = at - dt.timedelta(days=window)
-            cohort = [o for o in orders if since < o["placed_at"] <= at]
-            disputes = sum(1 for o in cohort if o["nrd_at"] is not None and o["nrd_at"] <= at)
-            series.append([at.isoformat(), len(cohort), disputes])
-        out[line] = series
+def line_rates(a: Any, days: int = 60, code: str = "line_nrd_rate"
+               ) -> dict[str, dict[str, list[list[Any]]]]:
+    """Per store and line, for each of the last ``days`` assessed days: the day's end, the
+    orders in the line rule's window, its not-received disputes, and whether the line was
+    frozen then — the counts the detector itself judged (after a freeze, the window restarts
+    where the detector restarts it), read from its run rather than counted again."""
+    from ..detect.orders.series import window_series
+
+    out: dict[str, dict[str, list[list[Any]]]] = {}
+    if not a.n_days:
+        return out
+    for fc in a.families:
+        trig = next((t for t in fc.family.triggers if t.code == code), None)
+        if trig is None:
+            continue
+        den, num = window_series(fc.counts[code], trig.window)
+        first = max(0, a.n_days - 1 - days)
+        for index, (store, line) in enumerate(fc.keys):
+            orders, disputes = den[index], num[index]
+            state = a.states.get((fc.family.name, store, line))
+            if state is not None and state.floor:  # counted afresh from the floor on
+                d, n = window_series(fc.only(code, index), trig.window, state.floor)
+                orders = np.where(np.arange(a.n_days) >= state.floor, d[0], orders)
+                disputes = np.where(np.arange(a.n_days) >= state.floor, n[0], disputes)
+            points = []
+            for day in range(first, a.n_days):
+                at = a.clock.start_of(a.day0 + day + 1)  # the end of the assessed day
+                frozen = bool(a.book) and fc.family.sanction_name(line) in a.book.active(
+                    store, at)
+                points.append([at.isoformat(), int(orders[day]), int(disputes[day]), frozen])
+            out.setdefault(store, {})[line] = points
     return out

@@ -240,7 +240,7 @@ class Governance:
             stamped(who, as_of, self.clock(), path="as_of")
         from ..detect.orders.loading import load_orders
         from ..rules import load_pack
-        from .line_watch import assess, record_orders
+        from .line_watch import check_orders, record_orders
 
         try:
             table = load_orders(list(rows), tz=load_pack(pack).timezone)
@@ -249,11 +249,12 @@ class Governance:
         known = [e for e in self.store.events(pack=pack, until=as_of)
                  if e.subject is None or e.subject in stores]
         subjects = {sid: s for sid, (_, s) in self.store.subjects(pack).items() if s is not None}
-        found, warnings = assess(table, pack, as_of, known, subjects)
+        checked = check_orders(table, pack, as_of, known, subjects)
+        found = checked.violations
         if not record:
             return found, None
         result = self.states.ingest(found, pack=pack) if found else None
-        record_orders(self.store, pack, table.to_pylist(), as_of, warnings)
+        record_orders(self.store, pack, checked, as_of)
         return found, result
 
     def events_of(self, who: Principal, subject: str) -> list[dict[str, Any]]:

@@ -100,11 +100,11 @@ def _order_findings(store, end: dt.datetime, rng: random.Random, cast: stories.C
                     events: list) -> list:
     """Assess the demo's orders with the order detector, and chart their lines for the
     console's logistics panel."""
-    from ..api.line_watch import assess, record_orders
+    from ..api.line_watch import check_orders, record_orders
     from ..engine import Subject
 
     rows = demo_orders.generate(end, rng)
     subjects = {sid: Subject.from_mapping(sid, a) for sid, a in cast.subjects.items()}
-    found, warnings = assess(rows, cast.pack, end, events, subjects)
-    record_orders(store, cast.pack, rows, end, warnings)
-    return found
+    checked = check_orders(rows, cast.pack, end, events, subjects)
+    record_orders(store, cast.pack, checked, end)
+    return checked.violations

@@ -111,14 +111,24 @@ def _path(frame: _Frame, series: Series) -> str:
 
 def line_chart(series: Sequence[Series], rules: Sequence[Rule], start: dt.datetime,
                end: dt.datetime, *, low: float, high: float, title: str,
-               unit: str = "", tz: str = DEFAULT_ZONE) -> Markup:
-    """Lines over time against labelled reference lines (band edges, thresholds)."""
-    frame = _Frame(start, end, low, high)
+               unit: str = "", tz: str = DEFAULT_ZONE,
+               shaded: Sequence[tuple[dt.datetime, dt.datetime]] = (),
+               shaded_label: str = "") -> Markup:
+    """Lines over time against labelled reference lines (band edges, thresholds), with
+    periods shaded behind them (a line's freezes)."""
+    ticks = _value_ticks(low, high)
+    frame = _Frame(start, end, ticks[0], ticks[-1])
     out = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
            f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
            f"<title>{escape(title)}</title>"]
+    for since, until in shaded:
+        x0, x1 = frame.x(since), frame.x(until)
+        out.append(f'<rect class="shaded" x="{x0:.1f}" y="{TOP}" width="{max(x1 - x0, 2):.1f}" '
+                   f'height="{HEIGHT - TOP - BOTTOM}"><title>{escape(shaded_label)} '
+                   f'{since.astimezone(zone(tz)):%Y-%m-%d} – '
+                   f'{until.astimezone(zone(tz)):%Y-%m-%d}</title></rect>')
     out += _month_ticks(frame, tz)
-    for value in _value_ticks(low, high):
+    for value in ticks:
         y = frame.y(value)
         out.append(f'<text class="axis value" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
                    f"{_num(value)}{escape(unit)}</text>")
@@ -178,8 +188,14 @@ def _legend(series: Sequence[Series]) -> str:
 
 
 def _value_ticks(low: float, high: float) -> list[float]:
-    step = (high - low) / 4
-    return [low + step * i for i in range(5)]
+    """About five round values from ``low`` up to at least ``high`` (steps of 1, 2, 2.5, 3 or 5
+    times a power of ten), so that the axis reads 0, 5, 10, 15 rather than 0, 3.8, 7.5."""
+    raw = (high - low) / 4 or 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 3, 5, 10) if m * power >= raw)
+    first = math.floor(low / step) * step
+    count = math.ceil((high - first) / step - 1e-9)
+    return [first + step * i for i in range(count + 1)]
 
 
 def _num(v: float) -> str:

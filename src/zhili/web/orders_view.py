@@ -14,6 +14,7 @@ from typing import Any
 from ..api.auth import Principal
 from ..api.line_watch import KEY, has_orders, recorded_stores
 from ..api.service import Governance, NotFound
+from ..i18n import _
 from ..timekit import parse_instant
 from . import charts
 
@@ -55,19 +56,43 @@ def _charts(lines: Mapping[str, Sequence[Sequence[Any]]], threshold: Mapping[str
             as_of: dt.datetime) -> list[dict[str, Any]]:
     out = []
     limit = float(threshold.get("rate", 0.1)) * 100
+    window = threshold.get("window_days", 30)
     for line, rows in sorted(lines.items()):
-        points = [(parse_instant(day), 100 * disputes / orders if orders else 0.0)
-                  for day, orders, disputes in rows]
-        if not points:
+        if not rows:
             continue
-        last_day, last_orders, last_disputes = rows[-1]
-        high = max([limit * 1.5] + [v for _, v in points])
+        # [day's end, orders, disputes, frozen]; assessments recorded before freezes were
+        # kept have no fourth field.
+        points = [(parse_instant(r[0]), 100 * r[2] / r[1] if r[1] else 0.0) for r in rows]
+        frozen = [bool(r[3]) if len(r) > 3 else False for r in rows]
+        last_orders, last_disputes = rows[-1][1:3]
+        high = max([limit * 1.5] + [v for _t, v in points])
         chart = charts.line_chart(
-            [charts.Series(f"{line} NRD rate", points, step=False)],
-            [charts.Rule(f"threshold {limit:g}%", limit)], points[0][0], as_of,
-            low=0, high=high, title=f"{line}: not-received-dispute rate, 30-day window",
-            unit="%")
+            [charts.Series(_("%(line)s dispute rate") % {"line": line}, points, step=False)],
+            [charts.Rule(_("freezes at %(rate)s%%") % {"rate": f"{limit:g}"}, limit)],
+            points[0][0], as_of, low=0, high=high,
+            title=_("%(line)s: not-received dispute rate, %(days)s-day window")
+            % {"line": line, "days": window}, unit="%",
+            shaded=_frozen_spans([t for t, _v in points], frozen, as_of),
+            shaded_label=_("frozen"))
         out.append({"line": line, "chart": chart, "orders": last_orders,
                     "disputes": last_disputes, "rate": points[-1][1],
-                    "over": points[-1][1] >= limit and last_disputes >= threshold.get("count", 0)})
+                    "frozen_now": frozen[-1], "over": frozen[-1] or (
+                        points[-1][1] >= limit and last_disputes >= threshold.get("count", 0))})
     return out
+
+
+def _frozen_spans(days: Sequence[dt.datetime], frozen: Sequence[bool],
+                  end: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Runs of frozen days as (start, end): a day's point is its end, so a run starts at the
+    end of the day before its first frozen day."""
+    spans = []
+    start = None
+    for i, (day, on) in enumerate(zip(days, frozen, strict=True)):
+        if on and start is None:
+            start = days[i - 1] if i else day - dt.timedelta(days=1)
+        elif not on and start is not None:
+            spans.append((start, days[i - 1]))
+            start = None
+    if start is not None:
+        spans.append((start, end))
+    return spans
