@@ -32,6 +32,12 @@ DECISIONS = {"violation": N_("violation"), "deduction": N_("deduction"), "band":
              "action": N_("action")}
 SUBJECT_KINDS = {"creator": N_("creator"), "store": N_("store"), "agency": N_("agency"),
                  "service_provider": N_("service provider")}
+# Product categories the content scanner knows that no document requirement names.
+CATEGORIES = {"infant_formula": N_("infant formula"), "medical_device": N_("medical devices"),
+              "medicine": N_("medicines"), "health_supplement": N_("health supplements"),
+              "infant_food": N_("infant food")}
+# Notices the document mechanism sends whatever the pack.
+MECHANISM_NOTICES = {"document_expiring": N_("document about to expire")}
 # The platforms of the bundled packs, by the names their merchants use.
 PLATFORMS = {"wechat_channels": N_("WeChat Channels"), "wechat_store": N_("WeChat Store"),
              "pinduoduo_global": N_("Pinduoduo cross-border"),
@@ -84,7 +90,10 @@ def name(kind: str, code: str | None, pack: str | None = None) -> str:
     if kind in REGISTRY_KINDS:
         from ..documents import load_registry
 
-        return _named(load_registry(), REGISTRY_KINDS[kind], code) or code
+        found = _named(load_registry(), REGISTRY_KINDS[kind], code)
+        if found is None and kind == "category" and code in CATEGORIES:
+            found = _(CATEGORIES[code])
+        return found or code
     section = PACK_KINDS.get(kind)
     if section is None:
         return code
@@ -92,6 +101,8 @@ def name(kind: str, code: str | None, pack: str | None = None) -> str:
         found = _named(source, section, code)
         if found:
             return found
+    if kind == "notice" and code in MECHANISM_NOTICES:
+        return _(MECHANISM_NOTICES[code])
     if kind == "sanction" and ":" in code:  # an item-scoped sanction: "delist_item:sku-9"
         base, _sep, scope = code.partition(":")
         named = name(kind, base, pack)
@@ -113,6 +124,7 @@ def lasts_name(lasts: str | None) -> str:
 
 
 EVENTS = {"rectification_completed": N_("rectification completed"),
+          "document_accepted": N_("a compliant document is accepted"),
           "document_submitted": N_("a document is submitted"),
           "appeal_decided": N_("the appeal is decided")}
 

@@ -180,15 +180,14 @@ def install_error_pages(app) -> None:
     async def sign_in(request: Request, _: SignInRequired) -> Response:
         return RedirectResponse("/login", status_code=303)
 
-    def html_error(request: Request, status: int, message: str) -> Response:
+    def html_error(request: Request, status: int, message: str, field: str = "") -> Response:
         gov = governance(request)
         who = session_principal(gov.store, request.cookies.get(COOKIE), gov.clock())
-        return page(request, "error.html", who, status=status, message=message)
+        return page(request, "error.html", who, status=status, message=message, field=field)
 
     @app.exception_handler(BadAddress)
     async def bad_address(request: Request, err: BadAddress) -> Response:
-        return html_error(request, 422, f"{err.field}: {err.message}" if err.field
-                          else err.message)
+        return html_error(request, 422, err.message, err.field)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, err: HTTPException) -> Response:
