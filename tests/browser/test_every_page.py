@@ -26,7 +26,7 @@ VISIBLE_TEXT = """() => {
   const walk = (node) => {
     if (node.nodeType === Node.TEXT_NODE) { out.push(node.textContent); return; }
     if (node.nodeType !== Node.ELEMENT_NODE || skip.has(node.tagName.toUpperCase())) return;
-    if (node.closest('[data-allow-codes], .explained')) return;
+    if (node.closest('[data-allow-codes]')) return;
     for (const child of node.childNodes) walk(child);
   };
   walk(document.querySelector('main'));

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .. import notices
 from ..i18n import N_, _
 
 # Words of the console itself (not of any pack): roles, sort keys, document and appeal states.
@@ -23,13 +24,8 @@ STATES = {"valid": N_("valid"), "expiring": N_("expiring soon"),
           "noncompliant": N_("non-compliant"), "falsified": N_("falsified"),
           "overdue": N_("overdue"), "open": N_("open"),
           "awaiting_material": N_("awaiting material"), "granted": N_("granted"),
-          "denied": N_("denied"), "lapsed": N_("lapsed"), "rejected_late": N_("rejected (late)")}
-DECISIONS = {"violation": N_("violation"), "deduction": N_("deduction"), "band": N_("band"),
-             "sanction": N_("sanction"), "hold": N_("hold"), "fee": N_("fee"),
-             "notice": N_("notice"), "association": N_("association"),
-             "appeal": N_("appeal"), "release": N_("release"), "lift": N_("lifted"),
-             "refund": N_("refund"), "restore": N_("restored"), "reset": N_("reset"),
-             "action": N_("action")}
+          "denied": N_("denied"), "rejected": N_("rejected"), "lapsed": N_("lapsed"),
+          "rejected_late": N_("rejected: filed after the appeal window")}
 SUBJECT_KINDS = {"creator": N_("creator"), "store": N_("store"), "agency": N_("agency"),
                  "service_provider": N_("service provider")}
 # Product categories the content scanner knows that no document requirement names.
@@ -43,7 +39,7 @@ PLATFORMS = {"wechat_channels": N_("WeChat Channels"), "wechat_store": N_("WeCha
              "pinduoduo_global": N_("Pinduoduo cross-border"),
              "tmall_global": N_("Tmall Global"), "douyin_global": N_("Douyin Global"),
              "aliexpress": N_("AliExpress")}
-CONSOLE_WORDS = {"state": STATES, "decision": DECISIONS, "kind": SUBJECT_KINDS}
+CONSOLE_WORDS = {"state": STATES, "kind": SUBJECT_KINDS}
 # The console's singular kinds → the pack's ``names:`` sections and the registry's.
 PACK_KINDS = {"rule": "rules", "score": "scores", "band": "bands", "sanction": "sanctions",
               "notice": "notices", "account": "accounts", "action": "actions",
@@ -94,12 +90,16 @@ def name(kind: str, code: str | None, pack: str | None = None) -> str:
         if found is None and kind == "category" and code in CATEGORIES:
             found = _(CATEGORIES[code])
         return found or code
+    if kind == "decision":
+        return notices.kind_name(code)
     section = PACK_KINDS.get(kind)
     if section is None:
         return code
     for source in _packs(pack):
-        found = _named(source, section, code)
-        if found:
+        # A decision's rule may be a band, a ladder step or a mechanism ("association").
+        found = (str(notices.rule_name(source, code)) if kind == "rule"
+                 else _named(source, section, code))
+        if found and found != code:
             return found
     if kind == "notice" and code in MECHANISM_NOTICES:
         return _(MECHANISM_NOTICES[code])

@@ -6,10 +6,12 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from .. import notices
 from ..api.auth import Principal
 from ..api.service import OPEN_APPEAL, Governance
-from ..api.wire import decision_out, state_out
+from ..api.wire import state_out
 from ..i18n import _
+from ..rules.sources import citation
 from . import charts, documents_view, history, listing, names, orders_view, scan_view
 
 YEAR = dt.timedelta(days=365)
@@ -70,7 +72,7 @@ def subject_page(gov: Governance, who: Principal, subject: str,
         "subject": subject, "subject_name": getattr(registered, "name", None), "pack": pack,
         "state": state_out(state), "score_charts": score_charts, "unchanged": unchanged,
         "timeline": timeline, "has_spans": bool(past.spans), "documents": documents,
-        "violations": _violations(state, decisions, window, at),
+        "violations": _violations(pack, state, decisions, window, at),
         "appealed": appealed, "may_appeal": who.role in ("admin", "merchant"),
         "has_orders": orders_view.has_orders(gov.store, subject),
         "holds_possible": bool(state.holds) or _holds_possible(pack),
@@ -86,18 +88,29 @@ def _holds_possible(pack) -> bool:
     return False
 
 
-def _violations(state, decisions, window_days: float | None,
+def _violations(pack, state, decisions, window_days: float | None,
                 at: dt.datetime) -> list[dict[str, Any]]:
-    """Each recorded violation with every decision that followed from it, explained, and
-    whether it may still be appealed (within the pack's window after the decision)."""
-    by_cause: dict[str, list[Any]] = defaultdict(list)
+    """Each recorded violation with every decision that followed from it, worded as the
+    platform's notice, and whether it may still be appealed (within the pack's window)."""
+    by_cause: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for d in decisions:
-        by_cause[str(d.cause)].append(decision_out(d))
+        by_cause[str(d.cause)].append(_explained(pack, d))
+
     def appealable(v) -> bool:
         return window_days is not None and at - v.at <= dt.timedelta(days=float(window_days))
 
     return [{"record": v, "decisions": by_cause.get(v.id, []), "appealable": appealable(v)}
             for v in sorted(state.violations, key=lambda v: v.at, reverse=True)]
+
+
+def _explained(pack, d) -> dict[str, Any]:
+    prov = d.provenance or {}
+    assumption = prov.get("assumption")
+    # The citation of the source; an assumption (how the rule was modelled where the source
+    # is silent) is kept apart, for the analysts who read it.
+    cited = citation(prov) or ("" if assumption else notices.source(d))
+    return {"kind": d.kind, "kind_name": notices.kind_name(d.kind),
+            "text": notices.notice(d, pack), "source": cited, "assumption": assumption}
 
 
 def appeal_rows(gov: Governance, who: Principal, now: dt.datetime) -> list[dict[str, Any]]:
