@@ -21,6 +21,11 @@ def test_a_batch_over_the_limit_is_413(world):
     assert response.status_code == 413
     assert f"{MAX_BATCH_EVENTS:,}" in response.json()["detail"]
     assert "d0" not in {e.id for e in store.events(pack="wechat_channels")}
+    # Counted before any item is validated: a batch of 10,001 invalid items is a 413 too,
+    # not 10,001 validation errors.
+    junk = client.post("/v1/events", json=[{}] * (MAX_BATCH_EVENTS + 1),
+                       headers=auth(keys["admin"]))
+    assert junk.status_code == 413
 
 
 def test_a_body_over_the_limit_is_413_before_it_is_read_whole(world):

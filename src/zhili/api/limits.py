@@ -63,9 +63,11 @@ class BoundedBodies:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        refused = _unreadable(body) if body and _is_json(scope) else None
+        refused = _refusal(body) if body and _is_json(scope) else None
         if refused is not None:
-            await _answer(send, 422, [{"loc": ["body"], "type": "value_error", "msg": refused}])
+            status, reason = refused
+            await _answer(send, status, reason if status == 413 else [
+                {"loc": ["body"], "type": "value_error", "msg": reason}])
             return
         sent = False
 
@@ -94,26 +96,35 @@ def _is_json(scope: Scope) -> bool:
     return "json" in (_header(scope, b"content-type") or "")
 
 
-def _unreadable(body: bytes) -> str | None:
-    """Why a JSON body cannot be read as text, or None when it can (or is simply not JSON,
-    which FastAPI answers itself).
+def batch_too_large(n: int) -> str:
+    return _("a batch holds at most %(limit)s events, got %(n)s: split it") % {
+        "limit": f"{MAX_BATCH_EVENTS:,}", "n": f"{n:,}"}
 
-    orjson refuses invalid UTF-8 and lone surrogates, so the slow checks run only for the
-    bodies it refuses.
+
+def _refusal(body: bytes) -> tuple[int, str] | None:
+    """``(status, reason)`` for a JSON body refused before any route reads it, or None.
+
+    A JSON array is a batch of events: over ``MAX_BATCH_EVENTS`` items it is a 413 here, before
+    every item is validated (which costs seconds for 100,000 of them). orjson refuses invalid
+    UTF-8 and lone surrogates, so the slow checks run only for the bodies it refuses; a body
+    that is simply not JSON is FastAPI's to answer.
     """
     try:
-        orjson.loads(body)
-        return None
+        decoded = orjson.loads(body)
     except orjson.JSONDecodeError:
         pass
+    else:
+        if isinstance(decoded, list) and len(decoded) > MAX_BATCH_EVENTS:
+            return 413, batch_too_large(len(decoded))
+        return None
     try:
         decoded = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
-        return _("expected a JSON body in UTF-8")
+        return 422, _("expected a JSON body in UTF-8")
     except ValueError:
         return None
     if _holds_surrogate(decoded):
-        return _(LONE_SURROGATE)
+        return 422, _(LONE_SURROGATE)
     return None
 
 

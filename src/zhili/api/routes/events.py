@@ -6,9 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, HTTPException, Query
 
-from ...i18n import _
 from ..deps import Caller, Gov
-from ..limits import MAX_BATCH_EVENTS
+from ..limits import MAX_BATCH_EVENTS, batch_too_large
 from ..models import EventIn, IngestOut
 from . import ERRORS
 
@@ -26,9 +25,7 @@ def post_events(
     the server's time and are stored under its own id namespace (`merchant:SUBJECT:ID`)."""
     items = body if isinstance(body, list) else [body]
     if len(items) > MAX_BATCH_EVENTS:
-        raise HTTPException(status_code=413, detail=_(
-            "a batch holds at most %(limit)s events, got %(n)s: split it")
-            % {"limit": f"{MAX_BATCH_EVENTS:,}", "n": f"{len(items):,}"})
+        raise HTTPException(status_code=413, detail=batch_too_large(len(items)))
     raws = [item.model_dump(exclude_none=True) for item in items]
     result = gov.ingest(who, raws, pack)
     return IngestOut(stored=list(result.stored), duplicates=list(result.duplicates))
