@@ -73,10 +73,12 @@ class Mutant:
     text: str       # the source line, stripped
     what: str       # e.g. "< -> <="
 
+    column: int = 0  # where on the line: one line may hold the same change twice
+
     @property
     def key(self) -> str:
         """Stable across edits elsewhere in the file: the line's text, not its number."""
-        return f"{self.module} | {self.function} | {self.text} | {self.what}"
+        return f"{self.module} | {self.function} | {self.text} | {self.what} @{self.column}"
 
 
 def _points(tree: ast.Module) -> Iterator[tuple[ast.AST, str, str]]:
@@ -150,9 +152,12 @@ def mutants(module: str) -> tuple[list[Mutant], str]:
     source = inspect.getsource(importlib.import_module(module))
     lines = source.splitlines()
     tree = ast.parse(source)
-    out = [Mutant(module, qualname, i, node.lineno, lines[node.lineno - 1].strip(),  # type: ignore[attr-defined]
-                  _describe(what, node))
-           for i, (node, qualname, what) in enumerate(_points(tree))]
+    out = []
+    for i, (node, qualname, what) in enumerate(_points(tree)):
+        line = lines[node.lineno - 1]  # type: ignore[attr-defined]
+        indent = len(line) - len(line.lstrip())
+        out.append(Mutant(module, qualname, i, node.lineno, line.strip(),  # type: ignore[attr-defined]
+                          _describe(what, node), node.col_offset - indent))  # type: ignore[attr-defined]
     return out, source
 
 
@@ -286,7 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         found, source = mutants(module)
         if args.list:
             for m in found:
-                print(f"{m.line}: {m.what:24} {m.text}")
+                print(f"{m.line}@{m.column}: {m.what:24} {m.text}")
             continue
         packs, files = TARGETS.get(module, ((), ()))
         checks = Checks(packs, files)
@@ -298,7 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             counts[result] += 1
             if result == "survived":
                 survivors.append(m)
-                print(f"SURVIVED {m.module}:{m.line} {m.what}: {m.text}", flush=True)
+                print(f"SURVIVED {m.module}:{m.line}@{m.column} {m.what}: {m.text}", flush=True)
         for k, v in counts.items():
             totals[k] += v
         rows.append(_row(module, counts))
@@ -330,7 +335,7 @@ def _report(rows: list[str], survivors: list[Mutant], equivalent: dict[str, str]
     lines = [head, *rows, ""]
     if survivors:
         lines.append("Survivors:")
-        lines += [f"- `{m.module}:{m.line}` {m.what}: `{m.text}`" for m in survivors]
+        lines += [f"- `{m.module}:{m.line}@{m.column}` {m.what}: `{m.text}`" for m in survivors]
     return "\n".join(lines) + "\n"
 
 
