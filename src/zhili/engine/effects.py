@@ -314,12 +314,10 @@ class Effects:
                             f"hold on {h.account} released: {why}", {})
 
     def apply(self, book: SubjectBook, cons: Consequences, at: dt.datetime, rule: str,
-              cause: str | None, record: ViolationRecord | None, why: str) -> bool:
-        """Apply a set of consequences; True if a score was deducted."""
-        deducted = False
+              cause: str | None, record: ViolationRecord | None, why: str) -> None:
+        """Apply a set of consequences."""
         for score, points in cons.deduct:
-            if self.deduct(book, score, points, at, rule, cause, why) > 0:
-                deducted = True
+            self.deduct(book, score, points, at, rule, cause, why)
         if cons.fee is not None:
             self.charge_fee(book, _num(cons.fee.at(at)), at, rule, cause, why, prov_of(cons.fee))
         if cons.compensation_ratio is not None and record is not None:
@@ -357,7 +355,6 @@ class Effects:
         for action in cons.actions:
             self.decide(book, at, "action", rule, cause, {"action": action}, f"action: {action}",
                         self._rule_prov(rule))
-        return deducted
 
     def _rule_prov(self, rule: str) -> Mapping[str, Any]:
         return self._rule_provs.get(rule, {})
