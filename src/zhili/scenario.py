@@ -31,7 +31,7 @@ from .timekit import is_date_only, local_date, parse_instant
 CASE_KEYS = ("name", "pack", "params", "subjects", "events", "orders", "orders_file", "expect")
 EXPECT_KEYS = ("at", "subject", "score", "fees", "held", "sanctions", "not_sanctions",
                "violations", "appeal", "notices", "not_notices", "deposit", "outstanding",
-               "holds", "not_holds", "decisions", "not_decisions")
+               "required_deposit", "holds", "not_holds", "decisions", "not_decisions")
 
 
 @dataclass
@@ -208,8 +208,9 @@ def _check(case: Case, ledger: Ledger, check: Mapping[str, Any], at: dt.datetime
     for kind in check.get("not_notices") or []:
         if kind in issued:
             fail("not_notices", f"{kind} not issued", sorted(issued))
-    for key, actual_money in (("deposit", state.deposit), ("outstanding", state.outstanding)):
-        if key in check and Decimal(str(check[key])) != actual_money:
+    for key, actual_money in (("deposit", state.deposit), ("outstanding", state.outstanding),
+                              ("required_deposit", state.required_deposit)):
+        if key in check and (actual_money is None or Decimal(str(check[key])) != actual_money):
             fail(key, check[key], _num(actual_money))
     tz = case.pack.timezone
     for wanted_hold in check.get("holds") or []:

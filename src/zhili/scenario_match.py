@@ -95,7 +95,7 @@ def describe_decisions(decisions: Iterable[Decision], kind: Any) -> list[str] | 
 
 def check_shape(check: Mapping[str, Any], file: str, path: str) -> None:
     """The new keys' shapes, checked when the file is read (errors name file and field)."""
-    for key in ("deposit", "outstanding"):
+    for key in ("deposit", "outstanding", "required_deposit"):
         if key in check and _decimal(check[key]) is None:
             raise InputError("expected an amount in CNY", file=file, path=f"{path}.{key}")
     for key, allowed in (("holds", HOLD_KEYS), ("not_holds", HOLD_KEYS), ("decisions", None),
