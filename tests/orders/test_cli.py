@@ -52,3 +52,37 @@ def test_assess_a_product_table_without_orders(tmp_path):
     assert {"kind": "sanction", "store": "s1", "sanction": "traffic_block:p1",
             "start": "2025-08-29 00:00", "end": "2025-09-28 00:00",
             "rule": "inactive_product"} in rows
+
+
+def test_assess_with_a_state_prints_what_a_full_assessment_prints(tmp_path):
+    """Day by day with --state (the first run on the table known then, the next on one day's
+    changes) prints the same violations, sanctions and warnings as one full run."""
+    import datetime as dt
+
+    import pyarrow.parquet as pq
+
+    from zhili.detect.orders import load_orders
+    from zhili.detect.orders.generate import generate_orders
+
+    from .snapshots import changes, snapshot
+
+    full = tmp_path / "orders.parquet"
+    generate_orders(full, stores=20, days=40, seed=5)
+    table = load_orders(full)
+    tz = dt.timezone(dt.timedelta(hours=8))
+    runner = CliRunner()
+    before, state = None, tmp_path / "orders.state"
+    for day in ("2026-02-01", "2026-02-02", "2026-02-05"):
+        now = snapshot(table, dt.datetime.fromisoformat(day).replace(tzinfo=tz))
+        delta = tmp_path / f"changes-{day}.parquet"
+        pq.write_table(changes(before, now), delta)
+        args = ["--pack", "aliexpress", "--as-of", day, "--format", "jsonl", "--warnings", "0"]
+        inc = runner.invoke(app, ["assess", str(delta), "--state", str(state), *args])
+        assert inc.exit_code == 0, inc.output
+        whole = runner.invoke(app, ["assess", str(full), *args])
+        assert inc.output == whole.output
+        before = now
+    again = runner.invoke(app, ["assess", str(delta), "--state", str(state), "--pack",
+                                "aliexpress", "--as-of", "2026-02-05"])
+    assert again.exit_code != 0
+    assert "--as-of must reach a later day" in str(again.exception)

@@ -29,10 +29,16 @@ def register(app: typer.Typer) -> None:
                                                 help="Channels after-sales table."),
         messages: Path | None = typer.Option(None, "--messages",
                                              help="Channels customer-service table."),
+        state: Path | None = typer.Option(
+            None, "--state", help="Keep the assessment in this file between runs; ORDERS is "
+            "then the changes since the last run (new and updated rows)."),
+        keep_days: int | None = typer.Option(
+            None, "--keep-days", help="With a new --state: how far back (days since placing) "
+            "order rows may still change. Default 90."),
     ) -> None:
         """Run the daily fulfilment assessments on ORDERS (and the product or Channels tables
         given) and print violations, sanctions and early warnings (how far every scope is from
-        its threshold). See docs/orders.md for the tables."""
+        its threshold). See docs/orders.md for the tables and the incremental mode."""
         from ..detect import orders as detect
         from ..detect.orders.warnings import top
         from ..errors import InputError
@@ -41,10 +47,19 @@ def register(app: typer.Typer) -> None:
             raise InputError(f"unknown format {fmt!r}; expected table, json or jsonl")
         if orders is None and not (products or after_sales or messages):
             raise InputError("give an order table, or --products, --after-sales or --messages")
+        if state is not None and orders is None:
+            raise InputError("--state needs ORDERS: the changes since the last run")
         with Bars(fmt == "table") as bars:
-            result = detect.assess_orders(orders if orders is not None else [], pack,
-                                          until=as_of, engine=engine,
-                                          progress=bars.stage("assessing days"))
+            if state is not None:
+                from ..detect.orders.incremental import assess_incrementally
+
+                result = assess_incrementally(orders, pack, state=state, until=as_of,
+                                              engine=engine, keep_days=keep_days,
+                                              progress=bars.stage("assessing days"))
+            else:
+                result = detect.assess_orders(orders if orders is not None else [], pack,
+                                              until=as_of, engine=engine,
+                                              progress=bars.stage("assessing days"))
         extra = []
         if products is not None:
             extra += detect.violations_from_products(products, result.pack, until=as_of)

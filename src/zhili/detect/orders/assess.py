@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ...errors import InputError
-from ...events import Event, ExemptionDeclared, Violation
+from ...events import Event, ExemptionDeclared, Violation, in_time_order
 from ...timekit import parse_instant
 from . import backends
 from .driver import SanctionBook, ScopeState, run_assessments
@@ -122,30 +122,71 @@ def assess_orders(orders: OrdersInput, pack: Any, *, until: dt.datetime | str,
         return Assessment(pack, clock, last_day, 0, until, [], {}, shipping, book)
     agg = aggregate(orders, tz=tz, until=cutoff, clock=clock, events=events, con=con,
                     table=table)
+    return assess_aggregate(agg, pack, until=until, events=events, book=book,
+                            subjects=subjects, progress=progress, found=shipping)
+
+
+@dataclass
+class Resume:
+    """Where a run picks up (``incremental``): the first local day to assess (a day number),
+    the violations found before it, and the scopes' loop states, their floors as day numbers:
+    (family, store, scope) → (floor or None, frozen_seen, described)."""
+
+    first_day: int
+    past: list[Violation]
+    scopes: dict[tuple[str, str, str], tuple[int | None, bool, bool]]
+
+
+def assess_aggregate(agg: Aggregate, pack: Any, *, until: dt.datetime,
+                     events: Sequence[Event] = (), book: SanctionBook | None = None,
+                     subjects: Any = None, progress: Callable[[int, int], None] | None = None,
+                     found: Sequence[Violation] = (), resume: Resume | None = None,
+                     loop: dict[tuple[str, str, str], ScopeState] | None = None) -> Assessment:
+    """The daily assessments on the per-(scope, day) aggregate, as known at ``until``; with
+    ``resume``, only the days from ``resume.first_day`` on (``loop`` receives every scope's
+    loop state at the end)."""
+    tz = pack.timezone
+    clock = DayClock.for_zone(tz)
+    last_day = clock.day_of(until) - 1
+    past = resume.past if resume else []
     if book is None:
         from .folding import EngineBook
 
         book = EngineBook(pack, subjects)
-    families = aliexpress_families(th)
     flags = agg.table.column("flags").to_numpy()
     member = (flags & sum(MEMBER_BITS.values())) != 0
-    if not member.any():
-        return Assessment(pack, clock, last_day, 0, until, [], {}, shipping, book)
-    day0 = int(agg.table.column("placed_day").to_numpy()[member].min())
+    first = resume.first_day if resume else None
+    placed = agg.table.column("placed_day").to_numpy()[member]
+    starts = ([int(placed.min())] if len(placed) else []) + ([first] if first is not None else [])
+    if not starts:
+        return Assessment(pack, clock, last_day, 0, until, [], {}, list(found), book)
+    day0 = min(starts)
     n_days = last_day - day0 + 1
     coded = code_aggregate(agg, day0)
-    counts = [family_counts(coded, f, n_days) for f in families]
+    counts = [family_counts(coded, f, n_days) for f in aliexpress_families(thresholds_for(pack))]
     states: dict[tuple[str, str, str], ScopeState] = {}
+    restored = {}
+    if resume:
+        book.apply(in_time_order([*past, *(e for e in events
+                                           if e.at <= clock.start_of(resume.first_day))]))
+        for key, (floor, frozen_seen, _) in resume.scopes.items():
+            restored[key] = (None if floor is None else floor - day0, frozen_seen)
 
     def describe(state: ScopeState, code: str, day: int) -> Violation:
         states[(state.fc.family.name, state.store, state.scope)] = state
         return _violation(state, code, day, clock, day0, tz)
 
-    found = run_assessments(counts, book, clock=clock, day0=day0, n_days=n_days, events=events,
-                            describe=describe,
-                            progress=(lambda d: progress(d + 1, n_days)) if progress else None)
-    found = sorted([*found, *shipping], key=lambda v: (v.at, v.id))
-    return Assessment(pack, clock, day0, n_days, until, counts, states, found, book)
+    start = first - day0 if first is not None else 0
+    new = run_assessments(counts, book, clock=clock, day0=day0, n_days=n_days, events=events,
+                          describe=describe, start=start, restored=restored, loop=loop,
+                          resumed=resume is not None,
+                          progress=(lambda d: progress(d + 1, n_days)) if progress else None)
+    if resume:
+        for key, (_, _, described) in resume.scopes.items():
+            if described and loop is not None and key in loop:
+                states.setdefault(key, loop[key])
+    violations = sorted([*past, *new, *found], key=lambda v: (v.at, v.id))
+    return Assessment(pack, clock, day0, n_days, until, counts, states, violations, book)
 
 
 def violations_from_orders(orders: OrdersInput, pack: Any, *, until: dt.datetime | str,
@@ -173,8 +214,8 @@ def _violation(state: ScopeState, code: str, day: int, clock: DayClock, day0: in
         evidence.update(_streak_evidence(c, trig, day, state.floor, clock, day0))
     else:
         den, num = window_series(c, trig.window, state.floor)
-        start = day - trig.window + 1 if state.floor == 0 else max(day - trig.window + 1,
-                                                                    state.floor)
+        start = max(day - trig.window + 1, state.floor) if state.floored else \
+            day - trig.window + 1
         orders, events = int(den[0, day]), int(num[0, day])
         evidence.update({
             "window": {"start": clock.date_of(day0 + start).isoformat(), "end": date,

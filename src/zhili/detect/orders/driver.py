@@ -40,6 +40,7 @@ class ScopeState:
     fc: FamilyCounts
     index: int
     floor: int = 0                     # first placed day the window may reach back to
+    floored: bool = False              # the floor was set by a freeze's end
     frozen_seen: bool = False
     hits: dict[str, np.ndarray] = field(default_factory=dict)  # per trigger, for this floor
 
@@ -72,31 +73,58 @@ class ScopeState:
 
     def set_floor(self, floor: int) -> None:
         self.floor = floor
+        self.floored = True
         self.hits = {}
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.fc.family.name, self.store, self.scope)
 
 
 Describe = Callable[[ScopeState, str, int], Violation]
 
 
+Restored = Mapping[tuple[str, str, str], tuple[int | None, bool]]
+
+
 def run_assessments(families: Sequence[FamilyCounts], book: SanctionBook, *, clock: DayClock,
                     day0: int, n_days: int, events: Sequence[Event],
-                    describe: Describe, progress: Callable[[int], None] | None = None
+                    describe: Describe, progress: Callable[[int], None] | None = None,
+                    start: int = 0, restored: Restored | None = None, resumed: bool = False,
+                    loop: dict[tuple[str, str, str], ScopeState] | None = None
                     ) -> list[Violation]:
+    """Assess days ``start``..``n_days - 1``. A run that is ``resumed`` has the events and
+    violations before that day in ``book`` already and each scope's loop state
+    (floor, whether it was seen frozen) in ``restored``; ``loop`` receives every scope's state
+    at the end, for the next run to resume from."""
     touched = {e.subject for e in events if e.subject}
+    restored = restored or {}
+    resumed_at = clock.start_of(day0 + start)
     daily: list[ScopeState] = []
     queue: list[tuple[int, int, str, str, int]] = []   # (day, family, store, scope, index)
     states: dict[tuple[int, int], ScopeState] = {}
     for f_i, fc in enumerate(families):
-        first = _first_hits(fc)
+        first = _first_hits(fc, start)
         for index, (store, scope) in enumerate(fc.keys):
+            before = restored.get((fc.family.name, store, scope))
+            if store not in touched and before is None:
+                if first[index] >= 0:
+                    heapq.heappush(queue, (int(first[index]), f_i, store, scope, index))
+                continue
+            state = states[(f_i, index)] = ScopeState(fc, index)
+            if before is not None:
+                if before[0] is not None:
+                    state.set_floor(before[0])
+                state.frozen_seen = before[1]
             if store in touched:
-                state = states[(f_i, index)] = ScopeState(fc, index)
                 daily.append(state)
-            elif first[index] >= 0:
-                heapq.heappush(queue, (int(first[index]), f_i, store, scope, index))
-    pending = list(in_time_order(events))
+            elif book.active(store, resumed_at).get(state.sanction, resumed_at) is not None:
+                nxt = state.next_hit(max(state.floor, start))   # else frozen for ever
+                if nxt is not None:
+                    heapq.heappush(queue, (nxt, f_i, store, scope, index))
+    pending = [e for e in in_time_order(events) if not resumed or e.at > resumed_at]
     found: list[Violation] = []
-    for day in range(n_days):
+    for day in range(start, n_days):
         at = clock.start_of(day0 + day + 1)      # the end of the local day
         earlier = [e for e in pending if e.at < at]
         pending = pending[len(earlier):]
@@ -136,14 +164,18 @@ def run_assessments(families: Sequence[FamilyCounts], book: SanctionBook, *, clo
                 heapq.heappush(queue, (nxt, f_i, state.store, state.scope, state.index))
         if progress:
             progress(day)
+    if loop is not None:
+        loop.update({state.key: state for state in states.values()})
     return found
 
 
-def _first_hits(fc: FamilyCounts) -> np.ndarray:
-    """The first assessment day each scope hits any trigger, unfrozen from the start; -1: never."""
+def _first_hits(fc: FamilyCounts, start: int = 0) -> np.ndarray:
+    """The first assessment day from ``start`` on that each scope hits any trigger, unfrozen
+    from the start; -1: never."""
     first = np.full(len(fc.keys), -1, np.int64)
     for trig in fc.family.triggers:
         hits = trig.hit_days(fc.counts[trig.code])
+        hits[:, :start] = False
         any_hit = hits.any(axis=1)
         day = np.where(any_hit, np.argmax(hits, axis=1), -1)
         both = (first >= 0) & (day >= 0)

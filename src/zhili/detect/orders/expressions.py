@@ -134,48 +134,66 @@ def fulfilment_counts(orders: ibis.Table, clock: DayClock,
                       until: dt.datetime | None = None, hashed: bool = True) -> ibis.Table:
     """Orders counted per scope membership and day: the one full pass over the order table.
 
-    Keys: store, line (null if none), ship_from (their ``xxhash64`` if ``hashed``),
-    ``flags`` and the local day numbers of the order (``placed_day``), of its shipping notice
-    naming a line (``notice_day``), its NRD dispute (``nrd_day``) and its sold-not-shipped
-    closing (``sns_day``). The bits of ``flags``: ``IN_LINE``, shipped on an assessed line
-    (5.1); ``IN_SHIP_FROM``, overseas ship-from with no Cainiao overseas-warehouse line chosen
-    by the buyer (5.2); ``LEAVES_SHIP_FROM``, the notice names a Cainiao overseas-warehouse
-    line, so the order leaves 5.2 the day it is filed; ``IN_STORE``, shipped on a non-Cainiao
-    line (5.3); ``BAD``, a row ``load_orders`` would refuse. Line and store memberships start on
-    ``notice_day`` (RULES 5.4: nothing after an assessment is used). Rows of no rule stay in
-    the aggregate (a filter costs more than the few groups it saves). Times after ``until``
-    are dropped: they were not known at any assessment that is run.
+    ``order_keys`` of every order, counted by ``known_counts`` as known at ``until`` (a local
+    midnight: the end of the last assessed day).
     """
     t = orders
     if exemptions:
         t = t.filter(~_exempt(t, exemptions))
-    if until is not None:
-        t = t.filter(t.placed_at < until)
+    last = None if until is None else clock.day_of(until) - 1
+    return known_counts(order_keys(t, clock, hashed=hashed), last)
 
-    def known(ts: ibis.Value) -> ibis.Value:    # a time after ``until`` was not known then
-        return ts if until is None else ibis.ifelse(ts < until, ts, ibis.null())
 
-    notice = known(t.ship_notice_at)
-    shipped = t.line.notnull() & notice.notnull()
+def order_keys(t: ibis.Table, clock: DayClock, *, hashed: bool = True,
+               ids: bool = False) -> ibis.Table:
+    """Each order's keys: store, line (null if none), ship_from (their ``xxhash64`` if
+    ``hashed``), ``flags`` and the local day numbers of the order (``placed_day``), of its
+    shipping notice naming a line (``notice_day``), its NRD dispute (``nrd_day``) and its
+    sold-not-shipped closing (``sns_day``); with ``ids`` also ``order_id`` and ``placed_at``.
+
+    The bits of ``flags``: ``IN_LINE``, shipped on an assessed line (5.1); ``IN_SHIP_FROM``,
+    overseas ship-from with no Cainiao overseas-warehouse line chosen by the buyer (5.2);
+    ``LEAVES_SHIP_FROM``, the notice names a Cainiao overseas-warehouse line, so the order
+    leaves 5.2 on the notice's day; ``IN_STORE``, shipped on a non-Cainiao line (5.3); ``BAD``,
+    a row ``load_orders`` would refuse. Line and store memberships start on ``notice_day``
+    (RULES 5.4: nothing after an assessment is used).
+    """
+    shipped = t.line.notnull() & t.ship_notice_at.notnull()
     members = ((shipped & t.line_assessed.fill_null(True), IN_LINE),
                ((t.ship_from != CROSS_BORDER) & ~t.buyer_line_cainiao_overseas_wh, IN_SHIP_FROM),
                (shipped & ~t.line_cainiao, IN_STORE),
                (_invalid(t), BAD),
-               (notice.notnull() & t.line_cainiao_overseas_wh, LEAVES_SHIP_FROM))
+               (shipped & t.line_cainiao_overseas_wh, LEAVES_SHIP_FROM))
     flags = sum((cond.fill_null(False).cast("int8") * bit for cond, bit in members),
                 ibis.literal(0, "int8"))
     names = {col: xxhash64(t[col]) if hashed else t[col] for col in NAME_COLUMNS}
-    keyed = t.select(
+    extra = {"order_id": t.order_id, "placed_at": t.placed_at} if ids else {}
+    return t.select(
+        **extra,
         **names,
         flags=flags.cast("int8"),
         placed_day=clock.expr(t.placed_at),
-        notice_day=clock.expr(ibis.ifelse(shipped, notice, ibis.null())),
-        nrd_day=clock.expr(known(t.nrd_at)),
-        sns_day=clock.expr(known(t.sold_not_shipped_at)),
+        notice_day=clock.expr(ibis.ifelse(shipped, t.ship_notice_at, ibis.null())),
+        nrd_day=clock.expr(t.nrd_at),
+        sns_day=clock.expr(t.sold_not_shipped_at),
     )
-    keys = ["store", "line", "ship_from", "flags", "placed_day", "notice_day", "nrd_day",
-            "sns_day"]
-    return keyed.group_by(keys).aggregate(n=_.count())
+
+
+KEYS = ("store", "line", "ship_from", "flags", "placed_day", "notice_day", "nrd_day", "sns_day")
+DAY_KEYS = ("notice_day", "nrd_day", "sns_day")
+
+
+def known_counts(keys: ibis.Table, last: int | None) -> ibis.Table:
+    """Order keys (or counts of them, column ``n``) counted per key as known at the end of
+    local day ``last`` (None: everything): orders placed later are left out and later days
+    are null: they were not known at any assessment that is run."""
+    t = keys
+    if last is not None:
+        t = t.filter(t.placed_day <= last)
+        t = t.mutate(**{col: ibis.ifelse(t[col] <= last, t[col], ibis.null())
+                        for col in DAY_KEYS})
+    n = t.n.sum() if "n" in t.columns else _.count()
+    return t.group_by(list(KEYS)).aggregate(n=n)
 
 
 def _invalid(t: ibis.Table) -> ibis.Value:

@@ -1,0 +1,153 @@
+"""Incremental order assessment: what the rules need, kept between runs in a DuckDB file.
+
+A platform assesses every day on a table that only grows. ``assess_incrementally`` keeps, in
+an embedded DuckDB file (``statefile``): the per-(scope, day) cells of the orders placed in
+the last days any future window can reach, each such order's keys (so that an updated row can
+be subtracted before it is added again), the violations found so far and each scope's loop
+state (the floor a freeze left, whether it is frozen). A run reads only the changes since the
+last one — new orders and updated rows, keyed by ``order_id`` — and assesses only the days
+after the state's; the results are those of a full assessment of the merged table.
+
+Two kinds of change could not give those results, and are refused (nothing is written):
+a change dated before the state's assessment (a new order, dispute, notice or closing the last
+run did not know), which would rewrite assessments already made; and a row of an order placed
+before the state's window, whose keys are no longer kept. A state made with another pack
+version or other parameters is refused too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ...errors import InputError
+from ...events import Event, ExemptionDeclared, Violation, event_to_dict, parse_event
+from ...timekit import parse_instant
+from . import backends, statefile
+from .assess import Assessment, Resume, assess_aggregate, pack_of
+from .driver import ScopeState
+from .expressions import DayClock, day_numbers, known_counts, order_keys
+from .families import Aggregate
+from .loading import OrdersInput, load_orders
+from .statefile import KEY_COLUMNS, NO_DAY
+from .thresholds import thresholds_for
+
+KEEP_DAYS = 90   # default: rows of orders placed this many days back may still change
+
+
+def assess_incrementally(changes: OrdersInput, pack: Any, *, state: str | Path,
+                         until: dt.datetime | str, events: Iterable[Event] = (),
+                         engine: str = "duckdb", subjects: Any = None,
+                         keep_days: int | None = None,
+                         progress: Callable[[int, int], None] | None = None) -> Assessment:
+    """The daily assessments up to ``until`` from the state at ``state`` (created if missing)
+    and the ``changes`` since it (the whole table on the first run). ``keep_days`` (set when
+    the state is created; default ``KEEP_DAYS``): how far back, in days of placing, order
+    rows may still change (a dispute opened on an order of 60 days ago); older rows are
+    refused. At least the rules' own reach (their window and streak lookback)."""
+    pack = pack_of(pack)
+    tz = pack.timezone
+    until = parse_instant(until, tz)
+    clock = DayClock.for_zone(tz)
+    th = thresholds_for(pack)
+    if not th.has("line_nrd_rate") or th.has("late_shipment") or th.has("fake_tracking"):
+        raise InputError(f"--state keeps the AliExpress fulfilment assessments (RULES 5); pack "
+                         f"{pack.code} has other order rules: assess it without --state")
+    events = [e for e in events if e.at <= until]
+    last_day = clock.day_of(until) - 1
+    reach = max(int(th.value("window_days")), int(th.value("store_nrd_streak.lookback_days")))
+    delta = load_orders(changes, tz=tz)
+    con = backends.connect(engine)
+    keys = day_numbers(con.to_pyarrow(order_keys(backends.order_table(con, delta), clock,
+                                                 hashed=False, ids=True)))
+    with statefile.open_state(state, fingerprint(pack), keep_days or KEEP_DAYS) as st:
+        if keep_days is not None and keep_days != st.keep_days:
+            raise InputError(f"the state keeps {st.keep_days} days of order rows; it cannot "
+                             f"change to {keep_days}", file=str(state))
+        if st.keep_days < reach:
+            raise InputError(f"--keep-days must be at least {reach} (the rules' window)",
+                             file=str(state))
+        if st.last_day is not None and last_day <= st.last_day:
+            raise InputError(f"the state is assessed up to {clock.date_of(st.last_day)}; "
+                             "--as-of must reach a later day", file=str(state))
+        exemptions = [e for e in events if isinstance(e, ExemptionDeclared)]
+        _check_exemptions(st, exemptions, clock)
+        st.merge(keys, clock)
+        agg = _aggregate(st, exemptions, last_day)
+        resume = None
+        if st.last_day is not None:
+            resume = Resume(st.last_day + 1, [_violation(v, tz) for v in st.violations()],
+                            st.scopes())
+        loop: dict[tuple[str, str, str], ScopeState] = {}
+        result = assess_aggregate(agg, pack, until=until, events=events, subjects=subjects,
+                                  progress=progress, resume=resume, loop=loop)
+        assessed = clock.start_of(st.last_day + 1) if st.last_day is not None else None
+        st.save(new=[event_to_dict(v) for v in result.violations
+                     if assessed is None or v.at > assessed],
+                scopes={key: (s.floor + result.day0 if s.floored else None, s.frozen_seen,
+                              key in result.states) for key, s in loop.items()},
+                last_day=last_day, horizon=last_day + 2 - st.keep_days,
+                cells_from=last_day + 2 - reach,
+                exemptions=sorted(e.id for e in exemptions))
+    return result
+
+
+def fingerprint(pack: Any) -> str:
+    """The pack's code, version and every parameter value (overrides included): a state is
+    only read back by the pack that made it."""
+    params = {**pack.params, **{f"detectors.{k}": v for k, v in pack.detectors.items()}}
+    text = json.dumps([pack.code, pack.version,
+                       sorted((name, repr(p.starts), repr(p.values)) for name, p in params.items())])
+    return f"{pack.code}@{pack.version}#{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+
+
+def _violation(raw: dict[str, Any], tz: str) -> Violation:
+    event = parse_event(raw, tz)
+    assert isinstance(event, Violation)
+    return event
+
+
+def _check_exemptions(st: statefile.State, exemptions: list[ExemptionDeclared],
+                      clock: DayClock) -> None:
+    """An exemption takes its orders out of every assessment, past ones too: one the state
+    has not applied may not reach back before the state's assessment, and none it applied may
+    be missing."""
+    if st.last_day is None:
+        return
+    assessed = clock.start_of(st.last_day + 1)
+    given = {e.id for e in exemptions}
+    for missing in sorted(set(st.exemptions) - given):
+        raise InputError(f"exemption {missing} was applied by the state but is not among the "
+                         "events: assess without --state to drop it")
+    for e in exemptions:
+        if e.id not in st.exemptions and (e.start is None or e.start < assessed):
+            start = e.start.isoformat() if e.start else "with no start"
+            raise InputError(f"exemption {e.id} starts {start}, before the "
+                             f"state's assessment of {assessed.isoformat()}: it would change "
+                             "assessments already made; assess without --state")
+
+
+def _aggregate(st: statefile.State, exemptions: list[ExemptionDeclared],
+               last_day: int) -> Aggregate:
+    """The state's cells as known at the end of ``last_day``, exempt orders left out."""
+    cells = st.cells(exemptions)
+    table = ibis.duckdb.from_connection(st.con).table(cells)
+    days = {col: ibis.ifelse(table[col] == NO_DAY, ibis.null(), table[col])
+            for col in ("notice_day", "nrd_day", "sns_day")}
+    table = table.mutate(line=ibis.ifelse(table.line == statefile.NO_LINE, ibis.null(),
+                                          table.line), **days)
+    counted = known_counts(table.select(*KEY_COLUMNS, "n"), last_day)
+    agg = counted.filter(counted.n > 0).to_pyarrow()
+    names = {}
+    for col in ("store", "line", "ship_from"):
+        values = pc.unique(agg.column(col).combine_chunks().cast(pa.string()))
+        names[col] = (values, values)
+    return Aggregate(agg, names)
