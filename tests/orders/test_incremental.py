@@ -156,3 +156,16 @@ def test_exemptions_that_would_rewrite_the_past_are_refused(tmp_path):
                              events=[ahead, late])
     with pytest.raises(InputError, match="exemption ahead was applied by the state"):
         assess_incrementally(table([]), "aliexpress", state=state, until=midnight(6))
+
+
+def test_a_parquet_file_of_changes_is_checked_like_any_table(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = table([order("o1", "s1", 0), order("o2", "s1", 0)])
+    twice = tmp_path / "twice.parquet"
+    pq.write_table(pa.concat_tables([rows, rows.slice(0, 1)]), twice)
+    state = tmp_path / "s.duckdb"
+    with pytest.raises(InputError, match="duplicate order_id 'o1'"):
+        assess_incrementally(twice, "aliexpress", state=state, until=midnight(3))
+    assert not state.exists()                       # a failed first run leaves no file

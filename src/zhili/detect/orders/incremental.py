@@ -32,9 +32,9 @@ from ...errors import InputError
 from ...events import Event, ExemptionDeclared, Violation, event_to_dict, parse_event
 from ...timekit import parse_instant
 from . import backends, statefile
-from .assess import Assessment, Resume, assess_aggregate, pack_of
+from .assess import Assessment, Resume, assess_aggregate, order_source, pack_of
 from .driver import ScopeState
-from .expressions import DayClock, day_numbers, known_counts, order_keys
+from .expressions import BAD, DayClock, day_numbers, known_counts, order_keys
 from .families import Aggregate
 from .loading import OrdersInput, load_orders
 from .statefile import KEY_COLUMNS, NO_DAY
@@ -64,10 +64,6 @@ def assess_incrementally(changes: OrdersInput, pack: Any, *, state: str | Path,
     events = [e for e in events if e.at <= until]
     last_day = clock.day_of(until) - 1
     reach = max(int(th.value("window_days")), int(th.value("store_nrd_streak.lookback_days")))
-    delta = load_orders(changes, tz=tz)
-    con = backends.connect(engine)
-    keys = day_numbers(con.to_pyarrow(order_keys(backends.order_table(con, delta), clock,
-                                                 hashed=False, ids=True)))
     with statefile.open_state(state, fingerprint(pack), keep_days or KEEP_DAYS) as st:
         if keep_days is not None and keep_days != st.keep_days:
             raise InputError(f"the state keeps {st.keep_days} days of order rows; it cannot "
@@ -80,7 +76,8 @@ def assess_incrementally(changes: OrdersInput, pack: Any, *, state: str | Path,
                              "--as-of must reach a later day", file=str(state))
         exemptions = [e for e in events if isinstance(e, ExemptionDeclared)]
         _check_exemptions(st, exemptions, clock)
-        st.merge(keys, clock)
+        _key_changes(st, changes, engine, clock, tz)
+        st.merge(clock)
         agg = _aggregate(st, exemptions, last_day)
         resume = None
         if st.last_day is not None:
@@ -98,6 +95,42 @@ def assess_incrementally(changes: OrdersInput, pack: Any, *, state: str | Path,
                 cells_from=last_day + 2 - reach,
                 exemptions=sorted(e.id for e in exemptions))
     return result
+
+
+def _key_changes(st: statefile.State, changes: OrdersInput, engine: str, clock: DayClock,
+                 tz: str) -> None:
+    """The changes' order keys as the state's temporary table ``delta_keys``. A Parquet file
+    is read by DuckDB inside the state itself (a first run may hold every order), anything
+    else is validated by ``load_orders`` first; on Spark the keys come back as Arrow."""
+    parquet = isinstance(changes, str | Path) and Path(changes).suffix.lower() in (".parquet",
+                                                                                  ".pq")
+    if engine == "duckdb":
+        con = ibis.duckdb.from_connection(st.con)
+        if parquet:
+            backends.check_parquet_schema(Path(str(changes)))
+            table = con.read_parquet(str(changes), table_name="zhili_changes")
+        else:
+            table = ibis.memtable(load_orders(changes, tz=tz))
+        con.create_table("delta_keys", order_keys(table, clock, hashed=False, ids=True),
+                         temp=True)
+    else:
+        spark = backends.connect(engine)
+        table = order_source(changes, spark, tz)
+        keys = day_numbers(spark.to_pyarrow(order_keys(table, clock, hashed=False, ids=True)))
+        st.con.register("delta_arrow", keys)
+        st.con.execute("CREATE TEMP TABLE delta_keys AS SELECT * FROM delta_arrow")
+        st.con.unregister("delta_arrow")
+    if parquet:
+        bad = st.con.execute(f"SELECT count(*) FROM delta_keys WHERE flags & {BAD} <> 0"
+                             ).fetchone()
+        if bad and bad[0]:
+            load_orders(changes, tz=tz)      # names the row
+            raise InputError("the order table has rows the loader refuses", file=str(changes))
+        twice = st.con.execute("SELECT order_id FROM delta_keys GROUP BY order_id "
+                               "HAVING count(*) > 1 ORDER BY order_id LIMIT 1").fetchone()
+        if twice:
+            raise InputError(f"duplicate order_id {twice[0]!r}", file=str(changes),
+                             path="column order_id")
 
 
 def fingerprint(pack: Any) -> str:

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from ...errors import InputError
 from ...events import ExemptionDeclared
@@ -69,15 +68,14 @@ class State:
     def error(self, message: str) -> InputError:
         return InputError(message, file=str(self.path))
 
-    def merge(self, keys: pa.Table, clock: DayClock) -> None:
-        """Subtract the old keys of the changed orders from the cells and add the new ones."""
-        self.con.register("delta_keys", keys)
+    def merge(self, clock: DayClock) -> None:
+        """Subtract the old keys of the changed orders (table ``delta_keys``) from the cells and
+        add the new ones."""
         days = ", ".join(f"coalesce({c}, {NO_DAY}) AS {c}"
                          for c in ("notice_day", "nrd_day", "sns_day"))
         self.con.execute(f"""CREATE TEMP TABLE delta AS SELECT order_id, store,
             coalesce(line, '{NO_LINE}') AS line, ship_from, flags, placed_day, {days},
             placed_at FROM delta_keys""")
-        self.con.unregister("delta_keys")
         self._refuse_old(clock)
         self.con.execute(f"""CREATE TEMP TABLE change AS SELECT {KEYS}, sum(n) AS n FROM (
               SELECT {KEYS}, -1 AS n FROM orders SEMI JOIN delta USING (order_id)
