@@ -187,10 +187,16 @@ def code_aggregate(agg: Aggregate, day0: int) -> CodedAggregate:
                           t.column("n").to_numpy(), codes, names, days("notice_day"), day0)
 
 
+def _dense(size: int, rows: int) -> bool:
+    """Whether a dense array over the key space beats sorting the keys: not when the space
+    dwarfs the rows (keys of (scope, placed, joined, left) days are sparse)."""
+    return size <= DENSE_LIMIT and size <= 16 * rows + (1 << 16)
+
+
 def _sum_by(key: np.ndarray, weights: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """Distinct keys (ascending, all in ``range(size)``) and the sum of the positive
     ``weights`` over each."""
-    if size <= DENSE_LIMIT:
+    if _dense(size, len(key)):
         total = np.bincount(key, weights=weights, minlength=size)
         present = np.flatnonzero(total)
         return present, total[present].astype(np.int64)
@@ -200,7 +206,7 @@ def _sum_by(key: np.ndarray, weights: np.ndarray, size: int) -> tuple[np.ndarray
 
 def _dense_ids(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """Distinct keys (ascending) and, for each element, the index of its key among them."""
-    if size <= DENSE_LIMIT:
+    if _dense(size, len(key)):
         present = np.zeros(size, bool)
         present[key] = True
         return np.flatnonzero(present), (np.cumsum(present) - 1)[key]
