@@ -70,18 +70,26 @@ class State:
 
     def merge(self, clock: DayClock) -> None:
         """Subtract the old keys of the changed orders (table ``delta_keys``) from the cells and
-        add the new ones."""
-        days = ", ".join(f"coalesce({c}, {NO_DAY}) AS {c}"
-                         for c in ("notice_day", "nrd_day", "sns_day"))
-        self.con.execute(f"""CREATE TEMP TABLE delta AS SELECT order_id, store,
-            coalesce(line, '{NO_LINE}') AS line, ship_from, flags, placed_day, {days},
-            placed_at FROM delta_keys""")
+        add the new ones. One join of the changes with the kept orders (``pair``: new keys and
+        ``old_*`` keys) serves the checks and the update."""
+        new = {c: f"d.{c}" for c in KEY_COLUMNS}
+        new["line"] = f"coalesce(d.line, '{NO_LINE}')"
+        for c in ("notice_day", "nrd_day", "sns_day"):
+            new[c] = f"coalesce(d.{c}, {NO_DAY})"
+        cols = ", ".join(f"{expr} AS {c}" for c, expr in new.items())
+        old = ", ".join(f"o.{c} AS old_{c}" for c in KEY_COLUMNS)
+        self.con.execute(f"""CREATE TEMP TABLE pair AS SELECT d.order_id, {cols}, d.placed_at,
+            o.order_id IS NOT NULL AS known, {old}
+            FROM delta_keys d LEFT JOIN orders o ON o.order_id = d.order_id""")
         self._refuse_old(clock)
+        olds = ", ".join(f"old_{c} AS {c}" for c in KEY_COLUMNS)
         self.con.execute(f"""CREATE TEMP TABLE change AS SELECT {KEYS}, sum(n) AS n FROM (
-              SELECT {KEYS}, -1 AS n FROM orders SEMI JOIN delta USING (order_id)
-              UNION ALL SELECT {KEYS}, 1 FROM delta) GROUP BY ALL HAVING sum(n) <> 0""")
-        self.con.execute("DELETE FROM orders WHERE order_id IN (SELECT order_id FROM delta)")
-        self.con.execute(f"INSERT INTO orders SELECT order_id, {KEYS}, placed_at FROM delta")
+              SELECT {olds}, -1 AS n FROM pair WHERE known
+              UNION ALL SELECT {KEYS}, 1 FROM pair) GROUP BY ALL HAVING sum(n) <> 0""")
+        if self.last_day is not None:
+            self.con.execute("DELETE FROM orders USING pair "
+                             "WHERE orders.order_id = pair.order_id AND pair.known")
+        self.con.execute(f"INSERT INTO orders SELECT order_id, {KEYS}, placed_at FROM pair")
         on = " AND ".join(f"cells.{c} = change.{c}" for c in KEY_COLUMNS)
         if self.cells_from is not None:       # cells before it were dropped: never count again
             self.con.execute("DELETE FROM change WHERE placed_day < ?", [self.cells_from])
@@ -93,7 +101,7 @@ class State:
 
     def _refuse_old(self, clock: DayClock) -> None:
         if self.horizon is not None:
-            row = self.con.execute("""SELECT order_id, placed_day FROM delta
+            row = self.con.execute("""SELECT order_id, placed_day FROM pair
                 WHERE placed_day < ? ORDER BY placed_day, order_id LIMIT 1""",
                                    [self.horizon]).fetchone()
             if row:
@@ -104,8 +112,8 @@ class State:
         if self.last_day is None:
             return
         last = self.last_day
-        row = self.con.execute("""SELECT order_id, placed_day FROM delta ANTI JOIN orders
-            USING (order_id) WHERE placed_day <= ? ORDER BY placed_day, order_id LIMIT 1""",
+        row = self.con.execute("""SELECT order_id, placed_day FROM pair
+            WHERE NOT known AND placed_day <= ? ORDER BY placed_day, order_id LIMIT 1""",
                                [last]).fetchone()
         if row:
             raise self.error(
@@ -113,11 +121,10 @@ class State:
                 f"is assessed up to {clock.date_of(last)}: it would change assessments already "
                 "made; a change must come after the state (or assess without --state)")
         for what, cols, bits, day in FACTS:
-            differs = " OR ".join([f"d.{c} <> o.{c}" for c in cols]
-                                  + ([f"(d.flags & {bits}) <> (o.flags & {bits})"] if bits else []))
-            row = self.con.execute(f"""SELECT d.order_id, least(d.{day}, o.{day})
-                FROM delta d JOIN orders o USING (order_id)
-                WHERE ({differs}) AND least(d.{day}, o.{day}) <= ?
+            differs = " OR ".join([f"{c} <> old_{c}" for c in cols]
+                                  + ([f"(flags & {bits}) <> (old_flags & {bits})"] if bits else []))
+            row = self.con.execute(f"""SELECT order_id, least({day}, old_{day}) FROM pair
+                WHERE known AND ({differs}) AND least({day}, old_{day}) <= ?
                 ORDER BY 2, 1 LIMIT 1""", [last]).fetchone()
             if row:
                 raise self.error(
@@ -139,8 +146,10 @@ class State:
                 cond += " AND (line = ? OR ship_from = ?)"
                 params += [e.scope, e.scope]
             inside.append(f"({cond})")
+        if not inside:
+            return "cells"
         exempt = (f"UNION ALL SELECT {KEYS}, -count(*) FROM orders WHERE {' OR '.join(inside)} "
-                  "GROUP BY ALL") if inside else ""
+                  "GROUP BY ALL")
         self.con.execute(f"""CREATE OR REPLACE TEMP TABLE assessed_cells AS
             SELECT {KEYS}, sum(n)::BIGINT AS n FROM (SELECT {KEYS}, n FROM cells {exempt})
             GROUP BY ALL""", params)
