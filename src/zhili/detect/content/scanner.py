@@ -158,24 +158,25 @@ def _glued(norm: Normalized, start: int, end: int, latin: tuple[bool, bool]) -> 
                        and alnum(end + 1))))
 
 
-def _allowed_reach(matches: list[tuple[int, int, int]], allowed: frozenset[int]) -> list[int]:
-    """For each match (in the automaton's order), the furthest end of an allowed phrase that
-    starts at or before the match: the match lies inside an allowed phrase exactly when that
-    reach is at or past its end. One sort and one sweep: linear in the matches (up to the
-    sort), however many of them overlap."""
+def _outside_allowed(matches: list[tuple[int, int, int]], reporting: list[int],
+                     allowed: frozenset[int]) -> list[int]:
+    """The reporting matches (indices into ``matches``) that lie inside no allowed phrase. A
+    match lies inside one exactly when the furthest end of the allowed phrases starting at or
+    before it reaches its end: one sort of each and one sweep, linear in the matches (up to the
+    sorts), however many of them overlap."""
     spans = sorted((a, b) for j, a, b in matches if j in allowed)
     if not spans:
-        return _NONE_ENDS
-    order = sorted(range(len(matches)), key=lambda k: matches[k][1])
-    reach = [0] * len(matches)
+        return reporting
+    kept = []
     best, at = -1, 0
-    for k in order:
-        s = matches[k][1]
+    for k in sorted(reporting, key=lambda k: matches[k][1]):
+        _, s, e = matches[k]
         while at < len(spans) and spans[at][0] <= s:
             best = max(best, spans[at][1])
             at += 1
-        reach[k] = best
-    return reach
+        if best < e:
+            kept.append(k)
+    return sorted(kept)
 
 
 def _term_findings(norm: Normalized, comp: _Compiled, ctx: _Context,
@@ -183,16 +184,19 @@ def _term_findings(norm: Normalized, comp: _Compiled, ctx: _Context,
     """The term findings of the matches, and the bits of the detectors whose hint word is
     among them. (Most texts find nothing here: nothing is allocated for them.)"""
     reports, allowed, bits = ctx.reports, ctx.allowed, comp.bits
-    out: list[Finding] = _NONE
     gate = 0
-    reach = _NONE_ENDS
-    if allowed:
-        reach = _allowed_reach(matches, allowed)
-    for k, (i, s, e) in enumerate(matches):
+    reporting = []
+    for k, (i, _, _) in enumerate(matches):
         gate |= bits[i]
-        found = reports[i]
-        if not found or (reach and reach[k] >= e):
-            continue                            # reports nothing, or inside an allowed phrase
+        if reports[i]:
+            reporting.append(k)
+    if not reporting:
+        return _NONE, gate
+    if allowed:
+        reporting = _outside_allowed(matches, reporting, allowed)
+    out: list[Finding] = _NONE
+    for k in reporting:
+        i, s, e = matches[k]
         start, end = norm.span(s, e)
         if _glued(norm, start, end, comp.latin[i]):
             continue
@@ -200,7 +204,7 @@ def _term_findings(norm: Normalized, comp: _Compiled, ctx: _Context,
         if out is _NONE:
             out = []
         out += [Finding(finding, start, end, text, term, prov)
-                for finding, term, prov in found]
+                for finding, term, prov in reports[i]]
     return out, gate
 
 
@@ -370,7 +374,7 @@ def scan_many(texts: Sequence[str], *, category: str | None = None,
             src = sources[first + i] if sources is not None else source
             # Most copy matches nothing, or only allowed phrases (最近, 第一次) and hint words of
             # detectors that a second condition rules out: nothing to do.
-            if ctx.labels or _may_find(batch, i, comp, ctx, gate, m):
+            if ctx.labels or ((m or gate) and _may_find(batch, i, comp, ctx, gate, m)):
                 out.append(_scan(batch.view(i), comp, ctx, gate, m, src))
             else:
                 out.append([])
