@@ -29,3 +29,19 @@ def test_an_unknown_language_is_one_error_line():
                           capture_output=True, text=True)
     assert done.returncode == 2
     assert done.stderr == "error: --lang: unknown language 'fr'; expected one of zh-CN, en\n"
+
+
+def test_assessment_tables_name_rules_and_sanctions(tmp_path, monkeypatch):
+    monkeypatch.delenv("ZHILI_LANG", raising=False)
+    runner = CliRunner()
+    orders = tmp_path / "orders.parquet"
+    made = runner.invoke(app, ["generate", "orders", "--stores", "30", "--days", "35", "--seed",
+                               "2", str(orders)])
+    assert made.exit_code == 0, made.output
+    args = ["assess", str(orders), "--pack", "aliexpress", "--as-of", "2026-02-05 00:00"]
+    chinese = runner.invoke(app, args).output
+    assert "物流线路未收到货纠纷率超标" in chinese and "冻结物流线路权限" in chinese
+    assert "freeze_logistics_line" in chinese  # the code stays beside its name
+    english = runner.invoke(app, ["--lang", "en", *args]).output
+    assert "Logistics line: too many not-received disputes" in english
+    assert "Active sanctions" in english and "Logistics line frozen" in english

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -140,23 +141,30 @@ def _print_tables(result: Any, sanctions: list[dict[str, Any]], warnings: list[A
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
-    vt = Table(title=f"Violations up to {result.until.isoformat()}")
-    for col in ("id", "orders", "count", "rate"):
-        vt.add_column(col)
+    from ..i18n import _
+
+    pack = result.pack
+    # Piped output is read by people too: room for names rather than Rich's 80 columns.
+    console = Console(width=None if sys.stdout.isatty() else 140)
+    vt = Table(title=_("Violations up to %(at)s") % {"at": result.until.isoformat()})
+    for col in (_("violation"), _("rule"), _("orders"), _("count"), _("rate")):
+        vt.add_column(col, overflow="fold")
     for v in result.violations:
         ev = v.evidence
         count = ev.get("nrd", ev.get("sold_not_shipped", ""))
         rate = f"{100 * ev['rate']:.1f}%" if "rate" in ev else (
-            f"{len(ev['days'])} days" if "days" in ev else "")
-        vt.add_row(v.id, str(ev.get("orders", "")), str(count), rate)
+            _("%(days)s days") % {"days": len(ev["days"])} if "days" in ev else "")
+        vt.add_row(v.id, str(pack.name("rules", v.code)), str(ev.get("orders", "")),
+                   str(count), rate)
     console.print(vt)
-    st = Table(title="Active sanctions")
-    for col in ("store", "sanction", "start", "end"):
-        st.add_column(col)
+    st = Table(title=_("Active sanctions"))
+    for col in (_("store"), _("sanction"), _("start"), _("end")):
+        st.add_column(col, overflow="fold")
     for s in sanctions:
-        st.add_row(s["store"], s["sanction"], s["start"], s["end"])
+        kind, _colon, scope = s["sanction"].partition(":")
+        name = pack.name("sanctions", kind).labelled() + (f" {scope}" if scope else "")
+        st.add_row(s["store"], name, s["start"], s["end"])
     console.print(st)
-    console.print("[bold]Early warnings[/bold]")
+    console.print(_("[bold]Early warnings[/bold]"))
     for w in warnings:
         console.print(f"{w.store} {w.message}")

@@ -153,7 +153,9 @@ def _table(items: list[ScannedText]) -> str:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("id", "finding", "text", "term", "rule", "at")
+    from ..i18n import _
+
+    table = Table(_("id"), _("finding"), _("text"), _("term"), _("rule"), _("at"))
     for item in items:
         for f, rule in zip(item.findings, item.rules, strict=True):
             table.add_row(item.id, f.finding, f.text, f.term, rule or "—", f"{f.start}–{f.end}")
@@ -161,6 +163,6 @@ def _table(items: list[ScannedText]) -> str:
     console = Console(file=buffer, width=140)
     console.print(table)
     hits = sum(1 for item in items if item.findings)
-    console.print(f"{len(items)} texts, {hits} with findings, "
-                  f"{sum(len(i.findings) for i in items)} findings")
+    console.print(_("%(texts)d texts, %(hits)d with findings, %(n)d findings") % {
+        "texts": len(items), "hits": hits, "n": sum(len(i.findings) for i in items)})
     return buffer.getvalue()
