@@ -65,8 +65,11 @@ def zhili(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run([*ZHILI, *args], env=env, check=True, capture_output=True, text=True)
 
 
-def serve(url: str) -> tuple[subprocess.Popen, str, str]:
+def serve(url: str, src: str | None = None) -> tuple[subprocess.Popen, str, str]:
+    """A `zhili serve` on ``url``; ``src``: the server's code from another source tree."""
     env = {**os.environ, "ZHILI_DB": url}
+    if src:
+        env["PYTHONPATH"] = src
     key = zhili("keys", "create", "--role", "admin", env=env).stdout.strip()
     port = free_port()
     proc = subprocess.Popen([*ZHILI, "serve", "--port", str(port)],
@@ -151,6 +154,9 @@ def main() -> None:
     parser.add_argument("--probes", type=int, default=100,
                         help="components probed for the cost of a late event")
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--baseline-src", default=None,
+                        help="also serve the traffic from this source tree (SQLite), e.g. an "
+                             "earlier commit's src/, for a before/after in the same run")
     args = parser.parse_args()
     if args.realistic:
         from realistic import run

@@ -151,12 +151,15 @@ def engine_costs(traffic: Traffic, end: dt.datetime, probes: int) -> dict:
             "late_ratio": la / i}
 
 
-def run_backend(name: str, url: str, traffic: Traffic, args, serve, end) -> dict:
-    store = open_store(url)
-    subjects = sorted(traffic.violations)[:MERCHANTS]
-    merchants = {sid: create_key(store, "merchant", sid)[1] for sid in subjects}
-    store.close()
-    proc, base, admin = serve(url)
+def run_backend(name: str, url: str, traffic: Traffic, args, serve, end,
+                src: str | None = None) -> dict:
+    merchants: dict[str, str] = {}
+    if src is None:  # another tree migrates its own database (and may not know this schema)
+        store = open_store(url)
+        subjects = sorted(traffic.violations)[:MERCHANTS]
+        merchants = {sid: create_key(store, "merchant", sid)[1] for sid in subjects}
+        store.close()
+    proc, base, admin = serve(url, src)
     try:
         result = ingest(base, admin, merchants, traffic, args, end)
         result.update(probe(base, admin, traffic, args, end))
@@ -196,6 +199,11 @@ def run(args, serve) -> None:
     for name, url in backends(args):
         baseline.append(run_backend(name, url, in_order, args, serve, end))
         loads.append(os.getloadavg()[0])
+    if args.baseline_src:
+        with tempfile.TemporaryDirectory() as tmp:
+            earlier = run_backend("SQLite (WAL)", f"sqlite:///{Path(tmp) / 'before.db'}",
+                                  traffic, args, serve, end, args.baseline_src)
+        loads.append(os.getloadavg()[0])
     engine = engine_costs(traffic, end, args.probes)
     print(f"{traffic.events:,} events over {args.subjects:,} creators in {len(traffic.groups):,} "
           f"groups, {args.producers} producers ({args.batch}/batch), {traffic.late:,} "
@@ -209,6 +217,14 @@ def run(args, serve) -> None:
               f"{r['events_per_s'] / b['events_per_s']:.2f}× ({b['events_per_s']:,.0f}) | "
               f"{r['queries_during']:,} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
               f"{r['in_order_ms']:.1f} | {r['late_ms']:.1f} | {r['late_ratio']:.2f}× |")
+    if args.baseline_src:
+        now = rows[0]
+        print(f"\nThe same traffic served by {args.baseline_src} (SQLite): "
+              f"{earlier['events_per_s']:,.0f} events/s, state p50 {earlier['p50_ms']:.1f} ms, "
+              f"p99 {earlier['p99_ms']:.1f} ms, late event {earlier['late_ms']:.1f} ms against "
+              f"{earlier['in_order_ms']:.1f} in order ({earlier['late_ratio']:.2f}×); this "
+              f"tree ingests {now['events_per_s'] / earlier['events_per_s']:.2f}× as fast, "
+              f"p99 {earlier['p99_ms'] / now['p99_ms']:.2f}× lower.")
     for r in rows:
         print(f"\n{r['backend']}: merchant appeals {r['appeals']}, refused batches "
               f"{r['refused_batches'] or 'none'}")

@@ -18,8 +18,8 @@ def test_the_realistic_load_benchmark_runs_end_to_end():
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         p for p in (os.environ.get("PYTHONPATH"), str(BENCHMARKS.parent / "src")) if p)}
     done = subprocess.run(
-        [sys.executable, "load.py", "--realistic", "--events", "600", "--subjects", "60",
-         "--queries", "20", "--probes", "3", "--backends", "sqlite"],
+        [sys.executable, "load.py", "--realistic", "--events", "300", "--subjects", "30",
+         "--queries", "10", "--probes", "2", "--backends", "sqlite"],
         cwd=BENCHMARKS, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     row = next(line for line in done.stdout.splitlines() if line.startswith("| SQLite"))
