@@ -15,6 +15,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 LANGS = ("zh-CN", "en")
+SCANNED = "全网最低价！三天瘦十斤，加薇❤信 abc_12345 领优惠"
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # A code word: lower-case words joined by underscores (freeze_commission_withdrawal, band_8).
 CODE_WORD = re.compile(r"(?<![A-Za-z0-9_])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![A-Za-z0-9_])")
@@ -104,8 +105,14 @@ def test_every_page_reads_well(signed_in, lang):
     shots = folder() / lang
     shots.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
-    for name, path in pages(built):
+    for name, path in [*pages(built), ("scan-result", "/scan")]:
         page.goto(base + path)
+        if name == "scan-result":
+            page.fill("textarea[name=text]", SCANNED)
+            page.select_option("select[name=pack]", "wechat_channels")
+            page.select_option("select[name=category]", "health_supplement")
+            page.click("form.scan-form button[type=submit]")
+            assert page.locator("#findings tbody tr").count() >= 2
         page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
         if page.get_attribute("html", "lang") != lang:
             problems.append(f"{name}: page language {page.get_attribute('html', 'lang')}")

@@ -79,7 +79,7 @@ def band_rules(pack, score: str, t: dt.datetime,
     bands = getattr(pack, "bands", None)
     if bands is None or bands.score != score:
         return []
-    return [Rule(label=f"{name('band', level.name)} ≤ {float(level.upto.at(t)):g}",
+    return [Rule(label=f"≤ {float(level.upto.at(t)):g} · {name('band', level.name)}",
                  value=float(level.upto.at(t)))
             for level in bands.levels]
 

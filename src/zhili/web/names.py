@@ -95,7 +95,9 @@ def name(kind: str, code: str | None, pack: str | None = None) -> str:
     section = PACK_KINDS.get(kind)
     if section is None:
         return code
-    for source in _packs(pack):
+    # The scanner's findings are the same in every pack: another pack's name will do.
+    sources = [*_packs(pack), *(_packs(None) if pack and kind == "finding" else ())]
+    for source in sources:
         # A decision's rule may be a band, a ladder step or a mechanism ("association").
         found = (str(notices.rule_name(source, code)) if kind == "rule"
                  else _named(source, section, code))
