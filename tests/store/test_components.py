@@ -8,11 +8,13 @@ import datetime as dt
 import threading
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zhili.engine import Subject, replay
 from zhili.engine.component import Component
+from zhili.errors import InputError
 from zhili.events import Event, parse_events
 from zhili.rules import load_pack
 from zhili.store import EventStore, MemoryStore, StateService
@@ -166,3 +168,28 @@ def test_the_service_answers_the_replay_through_late_batches_and_cold_starts(
             assert service.state(sid, t).to_dict() == whole.state(sid, t).to_dict()
         assert [d.to_dict() for d in service.decisions(sid)] == [
             d.to_dict() for d in whole.decisions(sid)]
+
+
+def test_a_refused_batch_leaves_the_other_components_warm_and_undoes_its_links():
+    service, events = service_over(MemoryStore())
+    warm = service._warm_pack(service.pack(PACK))
+    as_of = START + dt.timedelta(days=30)
+    before = {s: service.state(s, as_of).to_dict() for s in ("a1", "a2", "b2")}
+    refused = parse_events([
+        {"id": "join", "type": "link_observed", "subject": "a1", "other": "a2",
+         "via": "device", "at": START + dt.timedelta(days=2)},
+        {"id": "v-late", "type": "violation", "subject": "a1", "code": "false_health_claim",
+         "at": START + dt.timedelta(days=3)},
+        {"id": "orphan", "type": "appeal_filed", "subject": "a2", "violation": "v404",
+         "at": START + dt.timedelta(days=4)}])
+    with pytest.raises(InputError, match=r"events\[2\].*v404"):
+        service.ingest(refused, pack=PACK)
+    assert service._warm_pack(service.pack(PACK)) is warm  # not folded again from the store
+    assert warm.fold.component_of("a1") is not warm.fold.component_of("a2")  # link undone
+    assert {s: service.state(s, as_of).to_dict() for s in ("a1", "a2", "b2")} == before
+    # The refused ids were never stored: the same ids may come again, foldable this time.
+    service.ingest(refused[:2], pack=PACK)
+    subjects, _ = groups_history()
+    want = replay([*events, *refused[:2]], load_pack(PACK), subjects)
+    for s in ("a1", "a2", "b1", "b2"):
+        assert service.state(s, as_of).to_dict() == want.state(s, as_of).to_dict()

@@ -11,7 +11,7 @@ import datetime as dt
 import gc
 import io
 import pickle
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -154,16 +154,17 @@ class Fold:
         self.effects = Effects(pack)
         self.horizon: dt.datetime | None = None
         self.refolded = 0  # events folded again: by late events, and by links merging components
-        self._groups = self._initial_groups()
+        self._groups = self._initial_groups(self.subjects)
         for sid in sorted(self.subjects):  # declared subjects have a state before any event
             self._component_for(sid)
 
-    def _initial_groups(self) -> dict[str, set[str]]:
-        groups: dict[str, set[str]] = {sid: {sid} for sid in self.subjects}
+    def _initial_groups(self, subjects: Mapping[str, Subject]) -> dict[str, set[str]]:
+        """The groups the subjects' attributes make (licence, and the pack's extended keys)."""
+        groups: dict[str, set[str]] = {sid: {sid} for sid in subjects}
         assoc = self.pack.association
         if assoc is None:
             return groups
-        ordered = sorted(self.subjects.values(), key=lambda s: s.id)
+        ordered = sorted(subjects.values(), key=lambda s: s.id)
         by_attr: dict[tuple[str, str], list[str]] = {}
         for s in ordered:
             for k in s.link_keys(assoc.extended_via):
@@ -346,6 +347,25 @@ class Fold:
         fold = cls.__new__(cls)
         fold.__dict__.update(checkpoint.load(buffer, pack=pack))
         return fold
+
+    def rebuild(self, subjects: Iterable[str], without: Collection[str]) -> bool:
+        """Fold the components of ``subjects`` again from their own histories, leaving out the
+        events ``without`` (a batch the rules refused, which left them part-applied): they are
+        as they were before it, links the batch made undone. Attribute groups never cross a
+        component, so those of its members are all it needs. False (nothing done) when their
+        history holds an event of no subject, which every component shares."""
+        comps = {id(c): c for c in map(self.components.get, subjects) if c is not None}
+        history = [e for c in comps.values() for e in c.events if e.id not in without]
+        if any(e.subject is None for e in history):
+            return False  # an event of every component: only a fold of all of them is right
+        members = {m: self.subjects[m] for c in comps.values() for m in c.subjects}
+        for sid in members:
+            del self.components[sid]
+        self._groups.update(self._initial_groups(members))
+        for sid in sorted(members):
+            self._component_for(sid)
+        self.apply_all(history, late=True)
+        return True
 
     def adopt(self, component: Component) -> None:
         """Take a component restored from a checkpoint in place of what its subjects had."""

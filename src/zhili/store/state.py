@@ -79,8 +79,14 @@ class StateService:
                 try:
                     folded = warm.fold.apply_all(fresh, late=True)
                 except InputError as err:
-                    self._forget(code.code)  # the fold holds part of a refused batch
-                    raise _named(err, code, warm.fold, touched, fresh, events) from None
+                    named = _named(err, code, warm.fold, touched, fresh, events)
+                    ids = {e.id for e in fresh}
+                    # Only the components the batch reached hold part of it.
+                    if touched is None or not warm.fold.rebuild(touched, ids):
+                        self._forget(code.code)
+                    with warm.books:
+                        warm.recent -= ids  # never stored: another writer may store them
+                    raise named from None
                 # Changed before the commit: a checkpoint round that sees the batch stored
                 # must also find its components to write.
                 warm.changed({s for e in fresh for s in _sides(e)} if touched is not None
