@@ -82,7 +82,7 @@ def test_assess_with_a_state_prints_what_a_full_assessment_prints(tmp_path):
         whole = runner.invoke(app, ["assess", str(full), *args])
         assert inc.output == whole.output
         before = now
-    again = runner.invoke(app, ["assess", str(delta), "--state", str(state), "--pack",
-                                "aliexpress", "--as-of", "2026-02-05"])
+    again = runner.invoke(app, ["--lang", "zh-CN", "assess", str(delta), "--state",
+                                str(state), "--pack", "aliexpress", "--as-of", "2026-02-05"])
     assert again.exit_code != 0
-    assert "--as-of must reach a later day" in str(again.exception)
+    assert "--as-of 必须晚于这一天" in str(again.exception)

@@ -12,6 +12,7 @@ from zhili.detect.orders import assess_orders
 from zhili.detect.orders.incremental import assess_incrementally
 from zhili.errors import InputError
 from zhili.events import ExemptionDeclared, event_to_dict
+from zhili.i18n import use_language
 from zhili.rules import load_pack
 
 from .orderrows import START, order, table
@@ -25,6 +26,13 @@ KINDS = {"self": ("LINE-A", "CN", False, False, False),
          "local_es": ("ES-LOCAL-01", "ES", False, False, False),
          "ow_notice": ("CAINIAO-OW-ES", "ES", True, True, False),
          "ow_buyer": ("CAINIAO-OW-ES", "ES", True, True, True)}
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The refusals are matched in English (the msgids); zh-CN is the default."""
+    with use_language("en"):
+        yield
 
 
 def midnight(day: int) -> dt.datetime:

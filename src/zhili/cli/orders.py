@@ -9,6 +9,7 @@ from typing import Any
 
 import typer
 
+from ..i18n import _
 from . import render
 from .progress import Bars
 
@@ -49,7 +50,7 @@ def register(app: typer.Typer) -> None:
         if orders is None and not (products or after_sales or messages):
             raise InputError("give an order table, or --products, --after-sales or --messages")
         if state is not None and orders is None:
-            raise InputError("--state needs ORDERS: the changes since the last run")
+            raise InputError(_("--state needs ORDERS: the changes since the last run"))
         with Bars(fmt == "table") as bars:
             if state is not None:
                 from ..detect.orders.incremental import assess_incrementally

@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 
 from ...errors import InputError
 from ...events import Event, ExemptionDeclared, Violation, event_to_dict, parse_event
+from ...i18n import _
 from ...timekit import parse_instant
 from . import backends, statefile
 from .assess import Assessment, Resume, assess_aggregate, order_source, pack_of
@@ -59,21 +60,24 @@ def assess_incrementally(changes: OrdersInput, pack: Any, *, state: str | Path,
     clock = DayClock.for_zone(tz)
     th = thresholds_for(pack)
     if not th.has("line_nrd_rate") or th.has("late_shipment") or th.has("fake_tracking"):
-        raise InputError(f"--state keeps the AliExpress fulfilment assessments (RULES 5); pack "
-                         f"{pack.code} has other order rules: assess it without --state")
+        raise InputError(_("--state keeps the AliExpress fulfilment assessments (RULES 5); "
+                           "pack %(pack)s has other order rules: assess it without --state")
+                         % {"pack": pack.code})
     events = [e for e in events if e.at <= until]
     last_day = clock.day_of(until) - 1
     reach = max(int(th.value("window_days")), int(th.value("store_nrd_streak.lookback_days")))
     with statefile.open_state(state, fingerprint(pack), keep_days or KEEP_DAYS) as st:
         if keep_days is not None and keep_days != st.keep_days:
-            raise InputError(f"the state keeps {st.keep_days} days of order rows; it cannot "
-                             f"change to {keep_days}", file=str(state))
-        if st.keep_days < reach:
-            raise InputError(f"--keep-days must be at least {reach} (the rules' window)",
+            raise InputError(_("the state keeps %(kept)d days of order rows; it cannot change "
+                               "to %(asked)d") % {"kept": st.keep_days, "asked": keep_days},
                              file=str(state))
+        if st.keep_days < reach:
+            raise InputError(_("--keep-days must be at least %(days)d (the rules' window)")
+                             % {"days": reach}, file=str(state))
         if st.last_day is not None and last_day <= st.last_day:
-            raise InputError(f"the state is assessed up to {clock.date_of(st.last_day)}; "
-                             "--as-of must reach a later day", file=str(state))
+            raise InputError(_("the state is assessed up to %(day)s; --as-of must reach a "
+                               "later day") % {"day": clock.date_of(st.last_day)},
+                             file=str(state))
         exemptions = [e for e in events if isinstance(e, ExemptionDeclared)]
         _check_exemptions(st, exemptions, clock)
         _key_changes(st, changes, engine, clock, tz)
@@ -125,11 +129,13 @@ def _key_changes(st: statefile.State, changes: OrdersInput, engine: str, clock: 
                              ).fetchone()
         if bad and bad[0]:
             load_orders(changes, tz=tz)      # names the row
-            raise InputError("the order table has rows the loader refuses", file=str(changes))
+            raise InputError(_("the order table has rows the loader refuses"),
+                             file=str(changes))
         twice = st.con.execute("SELECT order_id FROM delta_keys GROUP BY order_id "
                                "HAVING count(*) > 1 ORDER BY order_id LIMIT 1").fetchone()
         if twice:
-            raise InputError(f"duplicate order_id {twice[0]!r}", file=str(changes),
+            raise InputError(_("duplicate order_id %(id)r") % {"id": twice[0]},
+                             file=str(changes),
                              path="column order_id")
 
 
@@ -158,14 +164,15 @@ def _check_exemptions(st: statefile.State, exemptions: list[ExemptionDeclared],
     assessed = clock.start_of(st.last_day + 1)
     given = {e.id for e in exemptions}
     for missing in sorted(set(st.exemptions) - given):
-        raise InputError(f"exemption {missing} was applied by the state but is not among the "
-                         "events: assess without --state to drop it")
+        raise InputError(_("exemption %(id)s was applied by the state but is not among the "
+                           "events: assess without --state to drop it") % {"id": missing})
     for e in exemptions:
         if e.id not in st.exemptions and (e.start is None or e.start < assessed):
-            start = e.start.isoformat() if e.start else "with no start"
-            raise InputError(f"exemption {e.id} starts {start}, before the "
-                             f"state's assessment of {assessed.isoformat()}: it would change "
-                             "assessments already made; assess without --state")
+            start = e.start.isoformat() if e.start else _("with no start")
+            raise InputError(_("exemption %(id)s starts %(start)s, before the state's "
+                               "assessment of %(at)s: it would change assessments already "
+                               "made; assess without --state")
+                             % {"id": e.id, "start": start, "at": assessed.isoformat()})
 
 
 def _aggregate(st: statefile.State, exemptions: list[ExemptionDeclared],

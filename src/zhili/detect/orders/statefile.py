@@ -21,6 +21,7 @@ import duckdb
 
 from ...errors import InputError
 from ...events import ExemptionDeclared
+from ...i18n import N_, _
 from .expressions import BAD, IN_LINE, IN_SHIP_FROM, IN_STORE, LEAVES_SHIP_FROM, DayClock
 
 FORMAT = "1"
@@ -44,12 +45,12 @@ CREATE TABLE scopes (family VARCHAR, store VARCHAR, scope VARCHAR, floor INTEGER
 # The facts of an order and the day each became known: a change to one known by the state's
 # assessment would rewrite that assessment. (name, columns, flag bits, the day it is known)
 FACTS = (
-    ("the order (store, ship-from, time, buyer's line)", ("store", "ship_from", "placed_day"),
+    (N_("the order (store, ship-from, time, buyer's line)"), ("store", "ship_from", "placed_day"),
      IN_SHIP_FROM | BAD, "placed_day"),
-    ("its shipping notice (line, time)", ("line", "notice_day"),
+    (N_("its shipping notice (line, time)"), ("line", "notice_day"),
      IN_LINE | IN_STORE | LEAVES_SHIP_FROM, "notice_day"),
-    ("its NRD dispute", ("nrd_day",), 0, "nrd_day"),
-    ("its sold-not-shipped closing", ("sns_day",), 0, "sns_day"),
+    (N_("its NRD dispute"), ("nrd_day",), 0, "nrd_day"),
+    (N_("its sold-not-shipped closing"), ("sns_day",), 0, "sns_day"),
 )
 
 
@@ -106,9 +107,11 @@ class State:
                                    [self.horizon]).fetchone()
             if row:
                 raise self.error(
-                    f"order {row[0]} was placed on {clock.date_of(row[1])}, before the state's "
-                    f"window (rows of orders placed from {clock.date_of(self.horizon)} on may "
-                    "change): assess without --state, or keep more days in a new state")
+                    _("order %(id)s was placed on %(day)s, before the state's window (rows of "
+                      "orders placed from %(start)s on may change): assess without --state, or "
+                      "keep more days in a new state")
+                    % {"id": row[0], "day": clock.date_of(row[1]),
+                       "start": clock.date_of(self.horizon)})
         if self.last_day is None:
             return
         last = self.last_day
@@ -117,9 +120,10 @@ class State:
                                [last]).fetchone()
         if row:
             raise self.error(
-                f"order {row[0]} placed on {clock.date_of(row[1])} is new to the state, which "
-                f"is assessed up to {clock.date_of(last)}: it would change assessments already "
-                "made; a change must come after the state (or assess without --state)")
+                _("order %(id)s placed on %(day)s is new to the state, which is assessed up to "
+                  "%(last)s: it would change assessments already made; a change must come after "
+                  "the state (or assess without --state)")
+                % {"id": row[0], "day": clock.date_of(row[1]), "last": clock.date_of(last)})
         for what, cols, bits, day in FACTS:
             differs = " OR ".join([f"{c} <> old_{c}" for c in cols]
                                   + ([f"(flags & {bits}) <> (old_flags & {bits})"] if bits else []))
@@ -128,9 +132,11 @@ class State:
                 ORDER BY 2, 1 LIMIT 1""", [last]).fetchone()
             if row:
                 raise self.error(
-                    f"order {row[0]}: {what} changed on a day the state has assessed "
-                    f"({clock.date_of(row[1])}; assessed up to {clock.date_of(last)}): it would "
-                    "change assessments already made; assess without --state")
+                    _("order %(id)s: %(fact)s changed on a day the state has assessed "
+                      "(%(day)s; assessed up to %(last)s): it would change assessments already "
+                      "made; assess without --state")
+                    % {"id": row[0], "fact": _(what), "day": clock.date_of(row[1]),
+                       "last": clock.date_of(last)})
 
     def cells(self, exemptions: Sequence[ExemptionDeclared]) -> str:
         """A table of the cells with the orders placed inside ``exemptions`` left out."""
@@ -195,7 +201,8 @@ def open_state(path: str | Path, fingerprint: str, keep_days: int) -> Iterator[S
     try:
         con = duckdb.connect(str(path))
     except duckdb.Error as err:
-        raise InputError(f"not a readable state file ({err})", file=str(path)) from None
+        raise InputError(_("not a readable state file (%(reason)s)") % {"reason": err},
+                         file=str(path)) from None
     ok = False
     try:
         con.execute("SET TimeZone = 'UTC'")
@@ -222,11 +229,14 @@ def _check(con: duckdb.DuckDBPyConnection, path: Path, fingerprint: str) -> None
     try:
         meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
     except duckdb.Error:
-        raise InputError("not an order-assessment state (no meta table)", file=str(path)) from None
+        raise InputError(_("not an order-assessment state (no meta table)"),
+                         file=str(path)) from None
     if meta.get("format") != FORMAT:
-        raise InputError(f"state format {meta.get('format')!r}; this version reads {FORMAT!r}",
+        raise InputError(_("state format %(found)r; this version reads %(format)r")
+                         % {"found": meta.get("format"), "format": FORMAT},
                          file=str(path))
     if meta.get("pack") != fingerprint:
-        raise InputError(f"the state was made by pack {meta.get('pack')}, this run assesses "
-                         f"with {fingerprint} (another version or other parameters): start a "
-                         "new state or assess without --state", file=str(path))
+        raise InputError(_("the state was made by pack %(made)s, this run assesses with "
+                           "%(now)s (another version or other parameters): start a new state "
+                           "or assess without --state")
+                         % {"made": meta.get("pack"), "now": fingerprint}, file=str(path))
