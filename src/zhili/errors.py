@@ -33,3 +33,17 @@ class PackError(InputError):
 
 class EventError(InputError):
     """An event that does not match its type."""
+
+
+class InputWarning(UserWarning):
+    """Input that is valid but probably not what was meant (it would otherwise pass silently).
+
+    The CLI prints each as one ``warning:`` line on standard error."""
+
+
+def warn_input(message: str, *, file: str | None = None, path: str | None = None) -> None:
+    """Warn about input, placed like an ``InputError`` (file: path: message)."""
+    import warnings
+
+    where = ": ".join(p for p in (file, path) if p)
+    warnings.warn(f"{where}: {message}" if where else message, InputWarning, stacklevel=3)

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from .engine import Subject
-from .errors import InputError
+from .errors import InputError, warn_input
 from .events import Event, parse_events
 from .rules import Pack, load_pack
 from .textfiles import read_text
@@ -73,4 +73,35 @@ def parse_history(raw: Mapping[str, Any], file: str, where: str
         if event.type == "violation" and code not in pack.rules:
             raise InputError(f"pack {pack.code} has no rule {code!r}", file=file,
                              path=f"{where}.events[{k}].code")
+    warn_unknown_documents(pack, events, file, f"{where}.events")
     return pack, subjects, events
+
+
+def warn_unknown_documents(pack: Pack, events: list[Event], file: str, where: str) -> None:
+    """Warn, once per type, of documents of a type the pack does not know: they count for
+    nothing (no requirement is met, no deadline is enforced), which is rarely what was meant."""
+    from .documents import load_registry
+
+    registry = load_registry()
+    seen: set[str] = set()
+    for k, event in enumerate(events):
+        doc_type = getattr(event, "doc_type", None)
+        if doc_type is None or doc_type in seen:
+            continue
+        seen.add(doc_type)
+        if registry.spec(pack.code, doc_type) is None \
+                and registry.requirement_of(pack.code, doc_type) is None:
+            known = sorted({r.doc_type for r in registry.for_pack(pack.code)})
+            warn_input(f"document type {doc_type!r} is not one pack {pack.code} knows, so it "
+                       f"meets no requirement and sets no enforced deadline; known: "
+                       f"{', '.join(known) or 'none'}", file=file,
+                       path=f"{where}[{k}].doc_type")
+
+
+def warn_no_subjects(subjects: Mapping[str, Subject], events: list[Event], file: str,
+                     hint: str) -> None:
+    """Warn when events name subjects but none is described: every subject then has the
+    pack's defaults (no deposit, no licence or legal representative to associate by)."""
+    if not subjects and any(e.subject for e in events):
+        warn_input(f"no subject is described, so every subject has the defaults (deposit 0, "
+                   f"no association); {hint}", file=file)

@@ -15,7 +15,13 @@ from .i18n import _
 UTC = dt.UTC
 DEFAULT_ZONE = "Asia/Shanghai"
 
-_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
+# Dates alone, and with a time, as people and Chinese back offices write them: 2026-6-30,
+# 2026/01/28 01:44:47, 2026年6月30日, 2026.6.30 (unpadded fields parse too).
+DAY_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y.%m.%d")
+DATE_FORMATS = (*(f"{day}{sep}{time}" for day in DAY_FORMATS for sep in (" ", "")
+                  if sep or day.endswith("日") for time in ("%H:%M:%S", "%H:%M")),
+                *DAY_FORMATS)
+_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", *DATE_FORMATS)
 # Every instant zhili reads lies in these years. The rules, the working-day calendar and the
 # time arithmetic of the engine (a year's end, a 365-day window) mean nothing far outside
 # them, and year 1 or 9999 would overflow that arithmetic instead of being refused.
@@ -30,7 +36,8 @@ def zone(name: str) -> ZoneInfo:
 def parse_instant(value: object, tz: str = DEFAULT_ZONE) -> dt.datetime:
     """An aware instant from a datetime, a date (its local midnight) or a string.
 
-    Strings are ``YYYY-MM-DD HH:MM[:SS]`` or ISO 8601; without an offset they are local to ``tz``.
+    Strings are ISO 8601 or a form of ``DATE_FORMATS`` (``2026/01/28 01:44:47``,
+    ``2026年6月30日``); without an offset they are local to ``tz``.
     """
     if isinstance(value, dt.datetime):
         return in_range(value if value.tzinfo else value.replace(tzinfo=zone(tz)), value)
@@ -65,19 +72,35 @@ def in_range(t: dt.datetime, given: object = None) -> dt.datetime:
     return t
 
 
+def _bare_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        for day_format in DAY_FORMATS:
+            try:
+                return dt.datetime.strptime(value.strip(), day_format).date()
+            except ValueError:
+                continue
+    return None
+
+
 def is_date_only(value: object) -> bool:
     """True for a bare date (``2026-10-13``), which in expectations matches a whole local day."""
-    if isinstance(value, dt.datetime):
-        return False
-    if isinstance(value, dt.date):
-        return True
-    if isinstance(value, str):
-        try:
-            dt.date.fromisoformat(value.strip())
-            return len(value.strip()) == 10
-        except ValueError:
-            return False
-    return False
+    return _bare_date(value) is not None
+
+
+def parse_as_of(value: object, tz: str = DEFAULT_ZONE) -> tuple[dt.datetime, bool]:
+    """The instant an ``--as-of``/``as_of`` means, and whether it was a bare date.
+
+    A bare date (``2026-06-30``) means the end of that local day, so that the day itself counts:
+    its last microsecond, 23:59:59.999999. Anything else is ``parse_instant``.
+    """
+    day = _bare_date(value)
+    if day is None:
+        return parse_instant(value, tz), False
+    return in_range(dt.datetime.combine(day, dt.time.max, tzinfo=zone(tz)), value), True
 
 
 def local_date(t: dt.datetime, tz: str = DEFAULT_ZONE) -> dt.date:

@@ -21,7 +21,7 @@ def test_generate_then_assess(tmp_path):
     res = runner.invoke(app, ["assess", str(out), "--pack", "aliexpress", "--as-of",
                               "2026-02-05", "--format", "jsonl", "--warnings", "3"])
     assert res.exit_code == 0, res.output
-    rows = [json.loads(line) for line in res.output.splitlines()]
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
     kinds = {r["kind"] for r in rows}
     assert "warning" in kinds
     warnings = [r for r in rows if r["kind"] == "warning"]
@@ -46,7 +46,7 @@ def test_assess_a_product_table_without_orders(tmp_path):
     res = CliRunner().invoke(app, ["assess", "--pack", "aliexpress", "--as-of", "2025-09-01",
                                    "--products", str(path), "--format", "jsonl"])
     assert res.exit_code == 0, res.output
-    rows = [json.loads(line) for line in res.output.splitlines()]
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
     assert [r["id"] for r in rows if r["kind"] == "violation"] == [
         "inactive_product:s1:p1:2025-08-28"]
     assert {"kind": "sanction", "store": "s1", "sanction": "traffic_block:p1",

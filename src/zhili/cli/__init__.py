@@ -9,11 +9,12 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import warnings
 from typing import Annotated, Any
 
 import typer
 
-from ..errors import ZhiliError
+from ..errors import InputWarning, ZhiliError
 from ..i18n import ENV_VAR, LANGUAGES, _language, resolve_language
 
 
@@ -93,7 +94,19 @@ def _command(argv: list[str]) -> str | None:
     return None
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    if issubclass(category, InputWarning):
+        typer.secho(f"warning: {message}", fg=typer.colors.YELLOW, err=True)
+    else:
+        _default_show(message, category, filename, lineno, file, line)
+
+
+_default_show = warnings.showwarning
+
+
 def main() -> None:
+    warnings.simplefilter("always", InputWarning)
+    warnings.showwarning = _show_warning
     standalone = STANDALONE.get(_command(sys.argv[1:]) or "")
     if standalone is not None and app._modules is None:
         app._load((standalone,))

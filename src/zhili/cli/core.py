@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,7 +16,7 @@ from ..engine import Ledger
 from ..engine import replay as replay_events
 from ..i18n import _
 from ..rules import Pack, available_packs, load_pack, parse_param_assignment
-from ..timekit import parse_instant
+from ..timekit import fmt, parse_as_of
 from . import history, render
 from .progress import Bars
 
@@ -30,7 +32,40 @@ class Format(StrEnum):
 PackOpt = Annotated[str, typer.Option("--pack", "-p", help="Pack code or path to a pack.yaml.")]
 ParamOpt = Annotated[list[str] | None, typer.Option(
     "--param", help="Override a pack parameter for a what-if run: NAME=VALUE (repeatable).")]
-AsOfOpt = Annotated[str, typer.Option("--as-of", help="The instant, e.g. '2026-03-02 10:00'.")]
+AS_OF_HELP = ("The instant, e.g. '2026-03-02 10:00'; a date alone (2026-06-30, 2026/6/30, "
+              "2026年6月30日) means the end of that day.")
+AsOfOpt = Annotated[str, typer.Option("--as-of", help=AS_OF_HELP)]
+# Notes beside the output (the instant used, warnings) go to standard error: JSON stays clean.
+notes = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """An ``--as-of`` resolved to an instant, and what to tell the user about it."""
+
+    at: dt.datetime
+    note: str | None = None
+
+    def say(self) -> None:
+        """Print the note (on standard error), once the command has output to show."""
+        if self.note:
+            notes.print(self.note, markup=False, highlight=False)
+
+
+def resolve_as_of(value: str, tz: str, *, day_end: bool = False) -> AsOf:
+    """The instant ``--as-of`` means; for a bare date, a note of which instant that is.
+
+    A bare date means the end of that local day: its last microsecond, so that nothing of the
+    next day counts; with ``day_end`` (the daily assessments, which run at a day's end) the
+    next midnight itself, shown as 24:00.
+    """
+    at, bare = parse_as_of(value, tz)
+    if not bare:
+        return AsOf(at)
+    shown = f"{fmt(at, tz)[:10]} 24:00" if day_end else f"{fmt(at, tz)}.999999"
+    if day_end:
+        at += dt.timedelta(microseconds=1)
+    return AsOf(at, f"as of {shown} ({tz}), the end of {value.strip()}")
 
 
 def _pack(code: str, params: list[str] | None):
@@ -84,9 +119,11 @@ def replay(events_file: Annotated[Path, typer.Argument(metavar="EVENTS",
            param: ParamOpt = None) -> None:
     """Fold a history of events and print every subject's state as of an instant."""
     pack = _pack(pack_code, param)
+    when = resolve_as_of(as_of, pack.timezone)
     ledger = _fold(events_file, pack, subjects_file)
-    at = parse_instant(as_of, pack.timezone)
+    at = when.at
     states = [ledger.state(s, at) for s in ledger.subjects]
+    when.say()
     if fmt is Format.json:
         out: list[dict[str, Any]] = []
         for st in states:
@@ -109,9 +146,11 @@ def explain(events_file: Annotated[Path, typer.Argument(metavar="EVENTS")],
             param: ParamOpt = None) -> None:
     """Explain a subject's standing as of an instant: every decision, its rule and source."""
     pack = _pack(pack_code, param)
+    when = resolve_as_of(as_of, pack.timezone)
     ledger = _fold(events_file, pack, subjects_file)
-    at = parse_instant(as_of, pack.timezone)
+    at = when.at
     state = ledger.state(subject, at)
+    when.say()
     decisions = ledger.decisions(subject, at)
     if fmt is Format.json:
         render.write_json({"state": state.to_dict(),
@@ -122,13 +161,16 @@ def explain(events_file: Annotated[Path, typer.Argument(metavar="EVENTS")],
 
 
 def example(pack_code: Annotated[str, typer.Argument(metavar="PACK")] = "wechat_channels",
-            as_of: Annotated[str | None, typer.Option("--as-of")] = None) -> None:
+            as_of: Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)] = None
+            ) -> None:
     """Run a pack's bundled example history and print each subject's standing, with why."""
     pack = load_pack(pack_code)
     path = history.example_path(pack)
     subjects, events = history.load(path, pack, None)
     ledger = replay_events(events, pack, subjects)
-    at = parse_instant(as_of, pack.timezone) if as_of else max(e.at for e in events)
+    when = resolve_as_of(as_of, pack.timezone) if as_of else AsOf(max(e.at for e in events))
+    at = when.at
+    when.say()
     console.print(_("[bold]%(title)s[/] — example history %(file)s, %(n)d events, as of "
                     "%(at)s") % {"title": pack.title, "file": path.name, "n": len(events),
                                  "at": f"{at:%Y-%m-%d %H:%M}"})

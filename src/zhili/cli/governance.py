@@ -13,9 +13,9 @@ from ..documents import DocumentStatus, load_registry
 from ..i18n import N_, _
 from ..portfolio import LEVELS, book_documents, load_books, portfolio
 from ..rules import Pack
-from ..timekit import fmt, parse_instant
+from ..timekit import fmt
 from . import render
-from .core import AsOfOpt, Format, console
+from .core import AsOfOpt, Format, console, resolve_as_of
 
 LEVEL_STYLE = {4: "bold red", 3: "red", 2: "yellow", 1: "cyan", 0: "green"}
 STATES = {"valid": N_("valid"), "expiring": N_("expiring"), "pending_review": N_("under review"),
@@ -66,9 +66,12 @@ def documents(subject_file: Annotated[Path, typer.Argument(
     """Per subject: what is missing, what expires soon, and what it will cost."""
     books = load_books(subject_file)
     out: list[dict[str, Any]] = []
+    instants = {tz: resolve_as_of(as_of, tz) for tz in {b.pack.timezone for b in books}}
+    for when in instants.values():
+        when.say()
     for book in books:
         pack, tz = book.pack, book.pack.timezone
-        at = parse_instant(as_of, tz)
+        at = instants[tz].at
         for subject, statuses in book_documents(book, at).items():
             if fmt_ is Format.json:
                 out.append({"pack": pack.code, "subject": subject, "as_of": at.isoformat(),
@@ -109,7 +112,10 @@ def portfolio_cmd(file: Annotated[Path, typer.Argument(
     most urgent first."""
     books = load_books(file)
     tz = books[0].pack.timezone
-    rows = portfolio(books, parse_instant(as_of, tz))
+    when = resolve_as_of(as_of, tz)
+    at = when.at
+    rows = portfolio(books, at)
+    when.say()
     if fmt_ is Format.json:
         render.write_json([r.to_dict(tz) for r in rows])
         return
@@ -119,7 +125,7 @@ def portfolio_cmd(file: Annotated[Path, typer.Argument(
                    escape("\n".join(r.documents) or "—"),
                    escape("; ".join(r.reasons) or "—")] for r in rows]
     console.print(render.table(
-        f"Portfolio as of {fmt(parse_instant(as_of, tz), tz)}: {len(rows)} subjects, "
+        f"Portfolio as of {fmt(at, tz)}: {len(rows)} subjects, "
         f"most urgent first",
         ["urgency", "pack", "subject", "standing", "active sanctions", "nearest threshold",
          "documents", "why"], table_rows))

@@ -10,7 +10,7 @@ from typing import Any
 from ..engine import Subject
 from ..errors import InputError
 from ..events import Event, parse_event, parse_events
-from ..histories import parse_subjects, read_yaml
+from ..histories import parse_subjects, read_yaml, warn_no_subjects, warn_unknown_documents
 from ..rules import Pack, pack_dir
 from ..textfiles import read_text
 from .progress import Report
@@ -59,4 +59,7 @@ def load(path: Path, pack: Pack, subjects_file: Path | None, progress: Report | 
     subjects = parse_subjects(subjects_raw, pack, file)
     if subjects_file is not None:
         subjects |= parse_subjects(read_yaml(subjects_file), pack, str(subjects_file))
+    warn_unknown_documents(pack, events, file, "events")
+    warn_no_subjects(subjects, events, file, "describe them with --subjects or a `subjects:` "
+                     "mapping beside `events:` (docs/histories.md)")
     return subjects, events

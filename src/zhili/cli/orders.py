@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -14,19 +15,26 @@ from . import render
 from .progress import Bars
 
 ENGINE_HELP = "Where the Ibis expressions run: duckdb (embedded) or spark (PySpark)."
+TABLE_HELP = "(.csv in UTF-8 or GBK/GB18030, .xlsx or .parquet; Chinese headers: docs/orders.md)"
+# The rules that read the order table itself (the others read --products, --after-sales or
+# --messages): a pack with none of them has nothing to assess in ORDERS.
+ORDER_TABLE_RULES = ("line_nrd_rate", "ship_from_nrd_rate", "ship_from_sold_not_shipped",
+                     "store_nrd_streak", "late_shipment", "fake_tracking")
 
 
 def register(app: typer.Typer) -> None:
     @app.command("assess")
     def assess(
-        orders: Path | None = typer.Argument(None, help="Order table (.csv or .parquet)."),
+        orders: Path | None = typer.Argument(None, help=f"Order table {TABLE_HELP}."),
         pack: str = typer.Option(..., "--pack", help="Pack code, e.g. aliexpress."),
-        as_of: str = typer.Option(..., "--as-of", help="Assess every day up to this instant."),
+        as_of: str = typer.Option(..., "--as-of", help="Assess every day up to this instant; a "
+                                  "date alone (2026-06-30) means the end of that day (24:00)."),
         engine: str = typer.Option("duckdb", "--engine", help=ENGINE_HELP),
         fmt: str = typer.Option("table", "--format", help="table, json or jsonl."),
         warnings: int = typer.Option(20, "--warnings", help="Early warnings shown (0: all)."),
         products: Path | None = typer.Option(None, "--products",
-                                             help="Product table (AliExpress 5.5)."),
+                                             help="Product table (AliExpress inactive "
+                                                  "products)."),
         after_sales: Path | None = typer.Option(None, "--after-sales",
                                                 help="Channels after-sales table."),
         messages: Path | None = typer.Option(None, "--messages",
@@ -37,6 +45,9 @@ def register(app: typer.Typer) -> None:
         keep_days: int | None = typer.Option(
             None, "--keep-days", help="With a new --state: how far back (days since placing) "
             "order rows may still change. Default 90."),
+        columns: Path | None = typer.Option(None, "--columns", help="A YAML file naming your "
+                                            "export's headers: {columns: {header: column}, "
+                                            "ignore: [header, ...]} (docs/orders.md)."),
     ) -> None:
         """Run the daily fulfilment assessments on ORDERS (and the product or Channels tables
         given) and print violations, sanctions and early warnings (how far every scope is from
@@ -44,6 +55,8 @@ def register(app: typer.Typer) -> None:
         from ..detect import orders as detect
         from ..detect.orders.warnings import top
         from ..errors import InputError
+        from ..rules import load_pack
+        from .core import resolve_as_of
 
         if fmt not in ("table", "json", "jsonl"):
             raise InputError(f"unknown format {fmt!r}; expected table, json or jsonl")
@@ -51,30 +64,35 @@ def register(app: typer.Typer) -> None:
             raise InputError("give an order table, or --products, --after-sales or --messages")
         if state is not None and orders is None:
             raise InputError(_("--state needs ORDERS: the changes since the last run"))
+        the_pack = load_pack(pack)
+        when = resolve_as_of(as_of, the_pack.timezone, day_end=True)
+        until = when.at
         with Bars(fmt == "table") as bars:
             if state is not None:
                 from ..detect.orders.incremental import assess_incrementally
 
-                result = assess_incrementally(orders, pack, state=state, until=as_of,
+                result = assess_incrementally(orders, pack, state=state, until=until,
                                               engine=engine, keep_days=keep_days,
                                               progress=bars.stage("assessing days"))
             else:
-                result = detect.assess_orders(orders if orders is not None else [], pack,
-                                              until=as_of, engine=engine,
+                result = detect.assess_orders(_order_input(orders, the_pack, columns), the_pack,
+                                              until=until, engine=engine,
                                               progress=bars.stage("assessing days"))
         extra = []
         if products is not None:
-            extra += detect.violations_from_products(products, result.pack, until=as_of)
+            extra += detect.violations_from_products(
+                _product_input(products, the_pack, columns), result.pack, until=until)
         if after_sales is not None:
-            extra += detect.violations_from_after_sales(after_sales, result.pack, until=as_of,
+            extra += detect.violations_from_after_sales(after_sales, result.pack, until=until,
                                                         engine=engine)
         if messages is not None:
-            extra += detect.violations_from_cs(messages, result.pack, until=as_of, engine=engine)
+            extra += detect.violations_from_cs(messages, result.pack, until=until, engine=engine)
         if extra:    # fold everything together for the sanctions shown
             result.violations = sorted([*result.violations, *extra], key=lambda v: (v.at, v.id))
             result.book = None
         shown = top(detect.early_warnings(result), warnings)
         sanctions = _sanctions(result)
+        when.say()
         if fmt == "table":
             _print_tables(result, sanctions, shown)
             return
@@ -95,7 +113,11 @@ def register(app: typer.Typer) -> None:
     def generate_orders_cmd(
         out: Path = typer.Argument(..., help="Output file (.parquet or .csv)."),
         stores: int = typer.Option(100, "--stores", help="Number of stores."),
-        days: int = typer.Option(90, "--days", help="Days of orders."),
+        start: str = typer.Option("2026-01-01", "--start", help="First day of orders."),
+        end: str | None = typer.Option(None, "--end", help="Last day of orders (inclusive; "
+                                       "default: 90 days from --start)."),
+        days: int | None = typer.Option(None, "--days", help="Days of orders (instead of "
+                                        "--end)."),
         seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same file)."),
         orders: int | None = typer.Option(None, "--orders",
                                           help="Total orders (default 40 per store per day)."),
@@ -104,10 +126,65 @@ def register(app: typer.Typer) -> None:
         ship-from countries, Cainiao and self-fulfilled lines, a few planted incidents)."""
         from ..detect.orders.generate import generate_orders
 
-        n = generate_orders(out, stores=stores, days=days, seed=seed, orders=orders)
-        typer.echo(f"{out}: {n} orders, {stores} stores, {days} days (seed {seed})")
+        first, n_days = _day_range(start, end, days)
+        n = generate_orders(out, stores=stores, days=n_days, seed=seed, orders=orders,
+                            start=first)
+        last = first + dt.timedelta(days=n_days - 1)
+        typer.echo(f"{out}: {n} orders, {stores} stores, {first} to {last} (seed {seed})")
 
     app.add_typer(gen, name="generate")
+
+
+def _day_range(start: str, end: str | None, days: int | None) -> tuple[dt.date, int]:
+    """The first day and the number of days of ``--start``/``--end`` (or ``--days``)."""
+    from ..errors import InputError
+    from ..timekit import local_date, parse_instant
+
+    if end is not None and days is not None:
+        raise InputError("give --end or --days, not both", path="--days")
+    first = local_date(parse_instant(start))
+    if end is None:
+        return first, 90 if days is None else days
+    last = local_date(parse_instant(end))
+    if last < first:
+        raise InputError(f"{end} is before --start {start}", path="--end")
+    return first, (last - first).days + 1
+
+
+def _order_input(orders: Path | None, pack: Any, columns: Path | None) -> Any:
+    """What ``assess_orders`` reads: a Parquet file with the table's own headers as it is (the
+    query engine reads it), anything else loaded here with the user's header names."""
+    from ..detect.orders.loading import backend_readable, load_orders
+    from ..detect.orders.thresholds import thresholds_for
+    from ..errors import warn_input
+
+    if orders is None:
+        return []
+    th = thresholds_for(pack)
+    if not any(th.has(rule) for rule in ORDER_TABLE_RULES):
+        warn_input(f"pack {pack.code} has no rule that reads an order table; nothing in it is "
+                   f"assessed (its order rules read --products, --after-sales or --messages)",
+                   file=str(orders))
+    if columns is None and backend_readable(orders):
+        return orders
+    return load_orders(orders, tz=pack.timezone, columns=_column_map(columns))
+
+
+def _product_input(products: Path, pack: Any, columns: Path | None) -> Any:
+    from ..detect.orders.products import load_products
+
+    return load_products(products, tz=pack.timezone, columns=_column_map(columns))
+
+
+def _column_map(path: Path | None) -> Any:
+    from ..detect.orders.columns import ORDER_COLUMNS
+    from ..detect.orders.headers import load_column_map
+    from ..detect.orders.products import PRODUCT_COLUMNS
+
+    if path is None:
+        return None
+    known = list(dict.fromkeys(c.name for c in (*ORDER_COLUMNS, *PRODUCT_COLUMNS)))
+    return load_column_map(path, known)
 
 
 def _violation_dict(v: Any) -> dict[str, Any]:

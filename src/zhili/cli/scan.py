@@ -65,7 +65,7 @@ def register(app: typer.Typer) -> None:
 
             the_pack = load_pack(pack)
         options = the_pack.content_options if the_pack is not None else {}
-        scanned = _scanned(read_chunks(file), category, source, options, lex)
+        scanned = _scanned(read_chunks(file), category, source, options, lex, str(file))
 
         out: IO[bytes] = output.open("wb") if output else sys.stdout.buffer
         try:
@@ -82,14 +82,45 @@ def register(app: typer.Typer) -> None:
                 out.flush()
 
 
+def _known_categories(lex: Lexicon) -> frozenset[str]:
+    """Every category a lexicon entry or the content rules read."""
+    from ..detect.content.violations import HEALTH_CATEGORIES
+
+    found = set(HEALTH_CATEGORIES) | {label.category for label in lex.labels}
+    for term in lex.terms:
+        found |= set(term.categories or ()) | set(term.except_categories)
+    for phrase in lex.allow:
+        found |= set(phrase.categories or ())
+    return frozenset(found)
+
+
+def _warn_category(category: str, known: frozenset[str], file: str | None) -> None:
+    from ..errors import warn_input
+    from ..i18n import _
+
+    warn_input(_("no content rule knows category %(category)r (misspelt?), so its texts get "
+                 "no category-specific check; known: %(known)s")
+               % {"category": category, "known": ", ".join(sorted(known))}, file=file,
+               path="category" if file else "--category")
+
+
 def _scanned(chunks: Iterator[Chunk], category: str | None, source: str,
              options: Mapping[str, Any],
-             lex: Lexicon) -> Iterator[tuple[Chunk, list[list[Finding]]]]:
+             lex: Lexicon, name: str | None = None
+             ) -> Iterator[tuple[Chunk, list[list[Finding]]]]:
     """Each chunk of records with its findings (``scan_many`` shares the normalisation of a
-    chunk's texts)."""
+    chunk's texts); a category no rule knows is warned about once (``name``: the file)."""
     from ..detect.content import scan_many
 
+    known = _known_categories(lex)
+    warned: set[str] = set()
+    if category is not None and category not in known:
+        warned.add(category)
+        _warn_category(category, known, None)
     for chunk in chunks:
+        for cat in {c for c in chunk.categories or () if c} - known - warned:
+            warned.add(cat)
+            _warn_category(cat, known, name)
         categories = ([c or category for c in chunk.categories]
                       if chunk.categories is not None else None)
         sources = [s or source for s in chunk.sources] if chunk.sources is not None else None

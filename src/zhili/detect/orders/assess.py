@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -41,7 +40,7 @@ from .families import (
     code_aggregate,
     family_counts,
 )
-from .loading import OrdersInput, load_orders
+from .loading import OrdersInput, backend_readable, load_orders
 from .series import PPM, day_grid, qualifying, runs, window_series
 from .shipping import shipping_violations
 from .thresholds import thresholds_for
@@ -72,7 +71,7 @@ def pack_of(pack: Any) -> Any:
 
 def order_source(orders: OrdersInput, con: Any, tz: str) -> Any:
     """An Ibis table: Parquet files are read by the backend; anything else is validated here."""
-    if isinstance(orders, str | Path) and Path(orders).suffix.lower() in (".parquet", ".pq"):
+    if backend_readable(orders):
         return backends.order_table(con, orders)
     table = orders if isinstance(orders, pa.Table) else load_orders(orders, tz=tz)
     return backends.order_table(con, table)

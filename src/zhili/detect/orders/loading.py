@@ -1,4 +1,4 @@
-"""Load and validate order tables from CSV, Parquet, Arrow or scenario rows.
+"""Load and validate order tables from CSV, Excel, Parquet, Arrow or scenario rows.
 
 Conversion is vectorised (pyarrow compute); only the cells the fast path cannot read are looked
 at one by one, so that an error can name the file, the row and the column, and a valid
@@ -15,14 +15,19 @@ from typing import Any, TypeAlias
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from ...errors import InputError
-from ...timekit import DEFAULT_ZONE, parse_instant
+from ...sheets import PARQUET_SUFFIXES, header_names, read_sheet
+from ...timekit import DATE_FORMATS, DEFAULT_ZONE, parse_instant
 from .columns import AMOUNT, ORDER_COLUMNS, TIMESTAMP, Column
+from .headers import ColumnMap, to_columns
 
-_FAST_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
+# ISO first (what zhili writes), then the forms Chinese back offices export: 2026/01/28 01:44:47,
+# 2026年6月30日, 2026-6-30 (unpadded fields parse too). A date alone is its local midnight.
+_FAST_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", *DATE_FORMATS)
+# Booleans as exports write them: true/false, 是/否, 1/0.
+TRUE_WORDS = ("true", "是", "1")
+FALSE_WORDS = ("false", "否", "0")
 OrdersInput: TypeAlias = str | Path | pa.Table | Iterable[Mapping[str, Any]]
 
 
@@ -46,14 +51,17 @@ class _Where:
 
 
 def load_orders(source: OrdersInput, *, tz: str = DEFAULT_ZONE, file: str | None = None,
-                rows_key: str = "orders") -> pa.Table:
+                rows_key: str = "orders", columns: ColumnMap | None = None) -> pa.Table:
     """A validated order table (columns of ``ORDER_SCHEMA``, timestamps in UTC).
 
-    ``source`` is a ``.csv`` or ``.parquet`` path, an Arrow table, or scenario rows (mappings).
-    Times without an offset are local to ``tz``. Errors name the file, row (1 = first data row)
-    and column; for scenario rows they name ``orders[i].column``.
+    ``source`` is a ``.csv``/``.tsv`` (any common encoding), ``.xlsx`` or ``.parquet`` path, an
+    Arrow table, or scenario rows (mappings). A file's headers may be the columns' Chinese names
+    or those of ``columns`` (``headers.py``). Times without an offset are local to ``tz``.
+    Errors name the file, row (1 = first data row) and column; for scenario rows they name
+    ``orders[i].column``.
     """
-    table = load_table(source, ORDER_COLUMNS, tz=tz, file=file, rows_key=rows_key)
+    table = load_table(source, ORDER_COLUMNS, tz=tz, file=file, rows_key=rows_key,
+                       columns=columns)
     _check_rows(table, _Where(file or _name(source), rows_key if _is_rows(source) else None))
     return table
 
@@ -66,41 +74,33 @@ def _is_rows(source: OrdersInput) -> bool:
     return not isinstance(source, str | Path | pa.Table)
 
 
-def load_table(source: OrdersInput, columns: tuple[Column, ...], *, tz: str = DEFAULT_ZONE,
-               file: str | None = None, rows_key: str = "rows") -> pa.Table:
+def load_table(source: OrdersInput, spec: tuple[Column, ...], *, tz: str = DEFAULT_ZONE,
+               file: str | None = None, rows_key: str = "rows",
+               columns: ColumnMap | None = None) -> pa.Table:
     """Any table with a column spec (orders, products, Channels tables), validated."""
     if isinstance(source, str | Path):
         path = Path(source)
         where = _Where(file or str(path), None)
-        if not path.exists():
-            raise InputError("no such order file", file=str(path))
-        suffix = path.suffix.lower()
-        if suffix == ".csv":
-            raw = _read_csv(path, where)
-        elif suffix in (".parquet", ".pq"):
-            try:
-                raw = pq.read_table(path)
-            except (pa.ArrowException, OSError) as err:
-                raise InputError(f"not a readable Parquet file ({err})", file=str(path)) from None
-        else:
-            raise InputError("expected an order table ending in .csv or .parquet", file=str(path))
+        raw = read_sheet(path, what="table")
     elif isinstance(source, pa.Table):
         raw, where = source, _Where(file, None)
     else:
         where = _Where(file, rows_key)
-        raw = _rows_to_table(list(source), where, tz, columns)
-    return _validate(raw, where, tz, columns)
+        return _validate(_rows_to_table(list(source), where, tz, spec), where, tz, spec)
+    raw = to_columns(raw, spec, columns, lambda message, header: where.error(message, None,
+                                                                             header))
+    return _validate(raw, where, tz, spec)
 
 
-def _read_csv(path: Path, where: _Where) -> pa.Table:
+def backend_readable(source: OrdersInput) -> bool:
+    """A Parquet file the query engine may read itself: its headers are the columns' own."""
+    if not isinstance(source, str | Path) or Path(source).suffix.lower() not in PARQUET_SUFFIXES:
+        return False
     try:
-        names = pacsv.open_csv(path).schema.names
-        options = pacsv.ConvertOptions(
-            column_types={name: pa.string() for name in names},
-            null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True)
-        return pacsv.read_csv(path, convert_options=options)
-    except pa.ArrowInvalid as err:
-        raise where.error(f"not a readable CSV table ({err})", None, None) from None
+        names = header_names(Path(source))
+    except (pa.ArrowException, OSError):
+        return False            # the loader names the problem
+    return set(names) <= {c.name for c in ORDER_COLUMNS}
 
 
 def _rows_to_table(rows: list[Mapping[str, Any]], where: _Where, tz: str,
@@ -149,9 +149,9 @@ def _cell(col: Column, value: Any, tz: str) -> Any:
 def _bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    raise InputError(f"expected true or false, got {value!r}")
+    if isinstance(value, str) and value.strip().lower() in TRUE_WORDS + FALSE_WORDS:
+        return value.strip().lower() in TRUE_WORDS
+    raise InputError(f"expected true or false (是/否), got {value!r}")
 
 
 def _amount(value: Any) -> Decimal:
@@ -179,7 +179,9 @@ def _validate(raw: pa.Table, where: _Where, tz: str, spec: tuple[Column, ...]) -
     for col in spec:
         if col.name not in raw.column_names:
             if not col.optional:
-                raise where.error("missing column (required by the order table)", None, col.name)
+                known = f"; headers taken for it: {', '.join(col.aliases)}" if col.aliases else ""
+                raise where.error(f"missing column (required{known}; map another header to it "
+                                  f"with --columns)", None, col.name)
             out[col.name] = pa.array([col.default] * raw.num_rows, type=col.type)
             continue
         values = _convert(raw.column(col.name).combine_chunks(), col, where, tz)
@@ -209,13 +211,13 @@ def _convert(values: pa.Array, col: Column, where: _Where, tz: str) -> pa.Array:
     if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
         if col.type == pa.bool_():
             lowered = pc.utf8_lower(pc.utf8_trim_whitespace(values))
-            known = pc.is_in(lowered, value_set=pa.array(["true", "false"]))
+            known = pc.is_in(lowered, value_set=pa.array(TRUE_WORDS + FALSE_WORDS))
             bad = pc.and_(pc.is_valid(values), pc.invert(pc.fill_null(known, False)))
             if pc.any(bad).as_py():
                 row = _first(bad)
-                raise where.error(f"expected true or false, got {values[row].as_py()!r}",
-                                  row, col.name)
-            return pc.equal(lowered, "true")
+                raise where.error(f"expected true or false (是/否), got "
+                                  f"{values[row].as_py()!r}", row, col.name)
+            return pc.is_in(lowered, value_set=pa.array(TRUE_WORDS))
         if col.type == AMOUNT:
             return _to_amount(values, col, where)
         return values.cast(pa.string())

@@ -12,6 +12,7 @@ traffic limit (thresholds and their assumptions in the pack's `detectors`).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,25 +20,33 @@ import pyarrow as pa
 
 from ...events import Violation
 from ...timekit import parse_instant, zone
-from .columns import TIMESTAMP, Column
+from .columns import STORE_ALIASES, TIMESTAMP, Column
 from .expressions import SECONDS_PER_DAY, DayClock
+from .headers import ColumnMap
 from .loading import OrdersInput, _Where, check_not_before, check_unique, load_table
 from .thresholds import thresholds_for
 
 PRODUCT_COLUMNS: tuple[Column, ...] = (
-    Column("store", pa.string(), False, meaning="subject id"),
-    Column("item", pa.string(), False, meaning="product id"),
-    Column("created_at", TIMESTAMP, False, meaning="when the product was created"),
-    Column("last_sold_at", TIMESTAMP, True, meaning="the last sale (null: never sold)"),
-    Column("deleted_at", TIMESTAMP, True, meaning="removed by the merchant (null: live)"),
+    Column("store", pa.string(), False, meaning="subject id",
+           aliases=STORE_ALIASES),
+    Column("item", pa.string(), False, meaning="product id",
+           aliases=("商品ID", "商品id", "商品编号", "商品编码")),
+    Column("created_at", TIMESTAMP, False, meaning="when the product was created",
+           aliases=("创建时间", "商品创建时间", "发布时间")),
+    Column("last_sold_at", TIMESTAMP, True, meaning="the last sale (null: never sold)",
+           aliases=("最近成交时间", "最后成交时间", "最近销售时间")),
+    Column("deleted_at", TIMESTAMP, True, meaning="removed by the merchant (null: live)",
+           aliases=("删除时间",)),
 )
 NEVER = np.iinfo(np.int64).max // 4
 
 
-def load_products(source: OrdersInput, *, tz: str, file: str | None = None) -> pa.Table:
-    table = load_table(source, PRODUCT_COLUMNS, tz=tz, file=file, rows_key="products")
-    where = _Where(file or (str(source) if isinstance(source, str) else None),
-                   None if isinstance(source, str | pa.Table) else "products")
+def load_products(source: OrdersInput, *, tz: str, file: str | None = None,
+                  columns: ColumnMap | None = None) -> pa.Table:
+    table = load_table(source, PRODUCT_COLUMNS, tz=tz, file=file, rows_key="products",
+                       columns=columns)
+    where = _Where(file or (str(source) if isinstance(source, str | Path) else None),
+                   None if isinstance(source, str | Path | pa.Table) else "products")
     check_unique(table, "item", where)
     check_not_before(table, "last_sold_at", "created_at", where)
     return table

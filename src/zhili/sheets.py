@@ -1,0 +1,169 @@
+"""The tables merchants keep, read as they are: CSV in any common encoding, Excel, Parquet.
+
+Back-office exports come as UTF-8 (with or without a byte-order mark), UTF-16 (Excel's
+"Unicode text") or GBK/GB18030 (Excel on a Chinese Windows). The encoding is detected by
+decoding the whole file strictly, in chunks, in that order: UTF-8 first because a GB18030
+decoder accepts most UTF-8 bytes as (wrong) Chinese, never the other way round. A file none of
+them decodes is refused with the encodings tried, not read as mojibake.
+
+CSV and Excel cells arrive as text (``None`` for an empty cell) so that one validator converts
+every source alike; Parquet keeps its own types.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+from pathlib import Path
+from typing import IO, Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from .errors import InputError
+
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+SUFFIXES = CSV_SUFFIXES + EXCEL_SUFFIXES + PARQUET_SUFFIXES
+ENCODINGS = ("utf-8-sig", "utf-16", "gb18030")
+_CHUNK = 1 << 20
+
+
+def detect_encoding(path: Path) -> str:
+    """The first of ``ENCODINGS`` that decodes all of ``path`` (UTF-16 only with its BOM)."""
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates: tuple[str, ...] = ("utf-16",)
+    else:
+        candidates = tuple(e for e in ENCODINGS if e != "utf-16")
+    for encoding in candidates:
+        if _decodes(path, encoding):
+            return encoding
+    raise InputError("cannot tell the file's text encoding: it is not UTF-8 (with or without "
+                     "BOM), UTF-16 with BOM, or GBK/GB18030; save it as CSV UTF-8",
+                     file=str(path))
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def open_text(path: Path) -> IO[str]:
+    """A text file in its detected encoding (for readers that go line by line)."""
+    return path.open(encoding=detect_encoding(path), newline="")
+
+
+def read_sheet(path: Path, *, what: str = "table") -> pa.Table:
+    """A ``.csv``/``.tsv``, ``.xlsx`` or ``.parquet`` file as an Arrow table.
+
+    Errors name the file; ``what`` says what kind of table was expected ("order table").
+    """
+    if not path.is_file():
+        raise InputError(f"no such {what} file", file=str(path))
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        return _read_csv(path, "\t" if suffix == ".tsv" else ",")
+    if suffix in EXCEL_SUFFIXES:
+        return _read_excel(path)
+    if suffix in PARQUET_SUFFIXES:
+        try:
+            return pq.read_table(path)
+        except (pa.ArrowException, OSError) as err:
+            raise InputError(f"not a readable Parquet file ({err})", file=str(path)) from None
+    raise InputError(f"expected a {what} ending in .csv, .tsv, .xlsx or .parquet",
+                     file=str(path))
+
+
+def header_names(path: Path) -> list[str]:
+    """The column names of a Parquet file, without reading its rows."""
+    return list(pq.read_schema(path).names)
+
+
+def _read_csv(path: Path, delimiter: str) -> pa.Table:
+    encoding = detect_encoding(path)
+    # pyarrow strips a UTF-8 BOM itself and transcodes any other encoding while it reads.
+    read = pacsv.ReadOptions(encoding="utf8" if encoding == "utf-8-sig" else encoding)
+    parse = pacsv.ParseOptions(delimiter=delimiter)
+    try:
+        names = pacsv.open_csv(path, read_options=read, parse_options=parse).schema.names
+        convert = pacsv.ConvertOptions(
+            column_types={name: pa.string() for name in names},
+            null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True)
+        table = pacsv.read_csv(path, read_options=read, parse_options=parse,
+                               convert_options=convert)
+    except pa.ArrowInvalid as err:
+        raise InputError(f"not a readable CSV table ({err})", file=str(path)) from None
+    return table.rename_columns([n.strip() for n in table.column_names])
+
+
+def _read_excel(path: Path) -> pa.Table:
+    """The first worksheet: its first non-empty row is the header."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as err:
+        raise InputError(f"not a readable Excel workbook ({err})", file=str(path)) from None
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header: list[str] | None = None
+        columns: list[list[str | None]] = []
+        for n, row in enumerate(rows, start=1):
+            if header is None:
+                if all(c is None or str(c).strip() == "" for c in row):
+                    continue
+                header = [("" if c is None else str(c)).strip() for c in row]
+                _check_header(header, path, n)
+                columns = [[] for _ in header]
+                continue
+            if all(c is None for c in row):
+                continue            # Excel keeps formatted but empty rows
+            for i, col in enumerate(columns):
+                col.append(_cell_text(row[i]) if i < len(row) else None)
+    finally:
+        book.close()
+    if header is None:
+        raise InputError("the first worksheet is empty", file=str(path))
+    return pa.table({name: pa.array(col, type=pa.string())
+                     for name, col in zip(header, columns, strict=True)})
+
+
+def _check_header(header: list[str], path: Path, row: int) -> None:
+    seen: set[str] = set()
+    for i, name in enumerate(header):
+        if not name:
+            raise InputError(f"column {i + 1} of the header row has no name",
+                             file=str(path), path=f"row {row}")
+        if name in seen:
+            raise InputError(f"column {name!r} appears twice in the header row",
+                             file=str(path), path=f"row {row}")
+        seen.add(name)
+
+
+def _cell_text(value: Any) -> str | None:
+    """An Excel cell as the text a CSV export would hold."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))      # ids and counts typed as numbers
+    text = str(value).strip()
+    return text or None
