@@ -4,6 +4,7 @@ GBK/GB18030, Excel workbooks, Chinese headers, back-office date forms and a colu
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from zhili.detect.orders import load_orders
 from zhili.detect.orders.columns import ORDER_COLUMNS
 from zhili.detect.orders.headers import load_column_map
 from zhili.detect.orders.products import PRODUCT_COLUMNS, load_products
-from zhili.errors import InputError
+from zhili.errors import InputError, InputWarning
 
 # A back-office export: Chinese headers, slashed and Chinese dates, 是/否 flags.
 CHINESE = [
@@ -148,3 +149,53 @@ def test_the_documented_headers_are_the_loaders(tmp_path):
     for col in (*ORDER_COLUMNS, *PRODUCT_COLUMNS):
         for alias in col.aliases:
             assert alias in doc, f"{col.name}: {alias} is not documented"
+
+
+def test_assess_cli_reads_a_gbk_export_with_a_column_map_and_a_date_only_as_of(tmp_path):
+    from typer.testing import CliRunner
+
+    from zhili.cli import app
+
+    rows = [list(r) for r in CHINESE]
+    rows[0][0] = "订单编码"
+    path = tmp_path / "导出.csv"
+    path.write_text(csv_text(rows), encoding="gbk")
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("columns:\n  订单编码: order_id\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["assess", str(path), "--pack", "aliexpress", "--as-of",
+                                   "2026年2月5日", "--columns", str(mapping), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert res.stderr.strip() == "as of 2026-02-05 24:00 (Asia/Shanghai), the end of 2026年2月5日"
+    assert isinstance(json.loads(res.stdout), list)
+
+
+def test_an_order_table_under_a_pack_without_order_rules_is_warned_about(tmp_path):
+    from typer.testing import CliRunner
+
+    from zhili.cli import app
+
+    path = tmp_path / "orders.csv"
+    path.write_text(csv_text(CHINESE), encoding="utf-8")
+    with pytest.warns(InputWarning, match="pack wechat_channels has no rule that reads an order"):
+        res = CliRunner().invoke(app, ["assess", str(path), "--pack", "wechat_channels",
+                                       "--as-of", "2026-02-05 12:00", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert res.stderr == ""                  # a time was given: no note about the instant
+
+
+def test_generate_orders_between_start_and_end(tmp_path):
+    from typer.testing import CliRunner
+
+    from zhili.cli import app
+
+    out = tmp_path / "o.csv"
+    res = CliRunner().invoke(app, ["generate", "orders", str(out), "--stores", "2", "--orders",
+                                   "300", "--start", "2026-04-01", "--end", "2026-06-30"])
+    assert res.exit_code == 0, res.output
+    placed = [r["placed_at"] for r in load_orders(out).to_pylist()]
+    assert min(placed) >= dt.datetime(2026, 4, 1, tzinfo=LOCAL)
+    assert max(placed) < dt.datetime(2026, 7, 1, tzinfo=LOCAL)
+    assert max(placed) >= dt.datetime(2026, 6, 1, tzinfo=LOCAL)
+    bad = CliRunner().invoke(app, ["generate", "orders", str(out), "--start", "2026-04-01",
+                                   "--end", "2026-03-01"])
+    assert isinstance(bad.exception, InputError) and "before --start" in str(bad.exception)
