@@ -13,7 +13,7 @@ from zhili.cli import app
 from zhili.errors import InputWarning
 from zhili.portfolio import load_books
 
-AGENCY = Path(__file__).parent / "portfolio" / "agency.yaml"
+AGENCY = Path(__file__).parents[1] / "examples" / "agency.yaml"
 
 
 def test_a_known_agency_file_warns_of_nothing():

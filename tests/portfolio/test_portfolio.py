@@ -13,7 +13,7 @@ from zhili.errors import InputError
 from zhili.portfolio import RiskRow, load_books, nearest_threshold, portfolio
 from zhili.timekit import parse_instant
 
-AGENCY = Path(__file__).with_name("agency.yaml")
+AGENCY = Path(__file__).parents[2] / "examples" / "agency.yaml"
 AS_OF = parse_instant("2026-04-01 00:00")
 runner = CliRunner()
 

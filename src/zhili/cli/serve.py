@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
     def serve(
         db: str | None = typer.Option(None, "--db", envvar="ZHILI_DB", help=DB_HELP),
         host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-        port: int = typer.Option(8000, help="TCP port."),
+        port: int = typer.Option(8000, envvar="ZHILI_PORT", help="TCP port."),
     ) -> None:
         """Serve the REST API (OpenAPI at /openapi.json) and the web console."""
         from ..api import create_app
@@ -41,7 +41,7 @@ def register(app: typer.Typer) -> None:
         report: Path | None = typer.Option(None, "--report",
                                            help="Write a static HTML report here and exit."),
         host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-        port: int = typer.Option(8000, help="TCP port."),
+        port: int = typer.Option(8000, envvar="ZHILI_PORT", help="TCP port."),
         seed: int = typer.Option(7, help="Random seed of the generated dataset."),
     ) -> None:
         """Build a year of realistic events and orders across every pack, then open the console."""

@@ -19,9 +19,15 @@ from typing import Any
 import orjson
 
 from ...errors import InputError
+from ...sheets import EXCEL_SUFFIXES, open_text, read_sheet
 from .context import SOURCES
 
 CHANNELS = ("title", "detail", "live", "chat", "video")
+# The headers listing exports use for each field (a CSV or Excel listing table may use them).
+HEADERS = {"id": ("商品ID", "商品id", "商品编号", "编号"),
+           "text": ("文案", "标题", "商品标题", "商品描述", "内容"),
+           "category": ("类目", "商品类目"), "channel": ("渠道",)}
+_ALIAS = {alias: name for name, aliases in HEADERS.items() for alias in aliases}
 CHUNK = 4096
 _LINES_HINT = 1 << 20          # bytes of .txt lines read at once
 
@@ -125,7 +131,8 @@ def _jsonl_records(fh: Any, file: str) -> Iterator[TextRecord]:
 
 def _csv_records(fh: Any, file: str) -> Iterator[TextRecord]:
     reader = csv.DictReader(fh)
-    missing = {"id", "text"} - set(reader.fieldnames or ())
+    reader.fieldnames = [_ALIAS.get(h.strip(), h.strip()) for h in reader.fieldnames or ()]
+    missing = {"id", "text"} - set(reader.fieldnames)
     if missing:
         raise InputError(f"the header needs columns id and text; missing "
                          f"{', '.join(sorted(missing))}", file=file, path="line 1")
@@ -133,15 +140,33 @@ def _csv_records(fh: Any, file: str) -> Iterator[TextRecord]:
         yield _record(row, file, reader.line_num)
 
 
+def _excel_records(path: Path) -> Iterator[TextRecord]:
+    """The first worksheet of a listing workbook (header: id and text, or ``HEADERS``)."""
+    table = read_sheet(path, what="listing table")
+    table = table.rename_columns([_ALIAS.get(h, h) for h in table.column_names])
+    missing = {"id", "text"} - set(table.column_names)
+    if missing:
+        raise InputError(f"the header needs columns id and text; missing "
+                         f"{', '.join(sorted(missing))}", file=str(path))
+    for n, row in enumerate(table.to_pylist(), start=2):  # row 1 is the header
+        yield _record(row, str(path), n)
+
+
 def read_chunks(path: str | Path, size: int = CHUNK) -> Iterator[Chunk]:
-    """The records of a ``.txt``, ``.csv`` or ``.jsonl`` file, ``size`` at a time, in order."""
+    """The records of a ``.txt``, ``.csv``, ``.xlsx`` or ``.jsonl`` file, ``size`` at a time,
+    in order. Text files may be UTF-8 (with or without BOM), UTF-16 or GBK/GB18030 (detected)."""
     p = Path(path)
     file = str(p)
     suffix = p.suffix.lower()
-    if suffix not in (".txt", ".csv", ".jsonl"):
-        raise InputError("expected a .txt, .csv or .jsonl file", file=file)
+    if suffix not in (".txt", ".csv", ".jsonl", *EXCEL_SUFFIXES):
+        raise InputError("expected a .txt, .csv, .xlsx or .jsonl file", file=file)
+    if suffix in EXCEL_SUFFIXES:
+        excel = _excel_records(p)
+        while batch := list(itertools.islice(excel, size)):
+            yield Chunk.of(batch)
+        return
     try:
-        fh = p.open(encoding="utf-8", newline="")
+        fh = open_text(p) if p.is_file() else p.open(encoding="utf-8")
     except OSError as err:
         raise InputError(f"cannot read: {err.strerror}", file=file) from None
     with fh:
