@@ -15,6 +15,7 @@ import yaml
 from .engine import Subject
 from .errors import InputError, warn_input
 from .events import Event, parse_events
+from .i18n import _
 from .rules import Pack, load_pack
 from .textfiles import read_text
 
@@ -92,10 +93,10 @@ def warn_unknown_documents(pack: Pack, events: list[Event], file: str, where: st
         if registry.spec(pack.code, doc_type) is None \
                 and registry.requirement_of(pack.code, doc_type) is None:
             known = sorted({r.doc_type for r in registry.for_pack(pack.code)})
-            warn_input(f"document type {doc_type!r} is not one pack {pack.code} knows, so it "
-                       f"meets no requirement and sets no enforced deadline; known: "
-                       f"{', '.join(known) or 'none'}", file=file,
-                       path=f"{where}[{k}].doc_type")
+            warn_input(_("document type %(type)r is not one pack %(pack)s knows, so it meets "
+                         "no requirement and sets no enforced deadline; known: %(known)s")
+                       % {"type": doc_type, "pack": pack.code, "known": ", ".join(known) or "—"},
+                       file=file, path=f"{where}[{k}].doc_type")
 
 
 def warn_no_subjects(subjects: Mapping[str, Subject], events: list[Event], file: str,
@@ -103,5 +104,5 @@ def warn_no_subjects(subjects: Mapping[str, Subject], events: list[Event], file:
     """Warn when events name subjects but none is described: every subject then has the
     pack's defaults (no deposit, no licence or legal representative to associate by)."""
     if not subjects and any(e.subject for e in events):
-        warn_input(f"no subject is described, so every subject has the defaults (deposit 0, "
-                   f"no association); {hint}", file=file)
+        warn_input(_("no subject is described, so every subject has the defaults (deposit 0, "
+                     "no association); %(hint)s") % {"hint": hint}, file=file)

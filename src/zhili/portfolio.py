@@ -20,6 +20,7 @@ from .engine import Subject, SubjectState, replay
 from .errors import InputError
 from .events import Event
 from .histories import check_keys, parse_history, read_yaml, warn_no_subjects
+from .i18n import _
 from .rules import Pack
 from .timekit import fmt
 
@@ -57,7 +58,8 @@ def _book(raw: Any, file: str, where: str) -> Book:
         raise InputError("expected a mapping {pack, subjects, events}", file=file, path=where)
     check_keys(raw, BOOK_KEYS, ("pack",), file, where)
     pack, subjects, events = parse_history(raw, file, where)
-    warn_no_subjects(subjects, events, file, f"describe them under {where}.subjects")
+    warn_no_subjects(subjects, events, file,
+                     _("describe them under %(place)s") % {"place": f"{where}.subjects"})
     batches = raw.get("batches") or {}
     if not isinstance(batches, Mapping) or not all(isinstance(v, list) for v in batches.values()):
         raise InputError("expected a mapping of subject id to a list of batch ids", file=file,

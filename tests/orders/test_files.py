@@ -162,11 +162,14 @@ def test_assess_cli_reads_a_gbk_export_with_a_column_map_and_a_date_only_as_of(t
     path.write_text(csv_text(rows), encoding="gbk")
     mapping = tmp_path / "map.yaml"
     mapping.write_text("columns:\n  订单编码: order_id\n", encoding="utf-8")
-    res = CliRunner().invoke(app, ["assess", str(path), "--pack", "aliexpress", "--as-of",
-                                   "2026年2月5日", "--columns", str(mapping), "--format", "json"])
+    args = ["assess", str(path), "--pack", "aliexpress", "--as-of", "2026年2月5日", "--columns",
+            str(mapping), "--format", "json"]
+    res = CliRunner().invoke(app, args, env={"ZHILI_LANG": ""})
     assert res.exit_code == 0, res.output
-    assert res.stderr.strip() == "as of 2026-02-05 24:00 (Asia/Shanghai), the end of 2026年2月5日"
+    assert res.stderr.strip() == "按 2026-02-05 24:00（Asia/Shanghai）计算，即 2026年2月5日 当天结束时"
     assert isinstance(json.loads(res.stdout), list)
+    res = CliRunner().invoke(app, ["--lang", "en", *args])
+    assert res.stderr.strip() == "as of 2026-02-05 24:00 (Asia/Shanghai), the end of 2026年2月5日"
 
 
 def test_an_order_table_under_a_pack_without_order_rules_is_warned_about(tmp_path):
@@ -177,7 +180,8 @@ def test_an_order_table_under_a_pack_without_order_rules_is_warned_about(tmp_pat
     path = tmp_path / "orders.csv"
     path.write_text(csv_text(CHINESE), encoding="utf-8")
     with pytest.warns(InputWarning, match="pack wechat_channels has no rule that reads an order"):
-        res = CliRunner().invoke(app, ["assess", str(path), "--pack", "wechat_channels",
+        res = CliRunner().invoke(app, ["--lang", "en", "assess", str(path), "--pack",
+                                       "wechat_channels",
                                        "--as-of", "2026-02-05 12:00", "--format", "json"])
     assert res.exit_code == 0, res.output
     assert res.stderr == ""                  # a time was given: no note about the instant

@@ -65,7 +65,8 @@ def resolve_as_of(value: str, tz: str, *, day_end: bool = False) -> AsOf:
     shown = f"{fmt(at, tz)[:10]} 24:00" if day_end else f"{fmt(at, tz)}.999999"
     if day_end:
         at += dt.timedelta(microseconds=1)
-    return AsOf(at, f"as of {shown} ({tz}), the end of {value.strip()}")
+    return AsOf(at, _("as of %(instant)s (%(zone)s), the end of %(date)s")
+                % {"instant": shown, "zone": tz, "date": value.strip()})
 
 
 def _pack(code: str, params: list[str] | None):

@@ -11,6 +11,7 @@ from ..engine import Subject
 from ..errors import InputError
 from ..events import Event, parse_event, parse_events
 from ..histories import parse_subjects, read_yaml, warn_no_subjects, warn_unknown_documents
+from ..i18n import _
 from ..rules import Pack, pack_dir
 from ..textfiles import read_text
 from .progress import Report
@@ -60,6 +61,6 @@ def load(path: Path, pack: Pack, subjects_file: Path | None, progress: Report | 
     if subjects_file is not None:
         subjects |= parse_subjects(read_yaml(subjects_file), pack, str(subjects_file))
     warn_unknown_documents(pack, events, file, "events")
-    warn_no_subjects(subjects, events, file, "describe them with --subjects or a `subjects:` "
-                     "mapping beside `events:` (docs/histories.md)")
+    warn_no_subjects(subjects, events, file, _("describe them with --subjects, or under "
+                                               "`subjects:` beside `events:` (docs/events.md)"))
     return subjects, events

@@ -157,14 +157,15 @@ def _order_input(orders: Path | None, pack: Any, columns: Path | None) -> Any:
     from ..detect.orders.loading import backend_readable, load_orders
     from ..detect.orders.thresholds import thresholds_for
     from ..errors import warn_input
+    from ..i18n import _
 
     if orders is None:
         return []
     th = thresholds_for(pack)
     if not any(th.has(rule) for rule in ORDER_TABLE_RULES):
-        warn_input(f"pack {pack.code} has no rule that reads an order table; nothing in it is "
-                   f"assessed (its order rules read --products, --after-sales or --messages)",
-                   file=str(orders))
+        warn_input(_("pack %(pack)s has no rule that reads an order table, so nothing in it "
+                     "is assessed (the rules on other tables read --products, --after-sales "
+                     "or --messages)") % {"pack": pack.code}, file=str(orders))
     if columns is None and backend_readable(orders):
         return orders
     return load_orders(orders, tz=pack.timezone, columns=_column_map(columns))
