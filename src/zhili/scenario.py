@@ -1,4 +1,4 @@
-"""The scenario runner behind `zhili test`: cases in the SCENARIOS.md format.
+"""The scenario runner behind `zhili test`: cases in the format of docs/scenarios.md.
 
 A file is a YAML list of cases; each case names a pack, subjects, events (and optionally
 orders) and expectations at instants. A case passes when every expectation holds.
@@ -26,7 +26,7 @@ from .scenario_match import (
     describe_holds,
     hold_matches,
 )
-from .timekit import is_date_only, local_date, parse_instant
+from .timekit import bare_date, is_date_only, local_date, parse_instant
 
 CASE_KEYS = ("name", "pack", "params", "subjects", "events", "orders", "orders_file", "expect")
 EXPECT_KEYS = ("at", "subject", "score", "fees", "held", "sanctions", "not_sanctions",
@@ -249,8 +249,7 @@ def _check_appeal(case: Case, check: Mapping[str, Any], state: SubjectState, sub
         if due is None:
             ok = found.due is None
         elif is_date_only(due):
-            ok = found.due is not None and local_date(found.due, tz) == (
-                due if isinstance(due, dt.date) else dt.date.fromisoformat(str(due)))
+            ok = found.due is not None and local_date(found.due, tz) == bare_date(due)
         else:
             ok = found.due == parse_instant(due, tz)
         if not ok:

@@ -72,7 +72,8 @@ def in_range(t: dt.datetime, given: object = None) -> dt.datetime:
     return t
 
 
-def _bare_date(value: object) -> dt.date | None:
+def bare_date(value: object) -> dt.date | None:
+    """The day of a date given without a time (``2026-06-30``, ``2026年6月30日``), else None."""
     if isinstance(value, dt.datetime):
         return None
     if isinstance(value, dt.date):
@@ -88,7 +89,7 @@ def _bare_date(value: object) -> dt.date | None:
 
 def is_date_only(value: object) -> bool:
     """True for a bare date (``2026-10-13``), which in expectations matches a whole local day."""
-    return _bare_date(value) is not None
+    return bare_date(value) is not None
 
 
 def parse_as_of(value: object, tz: str = DEFAULT_ZONE) -> tuple[dt.datetime, bool]:
@@ -97,7 +98,7 @@ def parse_as_of(value: object, tz: str = DEFAULT_ZONE) -> tuple[dt.datetime, boo
     A bare date (``2026-06-30``) means the end of that local day, so that the day itself counts:
     its last microsecond, 23:59:59.999999. Anything else is ``parse_instant``.
     """
-    day = _bare_date(value)
+    day = bare_date(value)
     if day is None:
         return parse_instant(value, tz), False
     return in_range(dt.datetime.combine(day, dt.time.max, tzinfo=zone(tz)), value), True

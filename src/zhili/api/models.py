@@ -30,7 +30,7 @@ Instant = Annotated[str, Field(max_length=64, description=(
 
 
 class EventIn(BaseModel):
-    """One event as in SCENARIOS.md; type-specific fields sit beside these."""
+    """One event (docs/events.md); type-specific fields sit beside these."""
 
     model_config = ConfigDict(extra="allow", json_schema_extra={
         "examples": [{"id": "v1", "type": "violation", "at": "2026-03-02 10:00",
@@ -215,8 +215,8 @@ class OrdersIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     pack: Short
     as_of: Instant = Field(description="assess the days that ended by this instant")
-    orders: list[dict[str, Any]] = Field(description="rows with the columns of SCENARIOS.md",
-                                         max_length=MAX_ORDER_ROWS)
+    orders: list[dict[str, Any]] = Field(description="rows with the columns of the order "
+                                         "table (docs/orders.md)", max_length=MAX_ORDER_ROWS)
     record: StrictBool = Field(False, description="store the violations found (admin keys only)")
 
 

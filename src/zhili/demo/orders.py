@@ -1,4 +1,4 @@
-"""Demo order tables in the columns of SCENARIOS.md.
+"""Demo order tables in the columns of the order table (docs/orders.md).
 
 Two AliExpress stores over 90 days: steady lines, one line that crossed the dispute threshold
 two months ago, and one drifting towards it now, which is what an early warning is for.

@@ -2,7 +2,7 @@
 
 Each story is a list of raw events (as in scenario files) relative to the demo's last day, so
 the console always opens on a living year: recoveries under way, appeals waiting, a logistics
-line close to its threshold. Codes are the canonical ones of RULES.md; a story line whose rule
+line close to its threshold. Codes are the packs' own; a story line whose rule
 a pack does not define is left out, so the demo follows the packs as they grow.
 """
 

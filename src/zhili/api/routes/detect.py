@@ -31,7 +31,7 @@ def scan(who: Caller, body: ScanIn) -> ScanOut:
 
 
 @router.post("/orders/assess", response_model=OrdersOut,
-             summary="Assess an order table as of an instant (RULES 5: lines, ship-from, store)")
+             summary="Assess an order table as of an instant (AliExpress: lines, ship-from, store)")
 def assess_orders(who: Caller, gov: Gov, body: OrdersIn) -> OrdersOut:
     """A simulation by default: the violations the daily assessments would raise. With
     ``record`` (admin only) they are stored, and the console charts the lines."""
