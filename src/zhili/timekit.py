@@ -88,8 +88,19 @@ def bare_date(value: object) -> dt.date | None:
 
 
 def is_date_only(value: object) -> bool:
-    """True for a bare date (``2026-10-13``), which in expectations matches a whole local day."""
-    return bare_date(value) is not None
+    """True for a bare ISO date (``2026-10-13``), which in scenario expectations matches a whole
+    local day (the scenario format's own rule; ``--as-of`` takes every form of ``bare_date``)."""
+    if isinstance(value, dt.datetime):
+        return False
+    if isinstance(value, dt.date):
+        return True
+    if isinstance(value, str):
+        try:
+            dt.date.fromisoformat(value.strip())
+            return len(value.strip()) == 10
+        except ValueError:
+            return False
+    return False
 
 
 def parse_as_of(value: object, tz: str = DEFAULT_ZONE) -> tuple[dt.datetime, bool]:
