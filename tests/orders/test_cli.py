@@ -76,13 +76,16 @@ def test_assess_with_a_state_prints_what_a_full_assessment_prints(tmp_path):
         now = snapshot(table, dt.datetime.fromisoformat(day).replace(tzinfo=tz))
         delta = tmp_path / f"changes-{day}.parquet"
         pq.write_table(changes(before, now), delta)
-        args = ["--pack", "aliexpress", "--as-of", day, "--format", "jsonl", "--warnings", "0"]
+        # As of the snapshot's own instant (a date alone would mean the end of that day).
+        args = ["--pack", "aliexpress", "--as-of", f"{day} 00:00", "--format", "jsonl",
+                "--warnings", "0"]
         inc = runner.invoke(app, ["assess", str(delta), "--state", str(state), *args])
         assert inc.exit_code == 0, inc.output
         whole = runner.invoke(app, ["assess", str(full), *args])
         assert inc.output == whole.output
         before = now
     again = runner.invoke(app, ["--lang", "zh-CN", "assess", str(delta), "--state",
-                                str(state), "--pack", "aliexpress", "--as-of", "2026-02-05"])
+                                str(state), "--pack", "aliexpress", "--as-of",
+                                "2026-02-05 00:00"])
     assert again.exit_code != 0
     assert "--as-of 必须晚于这一天" in str(again.exception)
