@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from ..errors import InputError
+from ..i18n import _
 
 DB_HELP = "Database URL (sqlite:///PATH or postgresql://...); default $ZHILI_DB or a SQLite file."
 
@@ -29,7 +30,8 @@ def register(app: typer.Typer) -> None:
         from ..api import create_app
 
         api = create_app(db)
-        typer.echo(f"zhili serving on http://{host}:{port}/ (API /v1, OpenAPI /openapi.json)")
+        typer.echo(_("zhili serving on %(address)s (API /v1, OpenAPI /openapi.json)")
+                   % {"address": f"http://{host}:{port}/"})
         _serve(api, host, port)
 
 
@@ -48,19 +50,21 @@ def register(app: typer.Typer) -> None:
         from ..demo import build_demo, write_report
 
         url = db or _fresh_demo_url()
-        typer.echo(f"building the demo dataset in {url} ...", err=True)
+        typer.echo(_("building the demo dataset in %(url)s ...") % {"url": url}, err=True)
         built = build_demo(url, seed=seed, progress=lambda m: typer.echo(f"  {m}", err=True))
         if report is not None:
             write_report(built, report)
-            typer.echo(f"report written to {report}")
+            typer.echo(_("report written to %(path)s") % {"path": report})
             return
         from ..api import create_app
 
         api = create_app(url)
         # Keys go on the terminal, never into a URL: the sign-in form takes them.
-        typer.echo(f"zhili demo: open http://{host}:{port}/login and sign in with a key:")
-        typer.echo(f"  admin    {built.admin_key}")
-        typer.echo(f"  merchant {built.merchant_key}")
+        typer.echo(_("zhili demo: open %(address)s and sign in with a key:")
+                   % {"address": f"http://{host}:{port}/login"})
+        typer.echo("  " + _("admin: %(key)s") % {"key": built.admin_key})
+        typer.echo("  " + _("merchant %(subject)s: %(key)s")
+                   % {"subject": built.merchant, "key": built.merchant_key})
         _serve(api, host, port)
 
 

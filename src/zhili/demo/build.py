@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..events import parse_events
+from ..i18n import _
 from ..timekit import DEFAULT_ZONE, zone
 from . import orders as demo_orders
 from . import stories
@@ -60,7 +61,7 @@ def casts(end: dt.datetime, rng: random.Random, packs: list[str]) -> list[storie
 
 
 def build_demo(url: str, *, seed: int = 7, end: dt.datetime | None = None,
-               progress: Callable[[str], None] = lambda _: None) -> Built:
+               progress: Callable[[str], None] = lambda message: None) -> Built:
     """Generate the demo's year up to ``end`` (default: this morning), load it into ``url``."""
     from ..api.auth import create_key
     from ..engine import Subject
@@ -84,11 +85,12 @@ def build_demo(url: str, *, seed: int = 7, end: dt.datetime | None = None,
                 events += _order_findings(store, end, rng, cast, events)
             result = states.ingest(events, pack=cast.pack)
             counts[cast.pack] = len(result.stored)
-            progress(f"{cast.pack}: {len(cast.subjects)} subjects, {len(result.stored)} events")
+            progress(_("%(pack)s: %(subjects)d subjects, %(events)d events") % {
+                "pack": cast.pack, "subjects": len(cast.subjects), "events": len(result.stored)})
         merchant = "xinghe-lulu" if "xinghe-lulu" in subjects else next(iter(subjects), "")
-        _, admin_key = create_key(store, "admin")
-        _, reviewer_key = create_key(store, "reviewer")
-        _, merchant_key = create_key(store, "merchant", merchant) if merchant else ("", "")
+        _key_id, admin_key = create_key(store, "admin")
+        _key_id, reviewer_key = create_key(store, "reviewer")
+        _key_id, merchant_key = create_key(store, "merchant", merchant) if merchant else ("", "")
     finally:
         store.close()
     return Built(url=url, end=end, packs=packs, subjects=subjects, admin_key=admin_key,
