@@ -6,7 +6,11 @@ InputError naming the file (and the line of the first bad byte), never a decodin
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 from .errors import InputError
 from .i18n import _
@@ -28,6 +32,21 @@ def read_text(path: Path | str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise undecodable(file, data, err) from None
+
+
+def json_lines(lines: Iterable[str], file: str) -> Iterator[tuple[int, Any]]:
+    """Each non-blank line's JSON value with its line number (JSON Lines); a line that is not
+    JSON is one error naming the file, the line and the column."""
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            value = orjson.loads(line)
+        except orjson.JSONDecodeError as err:
+            raise InputError(_("not valid JSON: %(reason)s (column %(column)d)")
+                             % {"reason": err.msg, "column": err.colno},
+                             file=file, path=f"line {n}") from None
+        yield n, value
 
 
 def undecodable(file: str, data: bytes, err: UnicodeDecodeError) -> InputError:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from ..events import Event, parse_event, parse_events
 from ..histories import parse_subjects, read_yaml, warn_no_subjects, warn_unknown_documents
 from ..i18n import _
 from ..rules import Pack, pack_dir
-from ..textfiles import read_text
+from ..textfiles import json_lines, read_text
 from .progress import Report
 
 
@@ -35,16 +34,9 @@ def load(path: Path, pack: Pack, subjects_file: Path | None, progress: Report | 
     if path.suffix == ".jsonl":
         events = []
         lines = read_text(path).splitlines()
-        for n, line in enumerate(lines, start=1):
+        for n, raw in json_lines(lines, file):
             if progress is not None and n % 10_000 == 0:
                 progress(n, len(lines))
-            if not line.strip():
-                continue
-            try:
-                raw = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise InputError(f"not valid JSON: {err.msg}", file=file,
-                                 path=f"line {n}") from None
             try:
                 events.append(parse_event(raw, pack.timezone))
             except InputError as err:

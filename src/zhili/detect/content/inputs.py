@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from ...errors import InputError
 from ...sheets import EXCEL_SUFFIXES, open_text, read_sheet
+from ...textfiles import json_lines
 from .context import SOURCES
 
 CHANNELS = ("title", "detail", "live", "chat", "video")
@@ -116,14 +115,7 @@ def _txt_chunks(fh: Any, size: int) -> Iterator[Chunk]:
 
 
 def _jsonl_records(fh: Any, file: str) -> Iterator[TextRecord]:
-    for n, line in enumerate(fh, 1):
-        if not line.strip():
-            continue
-        try:
-            row = orjson.loads(line)
-        except orjson.JSONDecodeError as err:
-            raise InputError(f"not valid JSON: {err.msg} (column {err.colno})", file=file,
-                             path=f"line {n}") from None
+    for n, row in json_lines(fh, file):
         if not isinstance(row, dict):
             raise InputError("expected a JSON object", file=file, path=f"line {n}")
         yield _record(row, file, n)
