@@ -131,6 +131,21 @@ def test_every_page_reads_well(signed_in, lang):
     assert not problems, "\n".join(problems)
 
 
+def test_logistics_warnings_speak_the_pages_language(signed_in):
+    """Early warnings are recorded as fields and said in the reader's language."""
+    base, _, contexts = signed_in
+    said = {}
+    for lang, page in contexts.items():
+        page.goto(f"{base}/logistics?subject=ae-3c")
+        said[lang] = page.locator("#warnings li").all_inner_texts()
+        assert said[lang], lang
+    for text in said["zh-CN"]:
+        assert HAN.search(text) and not re.search(r"\b(?:disputes?|orders?|more|bring)\b",
+                                                  text), text
+    for text in said["en"]:
+        assert not HAN.search(text) and " in " in text, text
+
+
 def test_the_language_switch_is_on_every_page_and_keeps_the_page(signed_in):
     base, _, contexts = signed_in
     page = contexts["zh-CN"]

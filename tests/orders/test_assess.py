@@ -8,9 +8,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zhili.detect.orders import assess_orders, early_warnings
+from zhili.detect.orders import EarlyWarning, assess_orders, early_warnings
 from zhili.detect.orders.series import Counts, Threshold, window_series
 from zhili.events import ExemptionDeclared
+from zhili.i18n import use_language
 
 from .books import Pack, ThirtyDayBook
 from .orderrows import batch, order, table
@@ -86,9 +87,29 @@ def test_early_warning_says_how_far_a_line_is():
     rows += batch("s1", 10, 4, 0)
     result = assess_orders(table(rows), "aliexpress", until="2026-03-14", book=ThirtyDayBook())
     line = next(w for w in early_warnings(result) if w.code == "line_nrd_rate")
-    assert line.message == ("LINE-A: 8 NRD disputes in 74 orders (10.8%): "
-                            "2 more disputes freeze it for 30 days")
-    assert line.more_needed == 2
+    assert (line.family, line.scope, line.metric, line.events, line.orders, line.more_needed,
+            line.sanction, line.sanction_days) == ("line", "LINE-A", "nrd", 8, 74, 2,
+                                                   "freeze_logistics_line", 30.0)
+    with use_language("zh-CN"):
+        assert line.message == ("LINE-A：74 单中有 8 起未收到货纠纷（10.8%）；"
+                                "再有 2 起纠纷即触发冻结物流线路权限（为期 30 天）")
+        assert line.to_dict()["message"] == line.message
+    with use_language("en"):
+        assert line.message == ("LINE-A: 8 NRD disputes in 74 orders (10.8%): "
+                                "2 more disputes bring Logistics line frozen (for 30 days)")
+
+
+def test_early_warning_names_sold_not_shipped_in_chinese():
+    w = EarlyWarning("s1", "ship_from", "ES", "ship_from_sold_not_shipped", 241, 0, 0.0, 13,
+                     False, metric="sold_not_shipped", pack="aliexpress",
+                     sanction="freeze_ship_from", sanction_days=30.0)
+    with use_language("zh-CN"):
+        assert w.message == ("ES：241 单中有 0 单成交不卖（0.0%）；"
+                             "再有 13 单成交不卖即触发冻结海外发货地考核线路（为期 30 天）")
+    with use_language("en"):
+        assert w.message == ("ES: 0 sold-not-shipped orders in 241 orders (0.0%): 13 more "
+                             "sold-not-shipped orders bring Overseas ship-from lines frozen "
+                             "(for 30 days)")
 
 
 @settings(max_examples=60, deadline=None)
@@ -125,7 +146,9 @@ def test_early_warning_knows_the_next_freeze_is_permanent():
     a = assess_orders(table(rows), "aliexpress", until="2026-06-03", book=ThirtyDayBook())
     assert len(a.violations) == 3
     (w,) = [w for w in early_warnings(a) if w.code == "line_nrd_rate"]
-    assert w.message.endswith("6 more disputes freeze it permanently")
+    assert w.sanction_permanent and w.sanction_days is None
+    with use_language("en"):
+        assert w.message.endswith("6 more disputes bring Logistics line frozen (permanent)")
 
 
 def test_early_warning_counts_qualifying_days_towards_a_store_streak():
@@ -133,9 +156,13 @@ def test_early_warning_counts_qualifying_days_towards_a_store_streak():
     result = assess_orders(table(rows), "aliexpress", until="2026-03-03", book=ThirtyDayBook())
     (w,) = [w for w in early_warnings(result) if w.code == "store_nrd_streak"]
     assert w.more_needed == 1
-    assert w.message == ("store: 2 days in a row with NRD disputes ≥ 30% and ≥ 50 "
-                         "(2026-03-01, 2026-03-02): 1 more such day freezes all non-Cainiao "
-                         "lines permanently")
+    with use_language("en"):
+        assert w.message == ("store: 2 days in a row with NRD disputes ≥ 30% and ≥ 50 "
+                             "(2026-03-01, 2026-03-02): 1 more such day brings All non-Cainiao "
+                             "lines frozen (permanent)")
+    with use_language("zh-CN"):
+        assert w.message == ("store：已连续 2 天未收到货纠纷率 ≥ 30% 且纠纷 ≥ 50 起"
+                             "（2026-03-01, 2026-03-02）；再有 1 天即触发冻结所有非菜鸟线路（永久）")
 
 
 def test_colliding_name_hashes_fall_back_to_grouping_on_names(monkeypatch):

@@ -26,7 +26,8 @@ def record_assessment(store, subject: str, as_of: dt.datetime,
     """Keep a store's latest line series and warnings for the panel (JSON, replaced whole).
 
     ``assessment``: ``{"threshold": {"rate": 0.1, "count": 10}, "lines": {LINE: [[day,
-    orders, disputes], ...]}, "warnings": [text, ...]}``.
+    orders, disputes], ...]}, "warnings": [fields, ...]}`` — each warning's fields
+    (``EarlyWarning.to_fields``), rendered in the reader's language where shown.
     """
     store.put_snapshot(KEY.format(subject=subject), as_of,
                        json.dumps(assessment, ensure_ascii=False, default=str).encode())
@@ -69,7 +70,7 @@ def record_orders(store, pack: str, checked: Checked, until: dt.datetime,
                           "count": limits.value("line_nrd_rate.min_count"),
                           "window_days": limits.value("window_days")},
             "lines": series[store_id],
-            "warnings": [w.message for w in checked.warnings
+            "warnings": [w.to_fields() for w in checked.warnings
                          if w.store == store_id and w.more_needed is not None][:shown]})
     _add_to_index(store, stores, until)
     return stores

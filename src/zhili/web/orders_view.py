@@ -49,7 +49,16 @@ def panel(gov: Governance, who: Principal, subject: str | None) -> dict[str, Any
     threshold = data.get("threshold", {})
     return {"stores": stores, "subject": subject, "as_of": as_of,
             "charts": _charts(data.get("lines", {}), threshold, as_of),
-            "warnings": data.get("warnings", []), "threshold": threshold}
+            "warnings": [_warning(w) for w in data.get("warnings", [])],
+            "threshold": threshold}
+
+
+def _warning(recorded: Any) -> str:
+    """A recorded warning in the request's language (assessments recorded before warnings
+    were kept as fields hold the English sentence itself)."""
+    from ..detect.orders.warning_text import render
+
+    return recorded if isinstance(recorded, str) else render(recorded)
 
 
 def _charts(lines: Mapping[str, Sequence[Sequence[Any]]], threshold: Mapping[str, Any],

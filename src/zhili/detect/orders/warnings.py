@@ -1,6 +1,8 @@
 """Early warnings: for every scope, how far it is from its threshold as of the last assessment.
 
-"LINE-A: 8 NRD disputes in 74 orders (10.8%): 2 more disputes freeze it for 30 days" — the
+Each warning is a set of fields (scope, metric, counts, how many more events trigger which
+sanction for how long); ``warning_text.render`` says it in the reader's language — "LINE-A：74
+单中有 8 起未收到货纠纷（10.8%）；再有 2 起纠纷即触发冻结物流线路权限（为期 30 天）", the
 line merchants and agencies look at first.
 """
 
@@ -14,29 +16,48 @@ import numpy as np
 
 from .assess import Assessment
 from .series import day_grid, qualifying, streak_candidates, window_series
+from .warning_text import render
 
-PHRASE = {"line": "it", "ship_from": "its overseas lines", "store": "all non-Cainiao lines"}
-
-
-def _freeze(n: int | None) -> str:
-    return "freezes" if n == 1 else "freeze"
+# What a family's trigger counts, by the names people use (RULES 5.1-5.3).
+METRIC = {"nrd_day": "nrd", "sns_day": "sold_not_shipped"}
 
 
 @dataclass(frozen=True)
 class EarlyWarning:
+    """How far one scope is from its threshold, as fields; ``message`` renders the sentence in
+    the current language (``zhili.i18n``), so the CLI, API and console each say it in their
+    reader's language."""
+
     store: str
-    family: str
-    scope: str
+    family: str                  # scope kind: line | ship_from | store
+    scope: str                   # scope key: the line, the country, or "store"
     code: str
     orders: int
     events: int
     rate: float
     more_needed: int | None      # None: too few orders in the window to reach the threshold
     frozen: bool
-    message: str
+    metric: str = "nrd"          # nrd | sold_not_shipped
+    pack: str | None = None
+    sanction: str | None = None  # the sanction code the threshold brings
+    sanction_days: float | None = None
+    sanction_permanent: bool = False
+    streak_days: tuple[str, ...] = ()   # a store streak: the qualifying days so far
+    threshold_rate: float | None = None
+    threshold_count: int | None = None
+
+    @property
+    def message(self) -> str:
+        return render(self.to_fields())
+
+    def to_fields(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+        """The fields and the sentence in the current language (JSON output, API)."""
+        out = self.to_fields()
+        out["streak_days"] = list(self.streak_days)
+        return {**out, "message": self.message}
 
 
 def early_warnings(a: Assessment) -> list[EarlyWarning]:
@@ -67,8 +88,7 @@ def early_warnings(a: Assessment) -> list[EarlyWarning]:
                 out.append(EarlyWarning(
                     store, fc.family.name, scope, trig.code, orders, events,
                     round(events / orders, 6) if orders else 0.0, more, frozen,
-                    _message(scope, trig.event_name, orders, events, more, frozen,
-                             PHRASE[fc.family.name], _duration(a, trig.code, nth))))
+                    **_about(a, fc, trig, nth)))
     out.sort(key=lambda w: (w.frozen, w.more_needed is None,
                             w.more_needed if w.more_needed is not None else 0,
                             -w.rate, w.store, w.scope))
@@ -92,33 +112,21 @@ def _streak_warnings(a: Assessment, fc: Any, trig: Any, at: dt.datetime) -> list
         if run == 0 or run >= trig.streak_days:
             continue
         frozen = bool(a.book and fc.family.sanction_name(scope) in a.book.active(store, at))
-        days = [a.clock.date_of(a.day0 + last - k).isoformat() for k in reversed(range(run))]
+        days = tuple(a.clock.date_of(a.day0 + last - k).isoformat()
+                     for k in reversed(range(run)))
         more = trig.streak_days - run
-        tail = f"{_freeze(more)} {PHRASE[fc.family.name]} {_duration(a, trig.code)}".strip()
-        message = (f"{scope}: {run} day{'s' if run > 1 else ''} in a row with "
-                   f"{trig.event_name} ≥ {trig.threshold.rate_ppm / 10_000:g}% and ≥ "
-                   f"{trig.threshold.min_count} ({', '.join(days)}): "
-                   + ("frozen now" if frozen else f"{more} more such day{'s' if more > 1 else ''} "
-                      f"{tail}"))
         out.append(EarlyWarning(store, fc.family.name, scope, trig.code, 0, 0, 0.0, more,
-                                frozen, message))
+                                frozen, **_about(a, fc, trig, 1), streak_days=days,
+                                threshold_rate=trig.threshold.rate_ppm / 1_000_000,
+                                threshold_count=trig.threshold.min_count))
     return out
 
 
-def _message(scope: str, name: str, orders: int, events: int, more: int | None,
-             frozen: bool, action: str, duration: str) -> str:
-    rate = f"{100 * events / orders:.1f}%" if orders else "—"
-    head = f"{scope}: {events} {name} in {orders} orders ({rate})"
-    if frozen:
-        return f"{head}: frozen now"
-    if more is None:
-        return f"{head}: too few orders in the window to reach the threshold"
-    if more == 0:
-        return f"{head}: at the threshold; the next assessment will " + \
-            f"freeze {action} {duration}".strip()
-    noun = ("dispute" if more == 1 else "disputes") if "NRD" in name else \
-        (name.removesuffix("s") if more == 1 else name)
-    return f"{head}: {more} more {noun} " + f"{_freeze(more)} {action} {duration}".strip()
+def _about(a: Assessment, fc: Any, trig: Any, nth: int) -> dict[str, Any]:
+    days, permanent = _duration(a, trig.code, nth)
+    return {"metric": METRIC.get(trig.event_col, trig.event_col),
+            "pack": getattr(a.pack, "code", None), "sanction": fc.family.sanction,
+            "sanction_days": days, "sanction_permanent": permanent}
 
 
 def _prior(a: Assessment, store: str, scope: str, codes: set[str]) -> int:
@@ -134,12 +142,13 @@ def _prior(a: Assessment, store: str, scope: str, codes: set[str]) -> int:
                and v.evidence.get("scope") == scope and (since is None or v.at > since))
 
 
-def _duration(a: Assessment, code: str, nth: int = 1) -> str:
-    """How long the pack's sanction for the ``nth`` hit of this rule lasts, in words."""
+def _duration(a: Assessment, code: str, nth: int = 1) -> tuple[float | None, bool]:
+    """How long the pack's sanction for the ``nth`` hit of this rule lasts: (days, permanent);
+    (None, False) when the pack does not say."""
     rules = getattr(a.pack, "rules", {}) or {}
     rule = rules.get(code)
     if rule is None:
-        return ""
+        return None, False
     cons = rule.consequences
     if rule.repeats is not None:
         for tier in rule.repeats.tiers:
@@ -149,10 +158,10 @@ def _duration(a: Assessment, code: str, nth: int = 1) -> str:
                 cons = cons.merged(tier.consequences, replace=tier.replace)
     for spec in cons.sanctions:
         if spec.permanent:
-            return "permanently"
+            return None, True
         if spec.days is not None:
-            return f"for {spec.days.at(a.until):g} days"
-    return ""
+            return float(spec.days.at(a.until)), False
+    return None, False
 
 
 def top(warnings: list[EarlyWarning], n: int) -> list[EarlyWarning]:
