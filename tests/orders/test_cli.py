@@ -25,8 +25,10 @@ def test_generate_then_assess(tmp_path):
     kinds = {r["kind"] for r in rows}
     assert "warning" in kinds
     warnings = [r for r in rows if r["kind"] == "warning"]
-    assert len(warnings) == 3 and all("more" in w["message"] or "frozen" in w["message"]
-                                      or "threshold" in w["message"] for w in warnings)
+    assert len(warnings) == 3
+    for w in warnings:   # the fields, and the sentence in the CLI's language (zh-CN)
+        assert w["scope"] in w["message"] and w["sanction"] and w["metric"]
+        assert any(word in w["message"] for word in ("再有", "现已冻结", "阈值")), w["message"]
     for v in (r for r in rows if r["kind"] == "violation"):
         assert v["id"].startswith(v["code"] + ":" + v["subject"] + ":")
         assert {"scope", "threshold"} <= set(v["evidence"])
