@@ -3,13 +3,17 @@ line they state the same counts, at any hour of the assessment; freezes are mark
 
 from __future__ import annotations
 
+import json
 import random
+import re
 
 import pytest
 
 from zhili.api.line_watch import check_orders, line_rates
 from zhili.demo import orders as demo_orders
 from zhili.timekit import parse_instant
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture(scope="module", params=["2026-11-30 00:00", "2026-11-29 15:37"])
@@ -38,3 +42,17 @@ def test_a_freeze_is_marked_from_the_day_after_the_violation(checked):
         after = [p for p in points if parse_instant(p[0]) > v.at]
         if after:
             assert after[0][3] is True, (v.id, after[0])
+
+
+def test_recorded_warnings_are_rendered_in_the_readers_language(checked):
+    from zhili.i18n import use_language
+    from zhili.web.orders_view import _warning
+
+    recorded = json.loads(json.dumps(checked.warnings[0].to_fields()))  # as the store keeps it
+    with use_language("zh-CN"):
+        assert _warning(recorded) == checked.warnings[0].message
+        assert HAN.search(_warning(recorded))
+    with use_language("en"):
+        assert not HAN.search(_warning(recorded))
+    old = "LINE-A: 8 NRD disputes in 74 orders (10.8%): 2 more disputes freeze it for 30 days"
+    assert _warning(old) == old   # recorded before warnings were kept as fields
