@@ -38,6 +38,8 @@ EVENTS = {
     "document_accepted": N_("an accepted document is on file"),
     "appeal_or_settlement": N_("an appeal or settlement ends it"),
     "deposit_paid": N_("the deposit is paid up"),
+    "document_submitted": N_("a document is submitted"),
+    "appeal_decided": N_("the appeal is decided"),
 }
 NOTICES = {"document_expiring": N_("Document about to expire")}
 APPEAL_STATES = {"open": N_("open"), "awaiting_material": N_("awaiting material"),
@@ -158,7 +160,7 @@ def _sanction_decision(pack: Pack, d: Decision) -> str:
             "sanction": what}
     if x.get("until"):
         return _("%(sanction)s, until %(event)s") % {"sanction": what,
-                                                      "event": _event(x["until"])}
+                                                      "event": event_name(x["until"])}
     return what
 
 
@@ -173,11 +175,12 @@ def _hold(pack: Pack, d: Decision) -> str:
     if d.rule == "funds.deposit_shortfall":
         return _("%(what)s until %(event)s") % {"what": what, "event": _(EVENTS["deposit_paid"])}
     if x.get("until"):
-        return _("%(what)s until %(event)s") % {"what": what, "event": _event(x["until"])}
+        return _("%(what)s until %(event)s") % {"what": what, "event": event_name(x["until"])}
     return what
 
 
-def _event(code: str) -> str:
+def event_name(code: str) -> str:
+    """The event that lifts a sanction or releases a hold, as people say it."""
     return _(EVENTS[code]) if code in EVENTS else code
 
 

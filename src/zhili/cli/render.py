@@ -13,7 +13,7 @@ from rich.table import Table
 from ..engine import Decision, SubjectState
 from ..engine.records import Sanction
 from ..i18n import _
-from ..notices import EVENTS, kind_name, notice, rule_name, source
+from ..notices import event_name, kind_name, notice, rule_name, source
 from ..rules import Pack, Rule
 from ..rules.model import SanctionSpec
 from ..timekit import fmt
@@ -36,9 +36,6 @@ def table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> 
     return t
 
 
-def _event(code: str) -> str:
-    return _(EVENTS[code]) if code in EVENTS else code
-
 
 def _lasting(spec: SanctionSpec) -> str:
     if spec.days:
@@ -46,7 +43,7 @@ def _lasting(spec: SanctionSpec) -> str:
     if spec.permanent:
         return _("permanent")
     if spec.until:
-        return _("until %(event)s") % {"event": _event(spec.until)}
+        return _("until %(event)s") % {"event": event_name(spec.until)}
     return ""
 
 
@@ -63,7 +60,7 @@ def consequences(rule: Rule, pack: Pack) -> str:
                   _("%(ratio)s× the amount") % {"ratio": f"{h.amount_ratio.value:g}"}
                   if h.amount_ratio else _("all"))
         lasts = (_("%(days)s days") % {"days": f"{h.days.value:g}"} if h.days
-                 else _("until %(event)s") % {"event": _event(str(h.until))})
+                 else _("until %(event)s") % {"event": event_name(str(h.until))})
         parts.append(_("hold %(account)s %(amount)s, %(lasts)s") % {
             "account": pack.name("accounts", h.account), "amount": amount, "lasts": lasts})
     parts += [str(pack.name("notices", n)) for n in c.notices]
@@ -88,7 +85,7 @@ def _lasts(x: Sanction, pack: Pack) -> str:
         return _("while in the tier")
     if x.ladder_step:
         return _("while below the threshold")
-    return _("until %(event)s") % {"event": _event(x.until) if x.until else _("lifted")}
+    return _("until %(event)s") % {"event": event_name(x.until) if x.until else _("lifted")}
 
 
 def standing(states: Sequence[SubjectState], pack: Pack) -> Group:

@@ -6,11 +6,11 @@ code nothing names shows as itself rather than disappearing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from .. import notices
 from ..i18n import N_, _
+from ..notices import event_name
 
 # Words of the console itself (not of any pack): roles, sort keys, document and appeal states.
 ROLES = {"admin": N_("administrator"), "reviewer": N_("reviewer"), "merchant": N_("merchant")}
@@ -68,10 +68,8 @@ def _packs(code: str | None) -> list[Any]:
 
 
 def _named(source: Any, kind: str, code: str) -> str | None:
-    lookup: Callable[[str, str], Any] | None = getattr(source, "name", None)
-    if not callable(lookup):
-        return None  # a build whose packs carry no names yet
-    text = str(lookup(kind, code))
+    """``source.name`` (a pack's or the document registry's) when it names ``code``."""
+    text = str(source.name(kind, code))
     return text if text != code else None
 
 
@@ -124,12 +122,3 @@ def lasts_name(lasts: str | None) -> str:
     event = lasts.removeprefix("until ")
     return _("until %(event)s") % {"event": event_name(event)}
 
-
-EVENTS = {"rectification_completed": N_("rectification completed"),
-          "document_accepted": N_("a compliant document is accepted"),
-          "document_submitted": N_("a document is submitted"),
-          "appeal_decided": N_("the appeal is decided")}
-
-
-def event_name(event: str) -> str:
-    return _(EVENTS[event]) if event in EVENTS else event
