@@ -142,8 +142,5 @@ class SubjectBook:
     def notices_at(self, t: dt.datetime) -> list[Notice]:
         return [n for n in self.notices if n.at <= t]
 
-    def decisions_at(self, t: dt.datetime | None) -> list[Decision]:
-        return [d for d in self.decisions if t is None or d.at <= t]
-
     def appeals_at(self, t: dt.datetime) -> list[AppealState]:
         return [a.state_at(t) for a in self.appeals.values() if a.filed_at <= t]

@@ -12,14 +12,13 @@ import datetime as dt
 import heapq
 from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
 from typing import Any
 
 from .. import events as ev
 from ..errors import EventError, ZhiliError
 from ..rules import Pack
 from ..rules.model import Consequences, Rule, covers
-from ..timekit import local_date, natural_year, parse_instant
+from ..timekit import local_date, natural_year
 from . import appeals, association
 from .book import SubjectBook
 from .effects import DAY, Effects, resolve_scope
@@ -27,11 +26,6 @@ from .records import ViolationRecord
 from .subjects import Subject
 
 Timer = Callable[["ComponentFold", dt.datetime], None]
-
-
-@lru_cache(maxsize=256)
-def _instant(value: str, tz: str) -> dt.datetime:
-    return parse_instant(value, tz)
 
 
 class OutOfOrder(ZhiliError):

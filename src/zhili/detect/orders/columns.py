@@ -68,7 +68,3 @@ ORDER_COLUMNS: tuple[Column, ...] = (
 
 BY_NAME = {c.name: c for c in ORDER_COLUMNS}
 ORDER_SCHEMA = pa.schema([pa.field(c.name, c.type, nullable=c.nullable) for c in ORDER_COLUMNS])
-
-
-def empty_orders() -> pa.Table:
-    return ORDER_SCHEMA.empty_table()

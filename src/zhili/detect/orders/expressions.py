@@ -209,8 +209,3 @@ def _invalid(t: ibis.Table) -> ibis.Value:
     # One comparison: ``least`` skips nulls on both engines (null only if all three are).
     first = ibis.least(t.ship_notice_at, t.nrd_at, t.sold_not_shipped_at)
     return bad | (first < t.placed_at).fill_null(False)
-
-
-def order_span(orders: ibis.Table) -> ibis.Table:
-    """First and last order time: where the daily assessments start."""
-    return orders.aggregate(first=orders.placed_at.min(), last=orders.placed_at.max())

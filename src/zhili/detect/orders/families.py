@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -265,9 +264,3 @@ def _unkey(key: np.ndarray, n_days: int) -> tuple[np.ndarray, ...]:
     rest, day = np.divmod(rest, n_days)
     scope, placed = np.divmod(rest, n_days)
     return scope, placed, day, until
-
-
-def describe_window(c: Counts, trig: Trigger, day: int, floor: int) -> dict[str, Any]:
-    """Counts behind a window trigger for one scope on one assessment day."""
-    den, num = window_series(c, trig.window, floor)
-    return {"orders": int(den[0, day]), "events": int(num[0, day])}
