@@ -63,8 +63,8 @@ def pack_name(code: str) -> str:
 def _packs(code: str | None) -> list[Any]:
     from ..rules import available_packs, load_pack
 
-    codes = [code] if code else list(available_packs())
-    return [load_pack(c) for c in codes if c in available_packs()]
+    shipped = available_packs()
+    return [load_pack(c) for c in ([code] if code else shipped) if c in shipped]
 
 
 def _named(source: Any, kind: str, code: str) -> str | None:
