@@ -80,3 +80,23 @@ def test_the_registry_refuses_a_name_no_requirement_uses():
     doc["names"]["doc_types"]["passport"] = {"zh": "护照", "en": "Passport"}
     with pytest.raises(InputError, match="names.doc_types.passport: no requirement uses"):
         parse_registry(doc)
+
+
+def test_the_console_looks_each_name_up_once_per_language(monkeypatch):
+    from zhili import rules
+    from zhili.web.names import name
+
+    with use_language("zh-CN"):
+        zh = name("sanction", "suspend_new_listings", "wechat_channels")
+    with use_language("en"):
+        en = name("sanction", "suspend_new_listings", "wechat_channels")
+    assert (zh, en) == ("暂停橱窗新增商品", "New showcase listings suspended")
+
+    def listing_again() -> list[str]:
+        raise AssertionError("the pack folder was listed again")
+
+    monkeypatch.setattr(rules, "available_packs", listing_again)
+    with use_language("zh-CN"):
+        assert name("sanction", "suspend_new_listings", "wechat_channels") == zh
+    with use_language("en"):
+        assert name("sanction", "suspend_new_listings", "wechat_channels") == en

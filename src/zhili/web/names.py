@@ -6,10 +6,11 @@ code nothing names shows as itself rather than disappearing."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from .. import notices
-from ..i18n import N_, _
+from ..i18n import N_, _, current_language
 from ..notices import event_name
 
 # Words of the console itself (not of any pack): roles, sort keys, document and appeal states.
@@ -75,9 +76,19 @@ def _named(source: Any, kind: str, code: str) -> str | None:
 
 def name(kind: str, code: str | None, pack: str | None = None) -> str:
     """The name of ``code`` of ``kind`` in the current language; the code if nothing names
-    it. ``pack`` narrows the search to one pack (else the first pack that names it)."""
+    it. ``pack`` narrows the search to one pack (else the first pack that names it).
+
+    Packs, the registry and the catalogs are shipped with the process and never change while
+    it runs, so each (kind, code, pack, language) is looked up once: a page of 50 subjects
+    names hundreds of codes."""
     if code is None:
         return ""
+    return _name(kind, code, pack, current_language())
+
+
+@lru_cache(maxsize=8192)
+def _name(kind: str, code: str, pack: str | None, language: str) -> str:
+    """``name`` for the language ``current_language()`` returns while it runs (the key)."""
     if kind in CONSOLE_WORDS:
         words = CONSOLE_WORDS[kind]
         return _(words[code]) if code in words else code
