@@ -63,6 +63,8 @@ def test_state_as_of_and_decisions_with_explanations(world):
     bad = client.get("/v1/subjects/c1/state?as_of=yesterday", headers=auth(keys["admin"]))
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "as_of"]
     decisions = client.get("/v1/subjects/c1/decisions", headers=auth(keys["admin"])).json()
+    assert "As-Of" not in client.get("/v1/subjects/c1/decisions",
+                                     headers=auth(keys["admin"])).headers
     deduction = next(d for d in decisions if d["kind"] == "deduction")
     assert deduction["cause"] == "v1" and deduction["explanation"]["text"]
     assert deduction["explanation"]["source"] or deduction["explanation"]["assumption"]

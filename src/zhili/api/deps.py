@@ -6,12 +6,12 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Path, Query, Request
+from fastapi import Depends, HTTPException, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..errors import InputError
-from ..timekit import parse_instant
+from ..timekit import parse_as_of, parse_instant
 from .auth import Principal, authenticate
 from .limits import MAX_SHORT_TEXT, MAX_SUBJECT_CHARS
 from .service import Governance
@@ -40,8 +40,11 @@ SubjectPath = Annotated[str, Path(min_length=1, max_length=MAX_SUBJECT_CHARS,
 AppealPath = Annotated[str, Path(min_length=1, max_length=MAX_SHORT_TEXT,
                                  description="an appeal id, as the API returned it")]
 AsOf = Annotated[str | None, Query(
-    max_length=64, examples=["2026-03-02 10:00"],
-    description="an instant in the years 2000-2100; the server's clock if omitted")]
+    max_length=64, examples=["2026-03-02 10:00", "2026-06-30"],
+    description="an instant in the years 2000-2100; a date alone means the end of that day "
+                "(23:59:59.999999, the instant used is in the `As-Of` header); the server's "
+                "clock if omitted")]
+AS_OF_HEADER = "As-Of"
 
 
 def invalid(where: str, path: str | None, message: str) -> RequestValidationError:
@@ -61,8 +64,23 @@ def instant_param(value: str | None, name: str, where: str = "query") -> dt.date
         raise invalid(where, name, err.message) from None
 
 
-def required_instant(value: str, name: str, where: str = "body") -> dt.datetime:
-    found = instant_param(value, name, where)
+def as_of_param(value: str | None, response: Response, name: str = "as_of",
+                where: str = "query") -> dt.datetime | None:
+    """An ``as_of`` as the CLI reads it: a date alone is the end of that local day, so that the
+    day itself counts. The instant used is named in the ``As-Of`` response header."""
+    if value is None or value == "":
+        return None
+    try:
+        found, _bare = parse_as_of(value)
+    except InputError as err:
+        raise invalid(where, name, err.message) from None
+    response.headers[AS_OF_HEADER] = found.isoformat()
+    return found
+
+
+def required_as_of(value: str, response: Response, name: str = "as_of",
+                   where: str = "body") -> dt.datetime:
+    found = as_of_param(value, response, name, where)
     if found is None:
         raise invalid(where, name, "expected a date-time such as 2026-03-02 10:00, got nothing")
     return found

@@ -214,13 +214,15 @@ class KeyOut(BaseModel):
 class OrdersIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     pack: Short
-    as_of: Instant = Field(description="assess the days that ended by this instant")
+    as_of: Instant = Field(description="assess the days that ended by this instant; a date "
+                                       "alone means the end of that day")
     orders: list[dict[str, Any]] = Field(description="rows with the columns of the order "
                                          "table (docs/orders.md)", max_length=MAX_ORDER_ROWS)
     record: StrictBool = Field(False, description="store the violations found (admin keys only)")
 
 
 class OrdersOut(BaseModel):
+    as_of: str = Field(description="the instant assessed (a date alone: the end of that day)")
     violations: list[dict[str, Any]]
     stored: list[str] = []
     duplicates: list[str] = []

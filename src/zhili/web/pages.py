@@ -15,7 +15,7 @@ from ..api.auth import SESSION_LENGTH, Principal, end_session, open_session, ses
 from ..api.service import NotFound
 from ..errors import InputError
 from ..i18n import _, current_language, install_jinja
-from ..timekit import fmt, parse_instant
+from ..timekit import fmt, parse_as_of, parse_instant
 from . import HERE, listing, names, views
 from .session import COOKIE, SignInRequired, governance, viewer
 
@@ -49,7 +49,7 @@ def _as_of(request: Request, value: str | None) -> dt.datetime:
     if not value:
         return governance(request).clock()
     try:
-        return parse_instant(value)
+        return parse_as_of(value)[0]  # a date alone: the end of that day, as in the API
     except InputError:
         raise BadAddress("as_of", _("“%(value)s” is not a time; expected a date such as "
                                     "2026-06-30 or a time such as 2026-06-30 14:00")

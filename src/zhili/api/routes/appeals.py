@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
-from ..deps import AppealPath, AsOf, Caller, Gov, instant_param
+from ..deps import AppealPath, AsOf, Caller, Gov, as_of_param, instant_param
 from ..models import AppealDecisionIn, AppealIn, AppealOut, AppealStepIn
 from ..wire import appeal_out
 from . import ERRORS
@@ -17,10 +17,10 @@ Status = Literal["open", "awaiting_material", "granted", "denied", "lapsed", "re
 
 @router.get("/appeals", response_model=list[AppealOut],
             summary="Appeals the key may see, soonest deadline first")
-def list_appeals(who: Caller, gov: Gov,
+def list_appeals(who: Caller, gov: Gov, response: Response,
                  status: Annotated[list[Status] | None, Query()] = None,
                  as_of: AsOf = None) -> list[AppealOut]:
-    found = gov.appeals(who, tuple(status or ()), instant_param(as_of, "as_of"))
+    found = gov.appeals(who, tuple(status or ()), as_of_param(as_of, response))
     return [appeal_out(subject, appeal) for subject, appeal in found]
 
 
@@ -34,9 +34,9 @@ def file_appeal(who: Caller, gov: Gov, body: AppealIn) -> AppealOut:
 
 
 @router.get("/appeals/{appeal_id}", response_model=AppealOut)
-def get_appeal(who: Caller, gov: Gov, appeal_id: AppealPath,
+def get_appeal(who: Caller, gov: Gov, appeal_id: AppealPath, response: Response,
                as_of: AsOf = None) -> AppealOut:
-    return appeal_out(*gov.find_appeal(who, appeal_id, instant_param(as_of, "as_of")))
+    return appeal_out(*gov.find_appeal(who, appeal_id, as_of_param(as_of, response)))
 
 
 @router.post("/appeals/{appeal_id}/material-requests", response_model=AppealOut,

@@ -5,10 +5,10 @@ The detectors are pure functions owned by their own packages; these routes only 
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Response
 
 from ...events import event_to_dict
-from ..deps import Caller, Gov, required_instant
+from ..deps import Caller, Gov, required_as_of
 from ..models import FindingOut, OrdersIn, OrdersOut, ScanIn, ScanOut
 from ..scanning import scan_text, scanner_available
 from . import ERRORS
@@ -32,12 +32,12 @@ def scan(who: Caller, body: ScanIn) -> ScanOut:
 
 @router.post("/orders/assess", response_model=OrdersOut,
              summary="Assess an order table as of an instant (AliExpress: lines, ship-from, store)")
-def assess_orders(who: Caller, gov: Gov, body: OrdersIn) -> OrdersOut:
+def assess_orders(who: Caller, gov: Gov, body: OrdersIn, response: Response) -> OrdersOut:
     """A simulation by default: the violations the daily assessments would raise. With
     ``record`` (admin only) they are stored, and the console charts the lines."""
-    as_of = required_instant(body.as_of, "as_of")
+    as_of = required_as_of(body.as_of, response)
     violations, stored = gov.assess_orders(who, body.pack, body.orders, as_of,
                                            record=body.record)
-    return OrdersOut(violations=[event_to_dict(v) for v in violations],
+    return OrdersOut(as_of=as_of.isoformat(), violations=[event_to_dict(v) for v in violations],
                      stored=list(stored.stored) if stored else [],
                      duplicates=list(stored.duplicates) if stored else [])

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
-from ..deps import AsOf, Caller, Gov, SubjectPath, instant_param
+from ..deps import AsOf, Caller, Gov, SubjectPath, as_of_param
 from ..models import DecisionOut, StateOut, SubjectIn, SubjectOut
 from ..wire import decision_out, state_out
 from . import ERRORS
@@ -28,13 +28,14 @@ def put_subject(who: Caller, gov: Gov, subject_id: SubjectPath, body: SubjectIn)
 
 @router.get("/subjects/{subject_id}/state", response_model=StateOut,
             summary="Scores, sanctions, holds, fees and appeals as of an instant")
-def get_state(who: Caller, gov: Gov, subject_id: SubjectPath, as_of: AsOf = None) -> StateOut:
-    return state_out(gov.state(who, subject_id, instant_param(as_of, "as_of")))
+def get_state(who: Caller, gov: Gov, subject_id: SubjectPath, response: Response,
+              as_of: AsOf = None) -> StateOut:
+    return state_out(gov.state(who, subject_id, as_of_param(as_of, response)))
 
 
 @router.get("/subjects/{subject_id}/decisions", response_model=list[DecisionOut],
             summary="Every decision about the subject, in time order, with its explanation")
-def get_decisions(who: Caller, gov: Gov, subject_id: SubjectPath, as_of: AsOf = None
-                  ) -> list[DecisionOut]:
+def get_decisions(who: Caller, gov: Gov, subject_id: SubjectPath, response: Response,
+                  as_of: AsOf = None) -> list[DecisionOut]:
     return [decision_out(d)
-            for d in gov.decisions(who, subject_id, instant_param(as_of, "as_of"))]
+            for d in gov.decisions(who, subject_id, as_of_param(as_of, response))]
