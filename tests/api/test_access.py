@@ -96,7 +96,12 @@ def test_merchant_cannot_post_violations_even_on_its_own_subject(world):
     client, keys, store = world
     merchant = auth(keys["merchant"])
     own = {"id": "m1", "type": "violation", "subject": "c1", "code": "counterfeit"}
-    assert client.post("/v1/events", json=own, headers=merchant).status_code == 403
+    refused = client.post("/v1/events", json=own, headers=merchant)
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == ("商家密钥只能提交申诉、申诉材料、资质文件和整改完成，"
+                                        "不能提交 violation")  # Chinese first
+    english = client.post("/v1/events?lang=en", json=own, headers=merchant).json()["detail"]
+    assert english.startswith("a merchant key may post only appeals")
     other = {**own, "subject": "c2", "type": "document_submitted", "code": None}
     other = {k: v for k, v in other.items() if v is not None} | {
         "doc_type": "qc_report", "valid_until": "2027-01-01"}

@@ -26,6 +26,7 @@ PACK = "wechat_channels"
 CST = dt.timezone(dt.timedelta(hours=8))
 START = dt.datetime(2026, 3, 1, tzinfo=CST)
 GROUPS = 20
+WAIT = 300  # seconds: only a query that waits for the fold (a failure) takes this long
 
 
 def groups_history() -> tuple[dict[str, Subject], list[Event]]:
@@ -75,7 +76,7 @@ def test_a_long_fold_of_one_component_holds_up_no_query_on_another():
     def slow(self, events):  # the late event's component takes as long as the test wants
         if "a1" in self.subjects:
             inside.set()
-            assert release.wait(30)
+            assert release.wait(2 * WAIT)  # longer than the query may take
         return original(self, events)
 
     as_of = START + dt.timedelta(days=30)
@@ -84,17 +85,20 @@ def test_a_long_fold_of_one_component_holds_up_no_query_on_another():
         folding = threading.Thread(target=service.ingest, args=([late_violation("a1")],),
                                    kwargs={"pack": PACK})
         folding.start()
-        assert inside.wait(30)
+        assert inside.wait(WAIT)
         answered: list = []
         query = threading.Thread(target=lambda: answered.append(service.state("a2", as_of)))
         query.start()
-        query.join(10)
+        # The fold of a1 is released only after the query ends (or after 2 × WAIT): an answer
+        # while the fold is still alive shows the query did not wait for it, however slowly
+        # a loaded machine runs the query.
+        query.join(WAIT)
         assert answered and answered[0].subject == "a2"  # answered while a1's fold waits
         assert folding.is_alive()
     finally:
         release.set()
         Component.apply_many = original  # type: ignore[method-assign]
-    folding.join(30)
+    folding.join(WAIT)
     assert [v.id for v in service.state("b1", as_of).violations] == []
     assert [v.id for v in service.state("a1", as_of).violations] == ["late0"]
 

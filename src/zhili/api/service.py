@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..events import Event, event_to_dict, parse_events
+from ..i18n import _
 from .auth import Principal
 from .submissions import admit, stamped
 
@@ -64,7 +65,7 @@ class Governance:
     def register_subject(self, who: Principal, pack: str, subject_id: str,
                          attributes: Mapping[str, Any]) -> Any:
         if not who.is_admin:
-            raise Forbidden("only an admin key registers subjects")
+            raise Forbidden(_("only an administrator key registers subjects"))
         known = self.store.pack_of(subject_id)
         if known is not None and known != pack:
             raise InputError(f"subject {subject_id!r} belongs to pack {known!r}, not {pack!r}",
@@ -88,15 +89,17 @@ class Governance:
 
     def _check_may_post(self, who: Principal, events: Iterable[Event]) -> None:
         if who.role == "reviewer":
-            raise Forbidden("a reviewer key reads and decides appeals; it does not post events")
+            raise Forbidden(_(
+                "a reviewer key reads and decides appeals; it does not post events"))
         if who.role != "merchant":
             return
         for event in events:
             if event.subject is None or not who.may_see(event.subject):
                 raise NotFound(event.subject or "-")
             if event.type not in MERCHANT_EVENT_TYPES:
-                allowed = ", ".join(sorted(MERCHANT_EVENT_TYPES))
-                raise Forbidden(f"a merchant key may post only: {allowed}; not {event.type}")
+                raise Forbidden(_("a merchant key may post only appeals, appeal material, "
+                                  "documents and completed rectifications, not %(type)s")
+                                % {"type": event.type})
         self._check_own_references(who, events)
 
     def _check_own_references(self, who: Principal, events: Iterable[Event]) -> None:
@@ -112,7 +115,7 @@ class Governance:
             raise NotFound(wanted[0][1]) from None  # no history: nothing of its own to name
         own = {v.id for v in state.violations} | {a.id for a in state.appeals} | {
             a.violation for a in state.appeals}
-        for _, ref in wanted:
+        for _name, ref in wanted:
             if ref not in own:
                 raise NotFound(ref)
 
@@ -174,7 +177,8 @@ class Governance:
     def file_appeal(self, who: Principal, subject: str, violation: str, *, complex: bool = False,
                     materials: Sequence[str] = (), at: dt.datetime | None = None):
         if who.role == "reviewer":
-            raise Forbidden("a reviewer key decides appeals; the merchant or an admin files them")
+            raise Forbidden(_("a reviewer key decides appeals; the merchant or an "
+                              "administrator files them"))
         self.pack_of(who, subject)
         when = stamped(who, at, self.clock())
         raw: dict[str, Any] = {"id": new_event_id("appeal", subject), "type": "appeal_filed",
@@ -185,24 +189,24 @@ class Governance:
 
     def request_material(self, who: Principal, appeal_id: str, at: dt.datetime | None = None):
         if who.role == "merchant":
-            raise Forbidden("a merchant key cannot request material from itself")
+            raise Forbidden(_("a merchant key cannot request material from itself"))
         return self._follow_up(who, appeal_id, "material_requested", {}, at)
 
     def submit_material(self, who: Principal, appeal_id: str, at: dt.datetime | None = None):
         if who.role == "reviewer":
-            raise Forbidden("a reviewer key requests material; the merchant submits it")
+            raise Forbidden(_("a reviewer key requests material; the merchant submits it"))
         return self._follow_up(who, appeal_id, "material_submitted", {}, at)
 
     def decide_appeal(self, who: Principal, appeal_id: str, outcome: str,
                       at: dt.datetime | None = None):
         if who.role == "merchant":
-            raise Forbidden("a merchant key cannot decide appeals")
+            raise Forbidden(_("a merchant key cannot decide appeals"))
         return self._follow_up(who, appeal_id, "appeal_decided", {"outcome": outcome}, at)
 
     def _follow_up(self, who: Principal, appeal_id: str, kind: str, extra: dict[str, Any],
                    at: dt.datetime | None):
         when = stamped(who, at, self.clock())
-        subject, _ = self.find_appeal(who, appeal_id, when)
+        subject, _appeal = self.find_appeal(who, appeal_id, when)
         raw = {"id": new_event_id(kind.split("_")[0], subject), "type": kind,
                "at": when.isoformat(), "subject": subject, "appeal": appeal_id, **extra}
         return self._appeal_step(who, raw)
@@ -235,7 +239,7 @@ class Governance:
         if who.role == "merchant" and any(not who.may_see(s) for s in stores):
             raise NotFound("store")
         if record and not who.is_admin:
-            raise Forbidden("only an admin key records order assessments")
+            raise Forbidden(_("only an administrator key records order assessments"))
         if record:  # what is recorded has happened: never after the server's clock
             stamped(who, as_of, self.clock(), path="as_of")
         from ..detect.orders.loading import load_orders
