@@ -54,7 +54,8 @@ TARGETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # the AliExpress cases fold order tables through DuckDB; the pytest files are pure numpy
     "zhili.detect.orders.families": (("aliexpress",), ("tests/orders/test_families.py",)),
     "zhili.detect.orders.series": (("aliexpress",), ("tests/orders/test_series.py",)),
-    "zhili.detect.content.normalize": ((), ("tests/content/test_scanner.py",)),
+    "zhili.detect.content.normalize": ((), ("tests/content/test_normalize.py",
+                                            "tests/content/test_scanner.py")),
 }
 SWAP_CMP = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt,
             ast.Eq: ast.NotEq, ast.NotEq: ast.Eq}

@@ -1,39 +1,94 @@
 """Reference implementations for the fast-path tests: the normalisation and the number detector
-as they were before the shortcuts (every view built eagerly with the fold/keep tables; every
-digit run and every clause looked at, character by character). Slow and plain on purpose."""
+as they were before the shortcuts (every view built eagerly; every digit run and every clause
+looked at, character by character). Slow and plain on purpose, and independent of the scanner's
+tables: each character is folded here from the Unicode data (NFKC, categories, names), OpenCC's
+``t2s`` conversion and the lists below, written out from the normalisation's description
+(docs/content.md, "Normalisation (evasion)")."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator
+from functools import cache
 
-import numpy as np
+import opencc
 
-from zhili.detect.content.detectors import DIGIT_RUN, MOBILE, Detectors, Hit
-from zhili.detect.content.normalize import CLAUSE, _tables
+from zhili.detect.content.detectors import Detectors, Hit
+
+SOFT, CLAUSE = "\x00", "\x01"       # the folded view's separator sentinels
+# Punctuation that ends a clause; punctuation kept for URLs and WeChat IDs.
+CLAUSE_MARKS = set("，。！？；、,;!?\n\r…")
+URL_MARKS = set("./:-_")
+NUMERALS = dict(zip("〇零一壹幺二贰三叁四肆五伍六陆七柒八捌九玖",
+                    "001112233445566778899", strict=True))
+SIGNS = {"+": "加", "ー": "一"}                  # 加V is written +V; ー looks like 一
+DIGIT_NAMES = ["ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE"]
+NAMED_LETTER = re.compile(r"(?:LATIN (?:CAPITAL|SMALL) LETTER|REGIONAL INDICATOR SYMBOL LETTER)"
+                          r" ([A-Z])$")
+NAMED_DIGIT = re.compile(r"DIGIT (" + "|".join(DIGIT_NAMES) + ")$")
+MOBILE = re.compile(r"(?:86)?(1[3-9][0-9]{9})")
+DIGIT_RUN = re.compile(r"[0-9]{5,}")
+_T2S = opencc.OpenCC("t2s")
+# Where product copy's characters and their look-alikes live: the whole Basic Multilingual Plane,
+# mathematical letters and digits (𝐯), enclosed letters, emoji and segmented digits (🅥, 🯱),
+# the CJK compatibility ideographs supplement, tags and variation selectors. Characters of other
+# supplementary planes (historic scripts, rare CJK extensions) are kept as they are.
+FOLDED = ((0x0000, 0x10000), (0x1D400, 0x1D800), (0x1F000, 0x1FC00), (0x2F800, 0x2FA20),
+          (0xE0000, 0xE01F0))
 
 
-def views(text: str) -> tuple[str, str, list[int]]:
-    """(folded, squeezed, origin) of ``text``, computed eagerly from the fold and keep tables,
-    a repeated Chinese character dropped one character at a time."""
-    tables = _tables()
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    folded = tables.fold[codes].tobytes().decode("utf-32-le")
-    squeezed, origin = [], []
-    for i, keep in enumerate(tables.keep[codes]):
-        ch = folded[i]
-        if not keep:
-            continue
-        if squeezed and squeezed[-1] == ch and _is_han(ch):
-            continue
-        squeezed.append(ch)
-        origin.append(i)
-    return folded, "".join(squeezed), origin
+@cache
+def fold(ch: str) -> str:
+    """The folded form of one character: itself, the one character it reads as, or a
+    separator sentinel."""
+    if ch == "🐧" or not any(lo <= ord(ch) < hi for lo, hi in FOLDED):  # 🐧: QQ's mascot
+        return ch
+    nfkc = unicodedata.normalize("NFKC", ch)
+    if nfkc in URL_MARKS:
+        return nfkc
+    if ch in CLAUSE_MARKS:
+        return CLAUSE
+    nfkc = SIGNS.get(nfkc, nfkc)
+    inner = nfkc.strip("().")
+    if len(nfkc) > 1 and len(inner) == 1 and inner.isalnum():
+        nfkc = inner                             # ⒱ "(v)", ⑴ "(1)", ⒈ "1."
+    if len(nfkc) == 1 and unicodedata.category(nfkc) in ("No", "So", "Sm", "Sk", "Po"):
+        name = unicodedata.name(nfkc, "")
+        if (m := NAMED_LETTER.search(name)) is not None:
+            nfkc = m[1]
+        elif (m := NAMED_DIGIT.search(name)) is not None:
+            nfkc = str(DIGIT_NAMES.index(m[1]))
+    out = nfkc if len(nfkc) == 1 else ch        # ⑩, ㎏: kept as they are
+    if len(out.lower()) == 1:
+        out = out.lower()
+    if ord(out) < 0x10000:                       # t2s for the ideographs of the BMP
+        simplified = _T2S.convert(out)
+        out = simplified if len(simplified) == 1 else out
+    out = NUMERALS.get(out, out)
+    return SOFT if unicodedata.category(out)[0] in "ZPSCM" else out
 
 
 def _is_han(ch: str) -> bool:
     cp = ord(ch)
     return (0x3400 <= cp < 0x4DC0 or 0x4E00 <= cp < 0xA000 or 0xF900 <= cp < 0xFB00
             or 0x20000 <= cp < 0x323B0)
+
+
+def views(text: str) -> tuple[str, str, list[int]]:
+    """(folded, squeezed, origin) of ``text``, character by character: separators and URL
+    marks dropped from the squeezed view, a repeated Chinese character dropped one at a time."""
+    folded = "".join(fold(ch) for ch in text)
+    squeezed: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(folded):
+        if ch in (SOFT, CLAUSE) or ch in URL_MARKS:
+            continue
+        if squeezed and squeezed[-1] == ch and _is_han(ch):
+            continue
+        squeezed.append(ch)
+        origin.append(i)
+    return folded, "".join(squeezed), origin
 
 
 def numbers(det: Detectors, text: str) -> Iterator[Hit]:

@@ -61,9 +61,11 @@ _DIGIT_NAMES = ("ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "
 # Chinese characters: a run of one of them is read once in the squeezed view.
 _HAN_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x323B0))
 # Code point ranges whose NFKC or category can matter; CJK ideographs are only converted.
+# With the Yijing symbols (䷀), the segmented digits (🯱), the CJK compatibility ideographs
+# supplement and the ideographic variation selectors (微\U000E0100信 reads 微信).
 _COMPAT_RANGES = (
-    (0x0000, 0x3400), (0xA000, 0x10000), (0x1D400, 0x1D800), (0x1F000, 0x1FB00),
-    (0xE0000, 0xE0080),
+    (0x0000, 0x3400), (0x4DC0, 0x4E00), (0xA000, 0x10000), (0x1D400, 0x1D800),
+    (0x1F000, 0x1FC00), (0x2F800, 0x2FA20), (0xE0000, 0xE01F0),
 )
 _CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
 _SIZE = 0x110000
