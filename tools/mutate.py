@@ -13,6 +13,7 @@ when every check passes.
     python tools/mutate.py                         # every target, as in TARGETS below
     python tools/mutate.py zhili.engine.appeals    # one module
     python tools/mutate.py --list zhili.timekit    # the mutants only, without running them
+    python tools/mutate.py zhili.timekit --only 30,41@8   # these mutants only (line[@column])
 
 Mutants listed in ``tools/mutation_equivalent.yaml`` (with why no test can tell them apart)
 count as equivalent, not as survivors. The summary is written to ``--report``.
@@ -281,6 +282,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per mutant")
     parser.add_argument("--report", help="write the summary (markdown) to this file")
+    parser.add_argument("--only", help="run only the mutants at these lines, comma-separated "
+                        "LINE or LINE@COLUMN (as --list and the survivors show them)")
     args = parser.parse_args(argv)
     os.environ.setdefault("HYPOTHESIS_PROFILE", "mutation")
     _hypothesis_profile()
@@ -290,6 +293,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     survivors: list[Mutant] = []
     for module in args.modules or list(TARGETS):
         found, source = mutants(module)
+        if args.only:
+            wanted = {w.strip() for w in args.only.split(",")}
+            found = [m for m in found if str(m.line) in wanted or f"{m.line}@{m.column}" in wanted]
         if args.list:
             for m in found:
                 print(f"{m.line}@{m.column}: {m.what:24} {m.text}")

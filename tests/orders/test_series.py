@@ -124,6 +124,8 @@ def streak_reference(n_scopes: int, n_days: int, orders: list[Row], events: list
 @given(histories(), thresholds, st.integers(1, 4), st.integers(1, 14), st.data())
 @example((2, 3, [(1, 0, 0, 3, 1), (1, 1, 1, 3, 1)], [(1, 0, 0, 3, 1), (1, 1, 1, 3, 1)]),
          Threshold(PPM, 1), 2, 3, None)
+@example((1, 3, [(0, 1, 1, 3, 1)], [(0, 1, 1, 3, 1)]), Threshold(PPM, 1), 2, 3, None)  # 1 day
+@example((1, 2, [(0, 1, 1, 2, 1)], [(0, 1, 1, 2, 1)]), Threshold(PPM, 0), 1, 2, None)  # no orders
 def test_streaks_are_consecutive_qualifying_days_inside_the_lookback(h, th, days, lookback,
                                                                      data):
     n_scopes, n_days, orders, events = h
