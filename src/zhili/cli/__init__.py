@@ -77,6 +77,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "orders",
     "scan",
     "governance",
+    "impact",
 )
 
 # Commands whose module alone is loaded when they are the command run.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import IO, Any
 
 import orjson
 from rich.console import Group
@@ -19,11 +19,11 @@ from ..rules.model import SanctionSpec
 from ..timekit import fmt
 
 
-def write_json(value: Any) -> None:
-    """Indented JSON on standard output. Encoded by orjson: the standard library indents in
-    pure Python, which took longer than the fold itself for a replay of 20,000 subjects.
-    Values that are not JSON types are written as their ``str``."""
-    sys.stdout.write(orjson.dumps(value, default=str, option=orjson.OPT_INDENT_2
+def write_json(value: Any, out: IO[str] | None = None) -> None:
+    """Indented JSON on standard output (or ``out``). Encoded by orjson: the standard library
+    indents in pure Python, which took longer than the fold itself for a replay of 20,000
+    subjects. Values that are not JSON types are written as their ``str``."""
+    (out or sys.stdout).write(orjson.dumps(value, default=str, option=orjson.OPT_INDENT_2
                                   | orjson.OPT_APPEND_NEWLINE | orjson.OPT_NON_STR_KEYS).decode())
 
 

@@ -2,7 +2,9 @@
 
 ``load_pack("wechat_channels")`` reads ``zhili/packs/wechat_channels/pack.yaml``; a path to a
 pack file or folder works too. ``params`` overrides any parameter by its dotted name for a
-what-if run, without editing the pack.
+what-if run, without editing the pack. ``version`` loads another version of the pack: a file
+``versions/VERSION.yaml`` beside ``pack.yaml`` gives the parameters that version sets
+otherwise, each with its own provenance (``docs/packs.md``); ``pack_versions`` lists them.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from .params import Param, Provenance, number_in_quote
 from .sources import parse_sources
 
 __all__ = ["Pack", "Param", "Provenance", "Rule", "available_packs", "load_pack", "pack_dir",
-           "number_in_quote", "parse_param_assignment"]
+           "pack_versions", "number_in_quote", "parse_param_assignment"]
 
 PACKS_ROOT = Path(__file__).resolve().parent.parent / "packs"
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -46,29 +48,85 @@ def pack_dir(code_or_path: str) -> Path:
     raise PackError(f"unknown pack {code_or_path!r}; available: {known}")
 
 
-def load_pack(code_or_path: str, params: Mapping[str, Any] | None = None) -> Pack:
-    """The pack, validated, with any what-if parameter overrides applied."""
+def pack_versions(code_or_path: str) -> list[str]:
+    """The versions of a pack one can load: the shipped one first, then those of
+    ``versions/*.yaml``, sorted."""
+    folder = pack_dir(code_or_path)
+    shipped = str(_yaml(str(folder / "pack.yaml")).get("version", ""))
+    others = sorted(p.stem for p in (folder / "versions").glob("*.yaml") if p.stem != shipped)
+    return [shipped, *others]
+
+
+def load_pack(code_or_path: str, params: Mapping[str, Any] | None = None,
+              version: str | None = None) -> Pack:
+    """The pack (``version`` of it: None for the one shipped), validated, with any what-if
+    parameter overrides applied."""
     frozen = tuple(sorted((params or {}).items(), key=lambda kv: kv[0]))
+    file = str(pack_dir(code_or_path) / "pack.yaml")
     try:
-        return _load(str(pack_dir(code_or_path) / "pack.yaml"), frozen)
+        return _load(file, frozen, version)
     except TypeError:  # unhashable override values: load without the cache
-        return _build(str(pack_dir(code_or_path) / "pack.yaml"), dict(params or {}))
+        return _build(file, dict(params or {}), version)
 
 
 @lru_cache(maxsize=64)
-def _load(file: str, params: tuple[tuple[str, Any], ...]) -> Pack:
-    return _build(file, dict(params))
+def _load(file: str, params: tuple[tuple[str, Any], ...], version: str | None) -> Pack:
+    return _build(file, dict(params), version)
 
 
-def _build(file: str, overrides: dict[str, Any]) -> Pack:
+def _yaml(file: str) -> Any:
     try:
-        doc = yaml.safe_load(read_text(file))
+        return yaml.safe_load(read_text(file))
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else None
         raise PackError(f"not valid YAML: {getattr(err, 'problem', err)}", file=file,
                         path=where) from None
-    b = Builder(doc, file, overrides)
+
+
+VERSION_KEYS = ("version", "based_on", "title", "sources", "params")
+
+
+def _revision(file: str, doc: Mapping[str, Any], version: str) -> tuple[Mapping[str, Any],
+                                                                       str, Mapping[str, Any]]:
+    """A version file's (parameters, title, sources), checked against the shipped pack."""
+    path = Path(file).parent / "versions" / f"{version}.yaml"
+    if not path.is_file():
+        known = ", ".join(pack_versions(str(Path(file).parent)))
+        raise PackError(f"pack {doc.get('pack')} has no version {version!r}; available: "
+                        f"{known}")
+    rev = _yaml(str(path))
+    where = str(path)
+    if not isinstance(rev, Mapping):
+        raise PackError("expected a mapping {version, based_on, params}", file=where)
+    for key in rev:
+        if key not in VERSION_KEYS:
+            raise PackError(f"unknown key; expected one of: {', '.join(VERSION_KEYS)}",
+                            file=where, path=str(key))
+    if str(rev.get("version")) != version:
+        raise PackError(f"expected `version: {version}` (the file's name)", file=where,
+                        path="version")
+    if str(rev.get("based_on")) != str(doc.get("version")):
+        raise PackError(f"expected `based_on: {doc.get('version')}` (the shipped version)",
+                        file=where, path="based_on")
+    params = rev.get("params") or {}
+    if not isinstance(params, Mapping) or not all(isinstance(v, Mapping) for v in
+                                                   params.values()):
+        raise PackError("expected NAME: {value, source+quote or assumption} for each "
+                        "parameter", file=where, path="params")
+    return params, str(rev.get("title") or doc.get("title", "")), rev.get("sources") or {}
+
+
+def _build(file: str, overrides: dict[str, Any], version: str | None = None) -> Pack:
+    doc = _yaml(file)
+    revisions: Mapping[str, Any] = {}
+    if version is not None and isinstance(doc, Mapping) and version != str(doc.get("version")):
+        revisions, title, extra = _revision(file, doc, version)
+        doc = {**doc, "version": version, "title": title,
+               "sources": {**(doc.get("sources") or {}), **extra}}
+    # errors in a version's parameters name its file
+    b = Builder(doc, str(Path(file).parent / "versions" / f"{version}.yaml") if revisions
+                else file, overrides, revisions)
     top = ("pack", "version", "title", "timezone", "subject_kind", "sources", "scores", "bands",
            "recovery", "ladders", "funds", "association", "appeals", "rules", "determinations",
            "content", "detectors", "names")
@@ -92,6 +150,9 @@ def _build(file: str, overrides: dict[str, Any]) -> Pack:
         detectors=sections.detectors(b, doc.get("detectors")), params=b.params, path=file,
         overrides=dict(overrides), names=names.parse(b, doc.get("names")),
     )
+    if b.revisions:
+        raise PackError(f"unknown parameter {sorted(b.revisions)[0]!r}; `zhili rules "
+                        f"{pack.code} --params` lists them", file=b.file, path="params")
     if b.overrides:
         unknown = sorted(b.overrides)
         raise PackError(f"unknown parameter {unknown[0]!r}; `zhili rules {pack.code} --params` "

@@ -24,10 +24,13 @@ ACCOUNTS = ("deposit", "commission", "goods_payment", "subsidy", "all_funds")
 
 
 class Builder:
-    def __init__(self, doc: Mapping[str, Any], file: str, overrides: Mapping[str, Any]):
+    def __init__(self, doc: Mapping[str, Any], file: str, overrides: Mapping[str, Any],
+                 revisions: Mapping[str, Any] | None = None):
         self.doc = doc
         self.file = file
         self.overrides = dict(overrides)
+        # a pack version's own parameter nodes (value and provenance), by dotted name
+        self.revisions = dict(revisions or {})
         self.params: dict[str, Param] = {}
         self.tz = "Asia/Shanghai"
         self.sources: dict[str, Source] = {}
@@ -70,6 +73,8 @@ class Builder:
 
     def param(self, node: Any, path: str, inherited: Provenance | None,
               kind: type | tuple[type, ...] = (int, float)) -> Param:
+        if path in self.revisions:  # another version of the pack: its node, its provenance
+            node, inherited = self.revisions.pop(path), None
         provenance = self.prov(node, path, inherited)
         if provenance is None:
             raise self.fail(path, "no provenance: give `source` and `quote`, or `assumption`")

@@ -200,3 +200,38 @@ def _value_ticks(low: float, high: float) -> list[float]:
 
 def _num(v: float) -> str:
     return f"{v:.0f}" if abs(v - round(v)) < 1e-9 else f"{v:.1f}"
+
+
+def bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], *,
+         title: str) -> Markup:
+    """Vertical bars, one group per label and one bar per series (e.g. a histogram, or counts
+    under a baseline and a candidate side by side), each with its value on hover."""
+    ticks = _value_ticks(0, max((v for _n, vs in series for v in vs), default=1) or 1)
+    frame = _Frame(dt.datetime(2000, 1, 1), dt.datetime(2000, 1, 2), 0, ticks[-1])
+    inner = WIDTH - LEFT - RIGHT
+    slot = inner / max(len(labels), 1)
+    width = max(slot * 0.8 / max(len(series), 1), 1)
+    out = [f'<svg class="chart bars" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+           f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+           f"<title>{escape(title)}</title>"]
+    for value in ticks:
+        y = frame.y(value)
+        out.append(f'<line class="tick" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" '
+                   f'y2="{y:.1f}"/><text class="axis value" x="{LEFT - 6}" y="{y + 4:.1f}" '
+                   f'text-anchor="end">{_num(value)}</text>')
+    every = max(1, math.ceil(len(labels) * LABEL_WIDTH / inner))
+    for i, label in enumerate(labels):
+        x0 = LEFT + slot * i + slot * 0.1
+        for k, (name, values) in enumerate(series):
+            v = values[i]
+            y = frame.y(v)
+            out.append(f'<rect x="{x0 + k * width:.1f}" y="{y:.1f}" width="{width:.1f}" '
+                       f'height="{frame.y(0) - y:.1f}" fill="{PALETTE[k % len(PALETTE)]}">'
+                       f"<title>{escape(name)} · {escape(label)}: {_num(v)}</title></rect>")
+        if i % every == 0:
+            out.append(f'<text class="axis" x="{LEFT + slot * (i + 0.5):.1f}" '
+                       f'y="{HEIGHT - 8}" text-anchor="middle">{escape(label)}</text>')
+    if len(series) > 1:
+        out.append(_legend([Series(name, ()) for name, _v in series]))
+    out.append("</svg>")
+    return Markup("".join(out))

@@ -1,0 +1,185 @@
+"""``zhili impact``: one history (or order table) under a baseline and a candidate rule set."""
+
+from __future__ import annotations
+
+import io
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console, Group
+from rich.table import Table
+
+from ..errors import InputError
+from ..i18n import _
+from ..impact import Impact, RuleSet, compare
+from ..impact import words as w
+from ..rules import Pack, parse_param_assignment
+from ..timekit import fmt
+from . import history, render
+from .core import AsOfOpt, PackOpt, console, notes, resolve_as_of
+from .progress import Bars
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    html = "html"
+
+
+def _params(items: list[str] | None) -> dict[str, Any]:
+    return dict(parse_param_assignment(p) for p in items or [])
+
+
+def rule_sets(pack: str, base_version: str | None, base_pack: Path | None,
+              base_param: list[str] | None, candidate_version: str | None,
+              candidate_pack: Path | None, param: list[str] | None) -> tuple[Pack, Pack]:
+    """The baseline and the candidate, loaded and validated."""
+    if base_version and base_pack or candidate_version and candidate_pack:
+        raise InputError("give a version or a drafted pack file for each side, not both")
+    base = RuleSet(pack, base_version, str(base_pack) if base_pack else None,
+                   _params(base_param)).load()
+    candidate = RuleSet(pack, candidate_version, str(candidate_pack) if candidate_pack
+                        else None, _params(param)).load()
+    return base, candidate
+
+
+def impact(
+    events_file: Annotated[Path | None, typer.Argument(
+        metavar="HISTORY", help="A JSONL or YAML file of events.")] = None,
+    pack_code: PackOpt = "wechat_channels", as_of: AsOfOpt = "",
+    base_version: Annotated[str | None, typer.Option(
+        "--base-version", help="The baseline: this version of the pack (default: as shipped).")
+    ] = None,
+    base_pack: Annotated[Path | None, typer.Option(
+        "--base-pack", help="The baseline: a drafted pack file.")] = None,
+    base_param: Annotated[list[str] | None, typer.Option(
+        "--base-param", help="Override a baseline parameter: NAME=VALUE (repeatable).")] = None,
+    candidate_version: Annotated[str | None, typer.Option(
+        "--candidate-version", help="The candidate: this version of the pack.")] = None,
+    candidate_pack: Annotated[Path | None, typer.Option(
+        "--candidate-pack", help="The candidate: a drafted pack file, validated like any pack.")
+    ] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", help="Override a candidate parameter: NAME=VALUE (repeatable).")] = None,
+    subjects_file: Annotated[Path | None, typer.Option(
+        "--subjects", help="YAML/JSON mapping of subject id to attributes.")] = None,
+    fmt_: Annotated[Format, typer.Option("--format", help="table, json or html.")
+                    ] = Format.table,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write here, not to standard output.")] = None,
+    limit: Annotated[int, typer.Option(
+        "--limit", help="Subjects shown in the table (json and html show all).")] = 20,
+) -> None:
+    """What a candidate rule set changes: every differing decision, with its cause, and the
+    population's totals under each."""
+    if not as_of:
+        raise InputError("--as-of is required")
+    base, candidate = rule_sets(pack_code, base_version, base_pack, base_param,
+                                candidate_version, candidate_pack, param)
+    when = resolve_as_of(as_of, base.timezone)
+    if events_file is None:
+        raise InputError("give a HISTORY of events")
+    with Bars() as bars:
+        subjects, events = history.load(events_file, base, subjects_file,
+                                        progress=bars.stage(_("reading events")))
+        result = compare(events, subjects, base, candidate, when.at, progress=(
+            bars.stage(_("folding under the baseline")),
+            bars.stage(_("folding under the candidate"))))
+    when.say()
+    if fmt_ is Format.html:
+        from ..impact.html import render_html
+
+        _write(output, render_html(result, title=_("Impact of %(candidate)s on %(file)s") % {
+            "candidate": _side(candidate), "file": events_file.name}))
+        return
+    buffer = io.StringIO()
+    if fmt_ is Format.json:
+        render.write_json(result.to_dict(), buffer)
+    else:
+        Console(file=buffer, width=console.width).print(tables(result, limit))
+    _write(output, buffer.getvalue())
+
+
+def _side(pack: Pack) -> str:
+    overrides = ", ".join(f"{k}={v}" for k, v in sorted(pack.overrides.items()))
+    return f"{pack.code} {pack.version}" + (f" ({overrides})" if overrides else "")
+
+
+def _write(output: Path | None, text: str) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.write_text(text, encoding="utf-8")
+    notes.print(_("wrote %(file)s") % {"file": output}, markup=False, highlight=False)
+
+
+def tables(result: Impact, limit: int) -> Group:
+    """The rule changes, the population's totals, then each changed subject's decisions."""
+    base, cand, s = result.base, result.candidate, result.summary
+    changes = render.table(
+        _("What differs: %(base)s → %(candidate)s") % {"base": _side(base),
+                                                      "candidate": _side(cand)},
+        [_("parameter"), _("baseline"), _("candidate"), _("baseline's source"),
+         _("candidate's source")],
+        [[w.parameter(base, c.name), w.value(c.value("base")), w.value(c.value("candidate")),
+          w.provenance(c.provenance("base")), w.provenance(c.provenance("candidate"))]
+         for c in result.changes])
+    totals = render.table(
+        _("Population as of %(at)s") % {"at": fmt(result.as_of, base.timezone)},
+        [_("measure"), _("baseline"), _("candidate")],
+        [[_("subjects"), str(s.subjects), str(s.subjects)],
+         [_("subjects whose decisions differ"), "", str(s.changed)],
+         [_("fees CNY"), str(s.base.fees), str(s.candidate.fees)],
+         [_("held CNY"), str(s.base.held), str(s.candidate.held)],
+         [_("accounts held whole"), str(s.base.held_accounts), str(s.candidate.held_accounts)],
+         [_("suspended"), str(s.base.suspended), str(s.candidate.suspended)],
+         [_("banned"), str(s.base.banned), str(s.candidate.banned)],
+         [_("newly suspended"), "", str(s.newly_suspended)],
+         [_("newly banned"), "", str(s.newly_banned)],
+         [_("released"), "", str(s.released)]])
+    parts: list[Any] = [changes, totals]
+    if s.band_moves:
+        parts.append(render.table(_("Subjects changing tier"), [_("baseline"), _("candidate"),
+                                                               _("subjects")],
+                                  [[_band(base, f), _band(cand, t), str(n)]
+                                   for (f, t), n in sorted(s.band_moves.items())]))
+    for score, counts in sorted(s.score_deltas.items()):
+        moved = {d: n for d, n in counts.items() if d}
+        if moved:
+            parts.append(render.table(
+                _("%(score)s: candidate minus baseline") % {"score": base.name("scores", score)},
+                [_("difference"), _("subjects")],
+                [[f"{d:+g}", str(n)] for d, n in sorted(moved.items())]))
+    for d in result.subjects[:limit]:
+        parts.append(_subject_table(result, d))
+    if len(result.subjects) > limit:
+        parts.append(_("… and %(n)d more subjects (--limit, or --format json / html)") % {
+            "n": len(result.subjects) - limit})
+    return Group(*parts)
+
+
+def _band(pack: Pack, code: str) -> str:
+    return pack.name("bands", code).labelled() if code else "—"
+
+
+def _subject_table(result: Impact, d: Any) -> Table:
+    base, cand = result.base, result.candidate
+    band = f"{_band(base, d.base.band or '')} → {_band(cand, d.candidate.band or '')}"
+    t = Table(title=_("%(subject)s: tier %(band)s") % {"subject": d.subject, "band": band},
+              title_justify="left", show_lines=True)
+    for h in (_("when"), _("change"), _("decision"), _("baseline"), _("candidate"), _("cause")):
+        t.add_column(h, overflow="fold")
+    for x in d.decisions:
+        causes = "\n".join(w.cause(base, c, x.at) for c in x.causes)
+        if not x.direct:
+            causes = _("follows from %(causes)s") % {"causes": causes}
+        t.add_row(fmt(x.at, base.timezone), w.change_word(x.change), w.headline(base, x),
+                  w.decision(base, x.base), w.decision(cand, x.candidate), causes)
+    return t
+
+
+def register(app: typer.Typer) -> None:
+    app.command("impact")(impact)
