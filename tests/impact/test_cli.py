@@ -95,3 +95,46 @@ def test_a_pack_version_against_the_shipped_one(versioned):
     assert json.loads(same.stdout[same.stdout.index("{"):])["subjects"] == []
     missing = run(*args, "--candidate-version", "1999.1")
     assert missing.exit_code != 0 and "2026.1.0" in str(missing.exception)
+
+
+def test_orders_read_once_and_match_an_assessment_under_each_threshold(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from zhili.detect.orders import assess, assess_orders
+    from zhili.detect.orders.generate import generate_orders
+    from zhili.impact.orders import compare_orders
+    from zhili.rules import load_pack
+    from zhili.timekit import zone
+
+    table = tmp_path / "orders.parquet"
+    generate_orders(table, stores=12, days=60, seed=3, start=dt.date(2026, 4, 1))
+    until = dt.datetime(2026, 6, 1, tzinfo=zone("Asia/Shanghai"))
+    name = "detectors.line_nrd_rate.rate"
+    base, cand = load_pack("aliexpress"), load_pack("aliexpress", {name: 0.02})
+    reads = []
+    real = assess.aggregate
+    monkeypatch.setattr("zhili.impact.orders.aggregate",
+                        lambda *a, **k: reads.append(1) or real(*a, **k))
+    result = compare_orders(table, base, cand, until)
+    assert len(reads) == 1
+    sides = [assess_orders(table, p, until=until).violations for p in (base, cand)]
+    added = {x.candidate.cause for d in result.subjects for x in d.decisions
+             if x.kind == "violation" and x.change == "added"}
+    removed = {x.base.cause for d in result.subjects for x in d.decisions
+               if x.kind == "violation" and x.change == "removed"}
+    assert added == {v.id for v in sides[1]} - {v.id for v in sides[0]}
+    assert removed == {v.id for v in sides[0]} - {v.id for v in sides[1]}
+    assert added, "a lower threshold freezes more lines"
+    assert all(c.name == name for d in result.subjects for x in d.decisions for c in x.causes)
+    same = compare_orders(table, base, load_pack("aliexpress"), until)
+    # the stores compared: those either side found a violation for
+    assert same.subjects == [] and same.summary.subjects == len({v.subject for v in sides[0]})
+    assert result.summary.subjects == len({v.subject for side in sides for v in side})
+
+
+def test_orders_on_the_command_line():
+    result = run("impact", "--orders", str(ROOT / "examples" / "orders.parquet"), "--pack",
+                 "aliexpress", "--as-of", "2026-06-30", "--param",
+                 "detectors.line_nrd_rate.rate=0.08")
+    assert result.exit_code == 0, result.output
+    assert "SELF-01" in result.stdout and "0.1 → 0.08" in result.stdout

@@ -66,6 +66,12 @@ def impact(
         "--param", help="Override a candidate parameter: NAME=VALUE (repeatable).")] = None,
     subjects_file: Annotated[Path | None, typer.Option(
         "--subjects", help="YAML/JSON mapping of subject id to attributes.")] = None,
+    orders: Annotated[Path | None, typer.Option(
+        "--orders", help="An order table: compare which lines, ship-from locations and stores "
+        "the order rules freeze (HISTORY, if given, adds its events: appeals, exemptions).")
+    ] = None,
+    engine: Annotated[str, typer.Option(
+        "--engine", help="With --orders: duckdb (embedded) or spark.")] = "duckdb",
     fmt_: Annotated[Format, typer.Option("--format", help="table, json or html.")
                     ] = Format.table,
     output: Annotated[Path | None, typer.Option(
@@ -79,21 +85,30 @@ def impact(
         raise InputError("--as-of is required")
     base, candidate = rule_sets(pack_code, base_version, base_pack, base_param,
                                 candidate_version, candidate_pack, param)
-    when = resolve_as_of(as_of, base.timezone)
-    if events_file is None:
-        raise InputError("give a HISTORY of events")
+    when = resolve_as_of(as_of, base.timezone, day_end=orders is not None)
+    if events_file is None and orders is None:
+        raise InputError("give a HISTORY of events, or --orders TABLE")
     with Bars() as bars:
-        subjects, events = history.load(events_file, base, subjects_file,
-                                        progress=bars.stage(_("reading events")))
-        result = compare(events, subjects, base, candidate, when.at, progress=(
-            bars.stage(_("folding under the baseline")),
-            bars.stage(_("folding under the candidate"))))
+        subjects, events = history.load(events_file, base, subjects_file, progress=bars.stage(
+            _("reading events"))) if events_file is not None else ({}, [])
+        stages = (bars.stage(_("assessing under the baseline") if orders else
+                             _("folding under the baseline")),
+                  bars.stage(_("assessing under the candidate") if orders else
+                             _("folding under the candidate")))
+        if orders is not None:
+            from ..impact.orders import compare_orders
+
+            result = compare_orders(orders, base, candidate, when.at, engine=engine,
+                                    events=events, subjects=subjects, progress=stages)
+        else:
+            result = compare(events, subjects, base, candidate, when.at, progress=stages)
     when.say()
+    source = (orders or events_file).name  # type: ignore[union-attr]
     if fmt_ is Format.html:
         from ..impact.html import render_html
 
         _write(output, render_html(result, title=_("Impact of %(candidate)s on %(file)s") % {
-            "candidate": _side(candidate), "file": events_file.name}))
+            "candidate": _side(candidate), "file": source}))
         return
     buffer = io.StringIO()
     if fmt_ is Format.json:
@@ -153,12 +168,36 @@ def tables(result: Impact, limit: int) -> Group:
                 _("%(score)s: candidate minus baseline") % {"score": base.name("scores", score)},
                 [_("difference"), _("subjects")],
                 [[f"{d:+g}", str(n)] for d, n in sorted(moved.items())]))
+    sanctions = _sanction_rows(result)
+    if sanctions:
+        parts.append(render.table(_("Sanctions the candidate adds or removes"),
+                                  [_("subject"), _("change"), _("sanction"), _("start"),
+                                   _("end")], sanctions[:limit * 5]))
     for d in result.subjects[:limit]:
         parts.append(_subject_table(result, d))
     if len(result.subjects) > limit:
         parts.append(_("… and %(n)d more subjects (--limit, or --format json / html)") % {
             "n": len(result.subjects) - limit})
     return Group(*parts)
+
+
+def _sanction_rows(result: Impact) -> list[list[str]]:
+    """Each sanction decision added, removed or changed: which line, ship-from location or
+    store (the sanction's scope) freezes, or no longer does, and when."""
+    rows = []
+    tz = result.base.timezone
+    for d in result.subjects:
+        for x in d.decisions:
+            if x.kind != "sanction":
+                continue
+            kind, _colon, scope = str(x.decision.detail.get("sanction", "")).partition(":")
+            pack = result.candidate if x.candidate is not None else result.base
+            end = x.decision.detail.get("end")
+            rows.append([d.subject, w.change_word(x.change),
+                         pack.name("sanctions", kind).labelled() + (f" {scope}" if scope else ""),
+                         fmt(x.decision.detail.get("start") or x.at, tz),
+                         fmt(end, tz) if end else str(x.decision.detail.get("lasts", ""))])
+    return rows
 
 
 def _band(pack: Pack, code: str) -> str:
@@ -168,8 +207,9 @@ def _band(pack: Pack, code: str) -> str:
 def _subject_table(result: Impact, d: Any) -> Table:
     base, cand = result.base, result.candidate
     band = f"{_band(base, d.base.band or '')} → {_band(cand, d.candidate.band or '')}"
-    t = Table(title=_("%(subject)s: tier %(band)s") % {"subject": d.subject, "band": band},
-              title_justify="left", show_lines=True)
+    title = (_("%(subject)s: tier %(band)s") % {"subject": d.subject, "band": band}
+             if base.bands else d.subject)
+    t = Table(title=title, title_justify="left", show_lines=True)
     for h in (_("when"), _("change"), _("decision"), _("baseline"), _("candidate"), _("cause")):
         t.add_column(h, overflow="fold")
     for x in d.decisions:

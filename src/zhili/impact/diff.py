@@ -100,7 +100,8 @@ def rule_changes(base: Pack, candidate: Pack) -> list[Change]:
 
 def own_parameters(rule: str) -> tuple[str, ...]:
     """The parameter name prefixes a decision of ``rule`` (as decisions name it) reads first:
-    a rule's own ``rules.CODE.``; a band's level and the fee mode; a ladder's, the
+    a rule's own ``rules.CODE.`` and the thresholds that detect it, ``detectors.CODE.``; a
+    band's level and the fee mode; a ladder's, the
     association's, recovery's, appeals' or funds' section."""
     head, _sep, rest = rule.partition(".")
     if head == "bands":
@@ -111,7 +112,7 @@ def own_parameters(rule: str) -> tuple[str, ...]:
         return (f"ladders.{ladder}.",) if ladder else ("ladders.",)
     if head in ("association", "recovery", "appeals", "funds", "scores"):
         return (f"{head}.",)
-    return (f"rules.{rule}.", f"rules.{rule}")
+    return (f"rules.{rule}.", f"rules.{rule}", f"detectors.{rule}.")
 
 
 def direct_causes(rule: str, changes: Sequence[Change]) -> tuple[Change, ...]:

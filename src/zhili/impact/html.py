@@ -84,7 +84,8 @@ def _subject(result: Impact, d: SubjectDiff) -> str:
             causes = _("follows from %(causes)s") % {"causes": causes}
         rows.append([fmt(x.at, base.timezone), w.change_word(x.change), w.headline(base, x),
                      w.decision(base, x.base), w.decision(cand, x.candidate), causes])
-    band = f"{_band(base, d.base.band or '')} → {_band(cand, d.candidate.band or '')}"
+    band = (f"{_band(base, d.base.band or '')} → {_band(cand, d.candidate.band or '')}"
+            if base.bands else "")
     return (f"<section><h3>{escape(d.subject)} <small>{escape(band)}</small></h3>"
             + _table([_("when"), _("change"), _("decision"), _("baseline"), _("candidate"),
                       _("cause")], rows) + "</section>")
@@ -121,6 +122,7 @@ def render_html(result: Impact, *, title: str) -> str:
          "deltas": _("Score differences"), "tiers": _("Subjects per tier"),
          "sanctions": _("Sanctions newly triggered by the candidate"),
          "subjects": _("Subjects whose decisions differ")}
+    tiers = f"<h3>{escape(h['tiers'])}</h3>{_by_band(result)}" if base.bands else ""
     css = (HERE / "static" / "console.css").read_text(encoding="utf-8")
     lang = "en" if current_language() == "en" else "zh-CN"
     return f"""<!DOCTYPE html>
@@ -134,7 +136,7 @@ text-align:left}} section{{margin:1rem 0}}</style></head><body>
 <h2>{escape(h["changes"])}</h2>{changes}
 <h2>{escape(h["population"])}</h2>{totals}
 <h3>{escape(h["deltas"])}</h3>{_histogram(result)}
-<h3>{escape(h["tiers"])}</h3>{_by_band(result)}
+{tiers}
 {moves if s.band_moves else ""}
 <h3>{escape(h["sanctions"])}</h3>{_sanctions(result)}
 <h2>{escape(h["subjects"])}</h2>{listed}{f"<p>{escape(more)}</p>" if more else ""}

@@ -18,10 +18,11 @@ def change_word(change: str) -> str:
 
 
 def owner(name: str) -> str:
-    """The rule (as decisions cite it) a parameter belongs to: ``rules.CODE.x`` → CODE,
-    ``bands.levels.band_8.fee`` → ``bands.band_8``, else its section."""
+    """The rule (as decisions cite it) a parameter belongs to: ``rules.CODE.x`` and
+    ``detectors.CODE.x`` → CODE, ``bands.levels.band_8.fee`` → ``bands.band_8``, else its
+    section."""
     parts = name.split(".")
-    if parts[0] == "rules" and len(parts) > 1:
+    if parts[0] in ("rules", "detectors") and len(parts) > 2:
         return parts[1]
     if parts[:2] == ["bands", "levels"] and len(parts) > 2:
         return f"bands.{parts[2]}"
