@@ -18,6 +18,7 @@ from .events import Event, parse_events
 from .i18n import _
 from .rules import Pack, load_pack
 from .textfiles import read_text
+from .timekit import parse_instant
 
 
 def read_yaml(path: Path) -> Any:
@@ -41,6 +42,24 @@ def check_keys(raw: Mapping[str, Any], allowed: tuple[str, ...], required: tuple
     for key in required:
         if key not in raw:
             raise InputError("missing required key", file=file, path=f"{where}.{key}")
+
+
+def timed_entries(entries: Any, allowed: tuple[str, ...], tz: str, file: str, where: str
+                  ) -> list[Mapping[str, Any]]:
+    """A list of mappings each with an instant ``at`` and a ``subject`` (a scenario's checks),
+    every key one of ``allowed``."""
+    if not isinstance(entries, list):
+        raise InputError("expected a list of checks", file=file, path=where)
+    for j, entry in enumerate(entries):
+        p = f"{where}[{j}]"
+        if not isinstance(entry, Mapping):
+            raise InputError("expected a mapping", file=file, path=p)
+        check_keys(entry, allowed, ("at", "subject"), file, p)
+        try:
+            parse_instant(entry["at"], tz)
+        except InputError as err:
+            raise InputError(err.message, file=file, path=f"{p}.at") from None
+    return list(entries)
 
 
 def parse_subjects(raw: Any, pack: Pack, file: str, where: str = "") -> dict[str, Subject]:

@@ -17,7 +17,7 @@ from typing import Any
 from .engine import Ledger, Subject, SubjectState, replay
 from .errors import InputError
 from .events import Event
-from .histories import check_keys, parse_history, read_yaml
+from .histories import check_keys, parse_history, read_yaml, timed_entries
 from .rules import Pack
 from .scenario_match import (
     check_shape,
@@ -28,7 +28,8 @@ from .scenario_match import (
 )
 from .timekit import bare_date, is_date_only, local_date, parse_instant
 
-CASE_KEYS = ("name", "pack", "params", "subjects", "events", "orders", "orders_file", "expect")
+CASE_KEYS = ("name", "pack", "params", "subjects", "events", "orders", "orders_file", "expect",
+             "candidate", "expect_candidate", "impact")
 EXPECT_KEYS = ("at", "subject", "score", "fees", "held", "sanctions", "not_sanctions",
                "violations", "appeal", "notices", "not_notices", "deposit", "outstanding",
                "required_deposit", "holds", "not_holds", "decisions", "not_decisions")
@@ -44,6 +45,9 @@ class Case:
     events: list[Event]
     expect: list[Mapping[str, Any]]
     orders: Any = None
+    candidate: Pack | None = None       # a candidate rule set (docs/impact.md)
+    expect_candidate: list[Mapping[str, Any]] = field(default_factory=list)
+    impact: list[Mapping[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -109,25 +113,22 @@ def _case(raw: Any, file: str, i: int, folder: Path) -> Case:
     where = f"case {name!r}"
     check_keys(raw, CASE_KEYS, ("pack", "expect"), file, where)
     pack, subjects, events = parse_history(raw, file, where)
-    expect = raw["expect"]
-    if not isinstance(expect, list):
-        raise InputError("expected a list of checks", file=file, path=f"{where}.expect")
-    for j, check in enumerate(expect):
-        p = f"{where}.expect[{j}]"
-        if not isinstance(check, Mapping):
-            raise InputError("expected a mapping", file=file, path=p)
-        for key in check:
-            if key not in EXPECT_KEYS:
-                raise InputError(f"unknown key; expected one of: {', '.join(EXPECT_KEYS)}",
-                                 file=file, path=f"{p}.{key}")
-        for key in ("at", "subject"):
-            if key not in check:
-                raise InputError("missing required key", file=file, path=f"{p}.{key}")
-        try:
-            parse_instant(check["at"], pack.timezone)
-        except InputError as err:
-            raise InputError(err.message, file=file, path=f"{p}.at") from None
-        check_shape(check, file, p)
+    expect = _checks(raw["expect"], pack, file, f"{where}.expect")
+    candidate = None
+    if raw.get("candidate") is not None:
+        from .impact.cases import candidate_pack
+
+        candidate = candidate_pack(raw["candidate"], raw, file, f"{where}.candidate", folder)
+    elif raw.get("expect_candidate") or raw.get("impact"):
+        raise InputError("`expect_candidate` and `impact` need a `candidate`", file=file,
+                         path=f"{where}.candidate")
+    expect_candidate = _checks(raw.get("expect_candidate") or [], pack, file,
+                               f"{where}.expect_candidate")
+    impact = raw.get("impact") or []
+    if impact:
+        from .impact.cases import check_impact
+
+        check_impact(impact, pack, file, f"{where}.impact")
     orders = None
     if raw.get("orders") is not None or raw.get("orders_file") is not None:
         from .detect.orders import load_orders
@@ -139,7 +140,16 @@ def _case(raw: Any, file: str, i: int, folder: Path) -> Case:
             orders = load_orders(source, tz=pack.timezone)
         except InputError as err:
             raise err.within(file=file, path=f"{where}.orders") from None
-    return Case(name, file, i, pack, subjects, events, list(expect), orders)
+    return Case(name, file, i, pack, subjects, events, expect, orders, candidate,
+                expect_candidate, list(impact))
+
+
+def _checks(expect: Any, pack: Pack, file: str, where: str) -> list[Mapping[str, Any]]:
+    """A list of checks, validated: known keys, an instant and a subject each."""
+    checks = timed_entries(expect, EXPECT_KEYS, pack.timezone, file, where)
+    for j, check in enumerate(checks):
+        check_shape(check, file, f"{where}[{j}]")
+    return checks
 
 
 def run_case(case: Case) -> CaseResult:
@@ -150,20 +160,39 @@ def run_case(case: Case) -> CaseResult:
         raise err.within(file=case.file, path=f"case {case.name!r}") from None
 
 
-def _run(case: Case) -> CaseResult:
+def _fold(case: Case, pack: Pack) -> Ledger:
+    """The case's history under ``pack``, with what its order rules raise on the orders."""
     events = list(case.events)
-    tz = case.pack.timezone
+    tz = pack.timezone
     if case.orders is not None:
         from .detect.orders import violations_from_orders
 
-        until = max(parse_instant(c["at"], tz) for c in case.expect)
-        events += violations_from_orders(case.orders, case.pack, until=until, events=events)
-    ledger = replay(events, case.pack, case.subjects)
+        checks = [*case.expect, *case.expect_candidate, *case.impact]
+        until = max(parse_instant(c["at"], tz) for c in checks)
+        events += violations_from_orders(case.orders, pack, until=until, events=events)
+    return replay(events, pack, case.subjects)
+
+
+def _run(case: Case) -> CaseResult:
+    ledger = _fold(case, case.pack)
     result = CaseResult(case)
+    tz = case.pack.timezone
     for check in case.expect:
         at = parse_instant(check["at"], tz)
-        subject = str(check["subject"])
-        result.failures.extend(_check(case, ledger, check, at, subject))
+        result.failures.extend(_check(case, ledger, check, at, str(check["subject"])))
+    if case.candidate is None:
+        return result
+    from .impact.cases import impact_failures
+
+    candidate = _fold(case, case.candidate)
+    for check in case.expect_candidate:
+        at = parse_instant(check["at"], tz)
+        for f in _check(case, candidate, check, at, str(check["subject"])):
+            f.key = f"candidate: {f.key}"
+            result.failures.append(f)
+    for entry in case.impact:
+        result.failures.extend(Failure(case.name, str(entry["at"]), *found) for found in
+                               impact_failures(entry, ledger, candidate, tz))
     return result
 
 
