@@ -27,7 +27,7 @@ PIECES = ["微信", "微 信", "薇❤信", "加V", "+V", "ＷＸ", "①③⑧",
           "\u200b", "💬", "🐧", "⒱", "⑴", "🅅", "🯱", "第ー", "⑩", "㎏", "微\U000E0100信", "ABC", "",
           JOIN, "\x00", "\x01", "a", "瘦瘦瘦"]
 texts = st.lists(st.sampled_from(PIECES), max_size=10).map("".join)
-CASES = ["", "a", "微信", "微 信", "最低低价", "降血血压血压", "一一三八", "加 薇❤信：abc_123",
+CASES = ["", "a", "宝宝", "宝 宝", "微信", "微 信", "最低低价", "降血血压血压", "一一三八", "加 薇❤信：abc_123",
          "電話①③⑧-㊀㊁３４ 5678", "Ｗｅｉ Ｘｉｎ。宝宝", "微\U000E0100信", "🯱🯳🯸", "🐧🐧号",
          "⒱⒳ 🅥🅅🇻❶", "＋Ｖ", "第ー", "⑩㎏", "瘦瘦瘦 瘦", "\u200b\u200b"]
 
@@ -99,6 +99,18 @@ def test_a_batch_gives_each_text_its_own_views(many, size):
             == b.squeezed
     assert [views(n.original) for n in normalize_many(many)] == expected
     assert squeeze_many(many) == [s for _, s, _ in expected]
+
+
+@pytest.mark.parametrize(("many", "expected"), [
+    (["宝宝"], [("宝", [0])]),
+    (["宝宝", "宝宝宝"], [("宝", [0]), ("宝", [0])]),
+    (["a", "宝宝"], [("a", [0]), ("宝", [0])]),
+])
+def test_a_text_of_one_repeated_character_reads_it_once_alone_or_in_a_batch(many, expected):
+    got = [b.view(i) for b in batches(many) for i in range(len(b.texts))]
+    assert [(v.squeezed, v.origin) for v in got] == expected
+    assert [(normalize(t).squeezed, normalize(t).origin) for t in many] == expected
+    assert squeeze_many(many) == [s for s, _ in expected]
 
 
 def test_read_as_finds_every_character_read_as_a_url_mark():
