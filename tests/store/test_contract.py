@@ -232,6 +232,20 @@ def test_a_guard_runs_inside_the_append_and_can_refuse_it(store: EventStore):
     assert [e.id for e in store.events(pack=PACK)] == ["v1"]
 
 
+def test_a_guard_can_leave_events_out_of_the_batch(store: EventStore):
+    @contextmanager
+    def leave_out():
+        yield {"v2"}  # a request of a group commit that the fold refused
+
+    batch = [ev("v1", "2026-03-01 10:00"), ev("v2", "2026-03-02 10:00", subject="c9")]
+    result = store.append(batch, pack=PACK, guard=leave_out())
+    assert result.stored == ["v1"] and result.duplicates == []
+    assert [e.id for e in store.events(pack=PACK)] == ["v1"]
+    assert store.pack_of("c9") is None  # nor is its subject claimed
+    assert store.append([ev("v3", "2026-03-03 10:00", subject="c9")], pack=PACK,
+                        guard=leave_out()).stored == ["v3"]  # naming no event of it is fine
+
+
 def test_component_checkpoints_are_found_by_any_member(store: EventStore):
     scope = f"{PACK}/v1/1"
     assert store.generation(scope) == 0 and store.checkpoint_of(scope, "c1") is None

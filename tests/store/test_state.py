@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import threading
 import time
 from decimal import Decimal
 
@@ -17,10 +18,12 @@ from zhili.errors import InputError
 from zhili.events import Event, parse_event
 from zhili.rules import load_pack
 from zhili.store import EventStore, MemoryStore, StateService, open_store
+from zhili.store.base import AppendResult
 
 PACK = "wechat_channels"
 CST = dt.timezone(dt.timedelta(hours=8))
 START = dt.datetime(2026, 1, 1, tzinfo=CST)
+WAIT = 300  # seconds: only a failure waits this long
 CODES = ("false_health_claim", "exaggerated_efficacy", "counterfeit", "similar_trademark")
 
 
@@ -175,3 +178,72 @@ def test_state_stays_fast_as_history_grows(tmp_path):
     print(f"\nstate after 20 new events on {len(events)}: {1000 * (t1 - t0):.1f} ms; "
           f"full replay {1000 * (t2 - t1):.1f} ms")
     assert (t1 - t0) < (t2 - t1) / 5
+
+
+class GatedStore(MemoryStore):
+    """A memory store whose appends wait at a gate once it is closed, and that records the
+    ids of every batch it is asked to append."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+        self.gate.set()
+        self.inside = threading.Event()
+        self.batches: list[list[str]] = []
+
+    def append(self, events, *, pack, guard=None):  # type: ignore[override]
+        self.batches.append([e.id for e in events])
+        self.inside.set()
+        assert self.gate.wait(WAIT)
+        return super().append(events, pack=pack, guard=guard)
+
+
+def test_batches_that_wait_for_a_commit_are_written_together_each_as_if_alone():
+    store = GatedStore()
+    service = StateService(store)
+    service.ingest([violation(1, 0, "c0", "counterfeit")], pack=PACK)
+    store.gate.clear()  # the next commit takes as long as the test wants
+    outcomes: dict[str, object] = {}
+
+    def post(name: str, events: list[Event]) -> None:
+        try:
+            outcomes[name] = service.ingest(events, pack=PACK)
+        except InputError as err:
+            outcomes[name] = err
+
+    orphan = parse_event({"id": "a9", "type": "appeal_filed", "subject": "c1",
+                          "violation": "v404", "at": START + dt.timedelta(days=1)})
+    posts = {"first": [violation(2, 60, "c0", "counterfeit")],
+             "second": [violation(3, 120, "c1", "counterfeit"), violation(1, 0, "c0", "x")],
+             "refused": [violation(4, 180, "c2", "counterfeit"), orphan],
+             "late": [violation(5, -60, "c0", "exaggerated_efficacy"),
+                      violation(3, 120, "c1", "counterfeit")]}
+    first = threading.Thread(target=post, args=("first", posts["first"]))
+    first.start()
+    assert store.inside.wait(WAIT)  # the first batch leads; the others queue behind it
+    others = [threading.Thread(target=post, args=(name, posts[name]))
+              for name in ("second", "refused", "late")]
+    for thread in others:
+        thread.start()
+        deadline = time.monotonic() + WAIT
+        while len(service._writers[PACK].queue) < others.index(thread) + 1:
+            assert time.monotonic() < deadline
+            time.sleep(0.001)
+    store.gate.set()
+    for thread in (first, *others):
+        thread.join(WAIT)
+    # One append for the first batch, one for the three that waited behind it.
+    assert store.batches[1:] == [["v2"], ["v3", "v1", "v4", "a9", "v5", "v3"]]
+    assert outcomes["first"] == AppendResult(stored=["v2"])
+    assert outcomes["second"] == AppendResult(stored=["v3"], duplicates=["v1"])
+    assert isinstance(outcomes["refused"], InputError)
+    assert "events[1]" in str(outcomes["refused"]) and "v404" in str(outcomes["refused"])
+    assert outcomes["late"] == AppendResult(stored=["v5"], duplicates=["v3"])
+    kept = [violation(1, 0, "c0", "counterfeit"), *posts["first"], posts["second"][0],
+            posts["late"][0]]
+    assert sorted(e.id for e in store.events(pack=PACK)) == ["v1", "v2", "v3", "v5"]
+    assert store.pack_of("c2") is None  # the refused batch claimed nothing
+    as_of = START + dt.timedelta(days=3)
+    for subject in ("c0", "c1"):
+        assert observed(service, subject, as_of) == expected(kept, {}, subject, as_of)
+    assert observed(StateService(store), "c0", as_of) == expected(kept, {}, "c0", as_of)

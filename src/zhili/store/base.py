@@ -87,7 +87,9 @@ class EventStore(Protocol):
         ``guard`` is entered once the batch's turn among the pack's writers has come (no other
         batch of the pack can be stored until it is left) and left after the commit or the
         rollback; an exception inside it refuses the batch. A fold kept beside the store folds
-        the batch there, so that it never waits for other writers while holding its locks."""
+        the batch there, so that it never waits for other writers while holding its locks.
+        What the guard gives on entering, if not None, is a collection of event ids to leave
+        out of the batch (requests committed together, of which the fold refused some)."""
         ...
 
     def events(self, *, pack: str, subjects: Collection[str] | None = None,
@@ -195,6 +197,15 @@ class EventStore(Protocol):
 
 def guarded(guard: AbstractContextManager[object] | None) -> AbstractContextManager[object]:
     return guard if guard is not None else nullcontext()
+
+
+def left_out(entered: object) -> frozenset[str]:
+    """The ids a guard leaves out of its batch: what it gave on entering (see ``append``)."""
+    if entered is None:
+        return frozenset()
+    if not isinstance(entered, Collection):
+        raise TypeError(f"a guard gives the ids to leave out, not {type(entered).__name__}")
+    return frozenset(entered)
 
 
 def check_pack(pack: object) -> str:

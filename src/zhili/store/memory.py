@@ -55,7 +55,10 @@ class MemoryStore(MemoryKeys):
         bodies = [(e, encode_event(e)) for e in batch]
         with self._lock:
             writer = self._writers.setdefault(pack, threading.Lock())
-        with writer, base.guarded(guard), self._lock:
+        with writer, base.guarded(guard) as entered, self._lock:
+            skipped = base.left_out(entered)
+            batch = [e for e in batch if e.id not in skipped]
+            bodies = [(e, body) for e, body in bodies if e.id not in skipped]
             wanted = base.subject_packs(batch, pack)
             for sid, want in wanted.items():
                 known = self._packs.get(sid)

@@ -82,11 +82,14 @@ class SqlStore(SqlKeys):
         # The guard is entered once the head is locked, and left after the commit.
         with ExitStack() as committed, self._write() as conn:
             self._lock_head(conn, pack)
-            committed.enter_context(base.guarded(guard))
+            skipped = base.left_out(committed.enter_context(base.guarded(guard)))
+            if skipped:
+                unique = [e for e in unique if e.id not in skipped]
+                rows = [r for r in rows if r["id"] not in skipped]
             self._claim_subjects(conn, base.subject_packs(unique, pack))
             stmt = (self._insert(events).on_conflict_do_nothing(index_elements=["id"])
                     .returning(events.c.id, events.c.seq))
-            seqs = {str(i): int(seq) for i, seq in conn.execute(stmt, rows)}
+            seqs = {str(i): int(seq) for i, seq in conn.execute(stmt, rows)} if rows else {}
             if seqs:
                 conn.execute(heads.update().where(heads.c.pack == pack)
                              .values(events=max(seqs.values())))

@@ -18,12 +18,13 @@ import hashlib
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from ..engine import Decision, Fold, Ledger, SubjectState
 from ..errors import InputError
 from ..events import Event, LinkObserved, in_time_order
 from ..rules import Pack, available_packs, load_pack
-from .base import AppendResult, EventStore, Head
+from .base import AppendResult, EventStore, Head, unique_in_batch
 from .codec import dumps
 from .warm import WarmPack
 
@@ -44,6 +45,7 @@ class StateService:
         self._starting = threading.Lock()
         self._pack_of_subject: dict[str, str] = {}  # a subject never changes pack
         self._packs: dict[str, Pack] = {}  # packs are code shipped with the process
+        self._writers: dict[str, _Writers] = {}  # per pack: batches waiting for their commit
 
     def ingest(self, events: Sequence[Event], *, pack: str) -> AppendResult:
         """Store a batch (atomic, idempotent by event id) if the history stays foldable.
@@ -51,58 +53,133 @@ class StateService:
         A batch the rules cannot fold on top of what is stored (an appeal of a violation never
         recorded, a rule that needs a field the event lacks) is refused whole with the engine's
         error, naming the event and field, so no stored history ever breaks a later query.
+
+        Batches that arrive while another is being written wait for its commit and are then
+        written together, in one transaction (group commit): each is folded, refused or stored
+        as if alone, but the database's commit and its wait for the writer's lock are shared.
+        The call returns only once its batch is committed.
         """
         code = self.pack(pack)
+        job = _Job(events, _touched(events))
+        writer = self._writer(code.code)
+        with writer.turn:
+            writer.queue.append(job)
+        while True:
+            with writer.turn:
+                while not job.done and writer.leading:
+                    writer.turn.wait()
+                if job.done:
+                    break
+                writer.leading = True
+                group = writer.take()
+            try:
+                self._commit(code, group)
+            finally:
+                with writer.turn:
+                    writer.leading = False
+                    writer.turn.notify_all()
+        if job.error is not None:
+            raise job.error
+        warm = self._warm_pack(code)
+        if self._due(warm):
+            warm.checkpoint()
+        assert job.result is not None
+        return job.result
+
+    def _writer(self, code: str) -> _Writers:
+        with self._lock:
+            found = self._writers.get(code)
+            if found is None:
+                found = self._writers[code] = _Writers()
+            return found
+
+    def _commit(self, code: Pack, group: list[_Job]) -> None:
+        """Store and fold the group's batches in one transaction; if the store refuses the
+        transaction itself (not a batch the fold refused), each batch is tried alone, so that
+        one request's conflict never fails another's."""
+        try:
+            try:
+                self._append(code, group)
+            except BaseException as err:
+                if len(group) == 1:
+                    group[0].error = err
+                else:
+                    for job in group:
+                        try:
+                            self._append(code, [job])
+                        except BaseException as alone:
+                            job.error = alone
+        finally:
+            for job in group:
+                job.done = True
+
+    def _append(self, code: Pack, jobs: list[_Job]) -> None:
+        for job in jobs:  # a batch tried again alone starts afresh
+            job.fresh, job.result, job.error = [], None, None
         warm = self._warm_pack(code)
         touched: set[str] | None = set()
-        for e in events:
-            if e.subject is None:
+        for job in jobs:
+            if job.touched is None or touched is None:
                 touched = None
-                break
-            touched.add(e.subject)  # type: ignore[union-attr]
-            if isinstance(e, LinkObserved):
-                touched.add(e.other)  # type: ignore[union-attr]
+            else:
+                touched |= job.touched
         warm.resolve(touched)
-        folded = 0
-        fresh: list[Event] = []
+        batch = [e for job in jobs for e in job.events]
 
         @contextmanager
-        def fold_in_turn() -> Iterator[None]:
-            """Entered when the batch's turn among the pack's writers has come: fold it under
-            the locks of the components it reaches, store it, and only then let readers in."""
-            nonlocal folded, fresh
+        def fold_in_turn() -> Iterator[set[str]]:
+            """Entered when the group's turn among the pack's writers has come: fold each batch
+            under the locks of the components the group reaches, store what the fold accepted,
+            and only then let readers in."""
             with warm.hold(touched):
-                known = self.store.stored_ids([e.id for e in events])
-                fresh = [e for e in in_time_order(events) if e.id not in known]
-                with warm.books:
-                    warm.recent.update(e.id for e in fresh)
-                try:
-                    folded = warm.fold.apply_all(fresh, late=True)
-                except InputError as err:
-                    named = _named(err, code, warm.fold, touched, fresh, events)
-                    ids = {e.id for e in fresh}
-                    # Only the components the batch reached hold part of it.
-                    if touched is None or not warm.fold.rebuild(touched, ids):
-                        self._forget(code.code)
+                known = self.store.stored_ids([e.id for e in batch])
+                refused: set[str] = set()
+                for job in jobs:
+                    job.fresh = [e for e in in_time_order(job.events) if e.id not in known]
+                    ids = {e.id for e in job.fresh}
+                    known |= ids  # the same id in a later batch of the group is a duplicate
                     with warm.books:
-                        warm.recent -= ids  # never stored: another writer may store them
-                    raise named from None
-                # Changed before the commit: a checkpoint round that sees the batch stored
-                # must also find its components to write.
-                warm.changed({s for e in fresh for s in _sides(e)} if touched is not None
-                             else list(warm.fold.components), folded)
+                        warm.recent.update(ids)
+                    try:
+                        folded = warm.fold.apply_all(job.fresh, late=True)
+                    except InputError as err:
+                        job.error = _named(err, code, warm.fold, job.touched, job.fresh,
+                                           job.events)
+                        # Only the components the batch reached hold part of it.
+                        if job.touched is None or not warm.fold.rebuild(job.touched, ids):
+                            self._forget(code.code)
+                        with warm.books:
+                            warm.recent -= ids  # never stored: another writer may store them
+                        refused |= ids
+                        continue
+                    # Changed before the commit: a checkpoint round that sees the batch stored
+                    # must also find its components to write.
+                    warm.changed({s for e in job.fresh for s in _sides(e)}
+                                 if job.touched is not None else list(warm.fold.components),
+                                 folded)
                 try:
-                    yield
+                    yield refused
                 except BaseException:
                     self._forget(code.code)  # folded, but not stored
                     raise
 
-        result = self.store.append(events, pack=pack, guard=fold_in_turn())
-        if set(result.duplicates) & {e.id for e in fresh}:
+        result = self.store.append(batch, pack=code.code, guard=fold_in_turn())
+        fresh = {e.id for job in jobs if job.error is None for e in job.fresh}
+        if set(result.duplicates) & fresh:
             self._forget(code.code)  # stored meanwhile under another pack: fold from the store
-        if self._due(warm):
-            warm.checkpoint()
-        return result
+        stored = set(result.stored)
+        for job in jobs:
+            if job.error is not None:
+                continue
+            if len(jobs) == 1:
+                job.result = result
+                continue
+            unique, repeated = unique_in_batch(job.events)
+            mine = {e.id for e in job.fresh}
+            job.result = AppendResult(
+                stored=[e.id for e in unique if e.id in stored and e.id in mine],
+                duplicates=[e.id for e in unique if e.id not in stored or e.id not in mine]
+                + repeated)
 
     def state(self, subject: str, as_of: dt.datetime) -> SubjectState:
         warm = self._ready(subject)
@@ -199,6 +276,55 @@ class StateService:
 
     def _due(self, warm: WarmPack) -> bool:
         return warm.unsaved >= max(self.snapshot_every, warm.applied // SNAPSHOT_SHARE)
+
+
+# A group commit takes whole batches while they hold at most this many events together: a
+# request that comes last in a long queue still waits for one commit, not for a flood.
+GROUP_EVENTS = 5_000
+
+
+@dataclass(eq=False)
+class _Job:
+    """One caller's batch, waiting for the commit of the group it is written with."""
+
+    events: Sequence[Event]
+    touched: set[str] | None  # the subjects it reaches; None: every component
+    fresh: list[Event] = field(default_factory=list)  # its events not stored before
+    result: AppendResult | None = None
+    error: BaseException | None = None
+    done: bool = False
+
+
+class _Writers:
+    """A pack's batches waiting to be written; one caller at a time leads a group commit."""
+
+    def __init__(self) -> None:
+        self.turn = threading.Condition()
+        self.queue: list[_Job] = []
+        self.leading = False
+
+    def take(self) -> list[_Job]:
+        """The oldest waiting batches, up to ``GROUP_EVENTS`` events (one at least)."""
+        count, size = 0, 0
+        for job in self.queue:
+            if count and size + len(job.events) > GROUP_EVENTS:
+                break
+            count, size = count + 1, size + len(job.events)
+        group, self.queue = self.queue[:count], self.queue[count:]
+        return group
+
+
+def _touched(events: Sequence[Event]) -> set[str] | None:
+    """The subjects a batch reaches (a link's other side included); None for an event of no
+    subject, which reaches every component."""
+    touched: set[str] = set()
+    for e in events:
+        if e.subject is None:
+            return None
+        touched.add(e.subject)
+        if isinstance(e, LinkObserved):
+            touched.add(e.other)
+    return touched
 
 
 def _sides(event: Event) -> tuple[str, ...]:
