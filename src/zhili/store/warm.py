@@ -43,6 +43,11 @@ class WarmPack:
         self.fold = Fold(pack, subjects)
         self.generation = store.generation(scope)
         self.cursor = self.generation
+        # Every event stored up to the generation is in a checkpoint, and every later one
+        # comes from the tail: a subject can only need a checkpoint when one existed then.
+        # (Checkpoints written later, by this process or another, hold nothing the tail does
+        # not bring; reading them would be one query per new subject for nothing.)
+        self.restorable = self.generation > 0
         self.pending: dict[str, list[Event]] = {}
         self.everyone: list[Event] = []  # pending events of no subject reach every component
         self.recent: set[str] = set()
@@ -151,7 +156,7 @@ class WarmPack:
         for sid in subjects:
             if sid in self.resolved:
                 continue
-            data = self.store.checkpoint_of(self.scope, sid) if self.generation else None
+            data = self.store.checkpoint_of(self.scope, sid) if self.restorable else None
             if data is None:
                 with self.books:
                     self.resolved.add(sid)
