@@ -6,6 +6,7 @@ already has, named by a persistent id and given back on load.
 
 from __future__ import annotations
 
+import copyreg
 import io
 import pickle
 from typing import Any
@@ -19,12 +20,29 @@ _SHARED = ("pack", "effects")
 
 
 class _Pickler(pickle.Pickler):
+    """Shared objects are written as a reference by name. They are found through the
+    dispatch table, by their type, so pickling calls back into Python once per shared
+    object's type met, not once per object written (a ``persistent_id`` would be called for
+    each of the hundreds of objects a component holds, and cost more than the pickling)."""
+
     def __init__(self, file: io.BytesIO, shared: dict[str, Any]):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.shared = {id(v): k for k, v in shared.items()}
+        names = {id(v): k for k, v in shared.items()}
 
-    def persistent_id(self, obj: Any) -> Any:
-        return self.shared.get(id(obj))
+        def by_name(obj: Any) -> Any:
+            name = names.get(id(obj))
+            if name is None:  # another object of a shared one's type: written by value
+                return obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+            return _shared, (name,)
+
+        self.dispatch_table = copyreg.dispatch_table.copy()
+        for value in shared.values():
+            self.dispatch_table[type(value)] = by_name
+
+
+def _shared(name: str) -> Any:
+    """Stands for a shared object in a pickle; ``_Unpickler`` gives the object itself."""
+    raise pickle.UnpicklingError(f"shared object {name!r} read without its reader")
 
 
 class _Unpickler(pickle.Unpickler):
@@ -32,10 +50,18 @@ class _Unpickler(pickle.Unpickler):
         super().__init__(file)
         self.shared = shared
 
-    def persistent_load(self, pid: Any) -> Any:
-        if pid in self.shared:
-            return self.shared[pid]
-        raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
+    def find_class(self, module: str, name: str) -> Any:
+        if module == __name__ and name == "_shared":
+            return self.shared_by_name
+        return super().find_class(module, name)
+
+    def shared_by_name(self, name: str) -> Any:
+        if name in self.shared:
+            return self.shared[name]
+        raise pickle.UnpicklingError(f"unknown shared object {name!r}")
+
+    def persistent_load(self, pid: Any) -> Any:  # checkpoints written before by reference
+        return self.shared_by_name(pid)
 
 
 def dump(value: Any, **shared: Any) -> bytes:
