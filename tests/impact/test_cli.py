@@ -138,3 +138,21 @@ def test_orders_on_the_command_line():
                  "detectors.line_nrd_rate.rate=0.08")
     assert result.exit_code == 0, result.output
     assert "SELF-01" in result.stdout and "0.1 → 0.08" in result.stdout
+
+
+def test_a_drafted_pack_is_compared_with_its_own_provenance(tmp_path):
+    draft = tmp_path / "pack.yaml"
+    text = (PACKS_ROOT / "wechat_channels" / "pack.yaml").read_text(encoding="utf-8")
+    old = "扣除信用分 4 分。\"\n    deduct: {credit: 4}"
+    assert text.count(old) == 1
+    draft.write_text(text.replace(old, old.replace(
+        "deduct: {credit: 4}", "deduct: {credit: {value: 6, assumption: a draft under review}}")),
+        encoding="utf-8")
+    result = run(*ARGS, "--candidate-pack", str(draft), "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout[result.stdout.index("{"):])
+    (change,) = doc["changes"]
+    assert change["name"] == PARAM and change["base"]["value"] == 4
+    assert change["candidate"] == {"value": 6,
+                                   "provenance": {"assumption": "a draft under review"}}
+    assert [d["subject"] for d in doc["subjects"]] == ["lin_beauty"]

@@ -87,10 +87,11 @@ def reached_rules(changes: Iterable[Change], candidate: Pack) -> set[str] | None
 
 
 def _violates(component: Component, rules: set[str]) -> bool:
-    """Whether any epoch of the component decided a violation of one of ``rules``."""
-    return any(d.kind == "violation" and d.rule in rules
-               for epoch in component.epochs for book in epoch.fold.books.values()
-               for d in book.decisions)
+    """Whether any epoch of the component recorded a violation of one of ``rules`` (every
+    violation the fold takes is recorded on its subject's book, a voided one in the epochs
+    before the grant)."""
+    return any(v.code in rules for epoch in component.epochs
+               for book in epoch.fold.books.values() for v in book.violations)
 
 
 def compare(events: Iterable[Event], subjects: Mapping[str, Subject], base: Pack,
