@@ -108,6 +108,25 @@ def test_scan_maps_findings_to_the_packs_rules(world):
     assert all(text[f["start"]:f["end"]] == f["text"] for f in found)
 
 
+def test_scan_reads_reviews_for_contact_only(world):
+    """``source``: the seller's own copy by default; a buyer's review is held to the contact and
+    spam rules only (the Advertising Law does not bind what buyers write)."""
+    client, keys, _ = world
+    text = "这是我买过最好的面霜，加我薇信abc_666"
+
+    def findings(**extra):
+        answer = client.post("/v1/scan", headers=auth(keys["merchant"]),
+                             json={"text": text, "pack": "wechat_channels", **extra})
+        assert answer.status_code == 200, answer.text
+        return {f["finding"] for f in answer.json()["findings"]}
+
+    assert findings() == findings(source="seller") == {"extreme_word", "off_platform_contact"}
+    assert findings(source="review") == {"off_platform_contact"}
+    refused = client.post("/v1/scan", headers=auth(keys["merchant"]),
+                          json={"text": text, "source": "buyer"})
+    assert refused.status_code == 422
+
+
 def test_recorded_order_assessment_stores_violations_and_charts_lines(world):
     import datetime as dt
     import random

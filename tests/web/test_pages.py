@@ -48,3 +48,18 @@ def test_scan_offers_the_scanners_categories_and_refuses_others(console):
         assert f'<option value="{category}"' in form
     refused = client.post("/scan", data={"text": "全网最低价", "category": "spaceships"})
     assert refused.status_code == 422 and "spaceships" in refused.text
+
+
+def test_scan_page_reads_reviews_for_contact_only(console):
+    client, _, _ = console
+    form = client.get("/scan").text
+    assert '<option value="seller" selected' in form and '<option value="review"' in form
+    text = "这是我买过最好的面霜，加我薇信abc_666"
+    seller = client.post("/scan", data={"text": text}).text
+    review = client.post("/scan", data={"text": text, "source": "review"}).text
+    assert 'data-finding="extreme_word"' in seller
+    assert 'data-finding="extreme_word"' not in review
+    assert 'data-finding="off_platform_contact"' in review
+    assert '<option value="review" selected' in review
+    refused = client.post("/scan", data={"text": text, "source": "buyer"})
+    assert refused.status_code == 422 and "buyer" in refused.text

@@ -189,6 +189,9 @@ class ScanIn(BaseModel):
     pack: Short | None = None
     category: Short | None = None
     channel: Literal["title", "detail", "live", "chat", "video"] | None = None
+    # Whose text: the seller's own copy (the Advertising Law binds it) or a buyer's review
+    # (only contact and spam rules apply).
+    source: Literal["seller", "review"] = "seller"
 
 
 class FindingOut(BaseModel):

@@ -9,6 +9,10 @@ from typing import Any
 
 from ..errors import InputError
 
+# Whose text (the scanner's own list; repeated here so that the console and the API can offer
+# it without loading the scanner): the seller's own copy, or a buyer's review.
+SOURCES = ("seller", "review")
+
 
 def scanner_available() -> bool:
     try:
@@ -33,7 +37,9 @@ def scan_categories() -> list[str]:
 
 
 def scan_text(text: str, *, pack: str | None = None, category: str | None = None,
-              channel: str | None = None) -> list[dict[str, Any]]:
+              channel: str | None = None, source: str = "seller") -> list[dict[str, Any]]:
+    """``source``: ``seller`` (the seller's own copy, the default) or ``review`` (a buyer's
+    review: only contact and spam findings)."""
     from ..detect.content import scan
 
     loaded = None
@@ -46,7 +52,7 @@ def scan_text(text: str, *, pack: str | None = None, category: str | None = None
         loaded = load_pack(pack)
     options = dict(loaded.content_options) if loaded is not None else None
     out = []
-    for f in scan(text, category=category, options=options):
+    for f in scan(text, category=category, options=options, source=source):
         rule = (loaded.content_rule(f.finding, channel=channel, category=category)
                 if loaded is not None else None)
         out.append({"finding": f.finding, "start": f.start, "end": f.end, "text": f.text,

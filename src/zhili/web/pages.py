@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from ..api.auth import SESSION_LENGTH, Principal, end_session, open_session, session_principal
+from ..api.scanning import SOURCES
 from ..api.service import NotFound
 from ..errors import InputError
 from ..i18n import _, current_language, install_jinja
@@ -163,14 +164,17 @@ def scan_form(request: Request, who: Viewer) -> Response:
 
 @router.post("/scan", response_class=HTMLResponse)
 def scan(request: Request, who: Viewer, text: Annotated[str, Form()],
-         pack: Annotated[str, Form()] = "", category: Annotated[str, Form()] = "") -> Response:
+         pack: Annotated[str, Form()] = "", category: Annotated[str, Form()] = "",
+         source: Annotated[str, Form()] = "seller") -> Response:
     categories = views.scan_categories()
     if category and category not in categories:
         raise BadAddress("category", _("unknown product category “%(value)s”")
                          % {"value": category})
-    result = views.scan_result(text, pack or None, category or None)
+    if source not in SOURCES:
+        raise BadAddress("source", _("unknown kind of text “%(value)s”") % {"value": source})
+    result = views.scan_result(text, pack or None, category or None, source)
     return page(request, "scan.html", who, packs=views.pack_codes(), categories=categories,
-                result=result, text=text, pack=pack, category=category)
+                result=result, text=text, pack=pack, category=category, source=source)
 
 
 def install_error_pages(app) -> None:

@@ -35,10 +35,11 @@ def segments(text: str, findings: Sequence[Any]) -> list[dict[str, Any]]:
     return out
 
 
-def result(text: str, pack: str | None, category: str | None) -> dict[str, Any]:
+def result(text: str, pack: str | None, category: str | None,
+           source: str = "seller") -> dict[str, Any]:
     if not scanner_available():
         return {"available": False, "findings": [], "segments": [{"text": text, "findings": []}]}
-    findings = scan_text(text, pack=pack, category=category)
+    findings = scan_text(text, pack=pack, category=category, source=source)
     # Findings without a place in the text (a missing label) are listed but not marked.
     marked = [f for f in findings if f["end"] > f["start"]]
     return {"available": True, "findings": findings, "segments": segments(text, marked),

@@ -151,5 +151,6 @@ def scan_categories() -> list[str]:
     return scan_categories() if scanner_available() else []
 
 
-def scan_result(text: str, pack: str | None, category: str | None) -> dict[str, Any]:
-    return scan_view.result(text, pack, category)
+def scan_result(text: str, pack: str | None, category: str | None,
+                source: str = "seller") -> dict[str, Any]:
+    return scan_view.result(text, pack, category, source)

@@ -26,7 +26,7 @@ def scan(who: Caller, body: ScanIn) -> ScanOut:
     if not scanner_available():
         raise _unavailable("the content scanner")
     findings = scan_text(body.text, pack=body.pack, category=body.category,
-                         channel=body.channel)
+                         channel=body.channel, source=body.source)
     return ScanOut(findings=[FindingOut(**f) for f in findings])
 
 
