@@ -127,7 +127,7 @@ def numbers(det: Detectors, text: str) -> Iterator[Hit]:
             m = MOBILE.fullmatch(squeezed, a, b)
             if m:
                 return Hit("mobile_number", *span(m.start(1), m.end(1)))
-        if e - s <= 11 and introduced(s):
+        if e - s <= 11 and introduced(s) and not any(cue in squeezed[e:e + 6] for cue in words):
             return Hit("qq_number", *span(s, e))
         return None
 
