@@ -167,6 +167,15 @@ def test_the_decision_log_is_append_only_and_idempotent(store: EventStore):
     assert store.decisions(subject="c1")[0]["explanation"] == {"text": "扣 4 分"}
 
 
+def test_the_decision_log_says_which_ids_it_holds(store: EventStore):
+    store.append_decisions(PACK, [decision("v1/deduction/R1/c1", "2026-03-01T10:00:00+08:00"),
+                                  decision("v1/notice/R1/林", "2026-03-01T10:00:00+08:00")])
+    asked = {"v1/deduction/R1/c1", "v1/notice/R1/林", "v2/deduction/R1/c1", "bad\x00id"}
+    assert store.decision_ids(asked) == {"v1/deduction/R1/c1", "v1/notice/R1/林"}
+    assert store.decision_ids([]) == set()
+    assert store.stored_ids(["v1/deduction/R1/c1"]) == set()  # events and decisions apart
+
+
 def test_a_decision_without_id_or_time_is_refused(store: EventStore):
     with pytest.raises(InputError, match="`id`"):
         store.append_decisions(PACK, [{"at": "2026-03-01T10:00:00+08:00"}])

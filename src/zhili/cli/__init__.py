@@ -73,6 +73,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "core",
     "db",
     "serve",
+    "stream",
     "keys",
     "orders",
     "scan",

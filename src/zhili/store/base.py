@@ -131,6 +131,10 @@ class EventStore(Protocol):
         """The decision audit log, in time order then append order."""
         ...
 
+    def decision_ids(self, ids: Collection[str]) -> set[str]:
+        """Which of these decision ids the audit log already holds."""
+        ...
+
     def head(self, pack: str) -> Head:
         """The pack's head: one cheap lookup, made before every read of a warm fold."""
         ...

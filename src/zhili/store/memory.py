@@ -137,6 +137,10 @@ class MemoryStore(MemoryKeys):
                 self._decision_ids.add(did)
                 self._decisions.append((at, len(self._decisions), subject, pack, body))
 
+    def decision_ids(self, ids: Collection[str]) -> set[str]:
+        with self._lock:
+            return {i for i in ids if i in self._decision_ids}
+
     def decisions(self, *, pack: str | None = None,
                   subject: str | None = None) -> list[dict[str, Any]]:
         with self._lock:

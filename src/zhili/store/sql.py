@@ -113,11 +113,18 @@ class SqlStore(SqlKeys):
         return sorted((decode_event(b) for b in bodies), key=Event.sort_key)
 
     def stored_ids(self, ids: Collection[str]) -> set[str]:
+        return self._present(events.c.id, ids)
+
+    def decision_ids(self, ids: Collection[str]) -> set[str]:
+        return self._present(decisions.c.id, ids)
+
+    def _present(self, column: Any, ids: Collection[str]) -> set[str]:
+        """Which of ``ids`` the id ``column`` holds, in IN lists of ``_CHUNK``."""
         wanted, found = base.storable(set(ids)), set()
         with self.engine.connect() as conn:
             for i in range(0, len(wanted), _CHUNK):
-                found |= set(conn.execute(select(events.c.id).where(
-                    events.c.id.in_(wanted[i:i + _CHUNK]))).scalars())
+                found |= set(conn.execute(select(column).where(
+                    column.in_(wanted[i:i + _CHUNK]))).scalars())
         return found
 
     def count_events(self, *, pack: str, until: dt.datetime | None = None) -> int:

@@ -16,11 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ..engine import Decision, Fold, Ledger, SubjectState
+from ..engine.component import Component
 from ..errors import InputError
 from ..events import Event, LinkObserved, in_time_order
 from ..rules import Pack, available_packs, load_pack
@@ -32,6 +34,7 @@ from .warm import WarmPack
 # quarter of what the process folded: the cost of writing stays a constant share of ingestion.
 SNAPSHOT_EVERY = 256
 SNAPSHOT_SHARE = 4
+T = TypeVar("T")
 
 
 class StateService:
@@ -190,21 +193,45 @@ class StateService:
         """Many subjects' states at once: each pack's fold is brought up to date once, not
         once per subject (a list of 10,000 subjects would otherwise re-read the registry
         10,000 times). Subjects with no history are left out."""
+        return self._read_many(subjects, lambda ledger, s, _c: ledger.state(s, as_of))
+
+    def component_decisions(self, subjects: Collection[str]) -> dict[str, list[Decision]]:
+        """The decisions about each member of the components of ``subjects`` (a link, or a
+        violation by an associated subject, decides about the other members too), up to the
+        component's last event of a subject: what the events of the component themselves
+        have brought about, not yet what the mere passing of time, or an event of no subject,
+        brings after them. Members with no history are left out."""
+
+        def upto_own(ledger: Ledger, subject: str, comp: Component) -> list[Decision]:
+            last = max((e.at for e in comp.events if e.subject is not None), default=None)
+            return [d for d in ledger.decisions(subject) if last is not None and d.at <= last]
+
+        return self._read_many(subjects, upto_own, members=True)
+
+    def _read_many(self, subjects: Collection[str],
+                   read: Callable[[Ledger, str, Component], T], *,
+                   members: bool = False) -> dict[str, T]:
+        """``read(ledger, subject, component)`` for each subject with a history (with
+        ``members``, for each member of their components too), under their components'
+        locks."""
         by_pack: dict[str, list[str]] = {}
         for subject, code in self.store.packs_of(list(subjects)).items():
             by_pack.setdefault(code, []).append(subject)
-        out: dict[str, SubjectState] = {}
-        for code, members in sorted(by_pack.items()):
+        out: dict[str, T] = {}
+        for code, wanted in sorted(by_pack.items()):
             warm = self._warm_pack(self.pack(code))
-            warm.resolve(members)
-            with warm.hold(members):  # an ingest must not move these components meanwhile
+            warm.resolve(wanted)
+            with warm.hold(wanted):  # an ingest must not move these components meanwhile
                 ledger = Ledger(warm.pack, warm.fold.components)
-                for subject in members:
+                if members:
+                    wanted = sorted({m for s in wanted if (c := warm.fold.component_of(s))
+                                     for m in c.subjects})
+                for subject in wanted:
                     comp = warm.fold.component_of(subject)
                     if comp is None or not comp.events:
                         continue  # registered, but not yet in any event
                     comp.finish()
-                    out[subject] = ledger.state(subject, as_of)
+                    out[subject] = read(ledger, subject, comp)
         return out
 
     def decisions(self, subject: str, as_of: dt.datetime | None = None) -> list[Decision]:

@@ -1,0 +1,48 @@
+"""Connecting to NATS, and the two streams of an event log: its events, and what is decided."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import ZhiliError
+from ..i18n import _
+from .layout import check_stream, out_stream, out_subjects, shard_subjects, shards_of
+
+DUPLICATE_WINDOW = 120.0  # seconds in which JetStream drops a repeated Nats-Msg-Id
+
+
+async def connect(url: str) -> Any:
+    """A connection, or one clear error (the client would otherwise retry for minutes)."""
+    import nats
+
+    try:
+        return await nats.connect(url, connect_timeout=5, max_reconnect_attempts=3,
+                                  allow_reconnect=True)
+    except Exception as err:  # the client raises a different class per way of failing
+        raise ZhiliError(_("cannot reach NATS at %(url)s: %(error)s")
+                         % {"url": url, "error": str(err) or type(err).__name__}) from None
+
+
+async def ensure_streams(js: Any, stream: str, shards: int) -> int:
+    """The stream's shard count; the stream (with ``shards`` shards) and its output stream are
+    created when missing."""
+    check_stream(stream)
+    info = await _ensure(js, stream, shard_subjects(stream, shards))
+    await _ensure(js, out_stream(stream), out_subjects(stream))
+    return shards_of(stream, info.config.subjects)
+
+
+async def _ensure(js: Any, name: str, subjects: list[str]) -> Any:
+    from nats.js.api import RetentionPolicy, StorageType
+    from nats.js.errors import BadRequestError, NotFoundError
+
+    try:
+        return await js.stream_info(name)
+    except NotFoundError:
+        pass
+    try:
+        return await js.add_stream(name=name, subjects=subjects, storage=StorageType.FILE,
+                                   retention=RetentionPolicy.LIMITS,
+                                   duplicate_window=DUPLICATE_WINDOW)
+    except BadRequestError:  # created meanwhile by another process
+        return await js.stream_info(name)
