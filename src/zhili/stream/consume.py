@@ -85,6 +85,7 @@ class Consumer:
         self.member = "member." + "".join(c if c.isalnum() or c in "-_" else "_"
                                           for c in options.name)
         self.owned: dict[int, int] = {}  # shard -> revision of its lease key
+        self.renewed: dict[int, float] = {}  # shard -> when its lease was last written
         self.subs: dict[int, Any] = {}
         self.stopping = asyncio.Event()
         self.leasing = asyncio.Lock()  # renewals and rebalancing never interleave
@@ -117,7 +118,11 @@ class Consumer:
     async def _renew_forever(self) -> None:
         while True:
             await asyncio.sleep(self.opts.lease / 3)
-            await self._renew()
+            try:
+                await self._renew()
+            except Exception as err:  # noqa: BLE001 - NATS away a moment: the next round
+                self.say(_("could not renew the leases: %(error)s")
+                         % {"error": str(err) or type(err).__name__})
 
     async def _renew(self) -> None:
         async with self.leasing:
@@ -129,11 +134,20 @@ class Consumer:
         await self.kv.put(self.member, self.opts.name.encode())
         for shard, revision in list(self.owned.items()):
             try:
-                self.owned[shard] = await self.kv.update(f"shard.{shard}", self.opts.name.encode(),
-                                                         last=revision)
+                renewed = await self.kv.update(f"shard.{shard}", self.opts.name.encode(),
+                                               last=revision)
             except KeyWrongLastSequenceError:
                 self.say(_("lost shard %(shard)d: its lease expired") % {"shard": shard})
                 await self._drop(shard)
+                continue
+            if shard in self.owned:
+                self.owned[shard] = renewed
+                self.renewed[shard] = time.monotonic()
+
+    def _sure_of(self, shard: int) -> bool:
+        """Renewed recently enough that the lease cannot have run out before a fetch ends:
+        a consumer too slow to renew stops reading rather than read beside the next holder."""
+        return time.monotonic() - self.renewed.get(shard, -math.inf) < self.opts.lease * 2 / 3
 
     async def _rebalance(self) -> None:
         async with self.leasing:
@@ -168,6 +182,7 @@ class Consumer:
             except KeyWrongLastSequenceError:
                 continue  # another consumer took it first
             self.owned[shard] = revision
+            self.renewed[shard] = time.monotonic()
             await self._take(shard)
 
     async def _take(self, shard: int) -> None:
@@ -201,6 +216,7 @@ class Consumer:
 
     async def _drop(self, shard: int) -> None:
         self.owned.pop(shard, None)
+        self.renewed.pop(shard, None)
         sub = self.subs.pop(shard, None)
         if sub is not None:
             with contextlib.suppress(Exception):
@@ -217,20 +233,21 @@ class Consumer:
 
     # -- work --------------------------------------------------------------------------------
     async def _work(self) -> None:
-        """Fetch from each shard held in turn. ``until_idle`` counts only while shards are
-        held: a consumer waiting for its share is not idle, the others still have work."""
+        """Fetch from each shard held in turn. ``until_idle`` counts only rounds that fetched:
+        a consumer waiting for its share (or its renewals) is not idle."""
         every = self.opts.lease / 3
         balanced = -math.inf
         last_work = time.monotonic()
         while not self.stopping.is_set():
-            got = 0
+            got, fetched = 0, False
             for shard in [-1, *sorted(self.owned)]:
                 if time.monotonic() - balanced >= every:  # between any two batches
                     await self._rebalance()
                     balanced = time.monotonic()
                 sub = self.subs.get(shard)
-                if sub is None or self.stopping.is_set():
+                if sub is None or self.stopping.is_set() or not self._sure_of(shard):
                     continue
+                fetched = True
                 try:
                     msgs = await sub.fetch(self.opts.batch, timeout=0.25)
                 except TimeoutError:  # nothing came (the client's own class derives from it)
@@ -238,11 +255,11 @@ class Consumer:
                 got += len(msgs)
                 await self._handle(shard, msgs)
             now = time.monotonic()
-            if got or not self.owned:
+            if got or not fetched:
                 last_work = now
             elif self.opts.until_idle is not None and now - last_work >= self.opts.until_idle:
                 return
-            if not self.owned:
+            if not fetched:  # no shard, or none whose lease is sure: wait for the leases
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self.stopping.wait(), timeout=min(every, 0.5))
 
@@ -255,9 +272,11 @@ class Consumer:
             except InputError as err:
                 items.append(None)
                 unreadable[i] = str(err)
+        from sqlalchemy.exc import SQLAlchemyError
+
         try:
             applied = await asyncio.to_thread(self.applier.apply, items)
-        except ZhiliError as err:  # the store failed: the batch comes back after a pause
+        except (ZhiliError, SQLAlchemyError) as err:  # the store failed: after a pause, again
             self.say(_("shard %(shard)d: %(error)s; the batch will come again")
                      % {"shard": shard, "error": err})
             for msg in msgs:
