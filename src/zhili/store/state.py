@@ -195,16 +195,30 @@ class StateService:
         10,000 times). Subjects with no history are left out."""
         return self._read_many(subjects, lambda ledger, s, _c: ledger.state(s, as_of))
 
-    def component_decisions(self, subjects: Collection[str]) -> dict[str, list[Decision]]:
+    def component_decisions(self, subjects: Collection[str], batch: Collection[str] = ()
+                            ) -> dict[str, list[Decision]]:
         """The decisions about each member of the components of ``subjects`` (a link, or a
         violation by an associated subject, decides about the other members too), up to the
         component's last event of a subject: what the events of the component themselves
         have brought about, not yet what the mere passing of time, or an event of no subject,
-        brings after them. Members with no history are left out."""
+        brings after them. Members with no history are left out.
+
+        With ``batch`` (the ids of the events just stored), only the decisions from the
+        earlier of the batch's first event and the last event of a subject before the batch:
+        those before were already there when that event was stored."""
+        batch = set(batch)
 
         def upto_own(ledger: Ledger, subject: str, comp: Component) -> list[Decision]:
-            last = max((e.at for e in comp.events if e.subject is not None), default=None)
-            return [d for d in ledger.decisions(subject) if last is not None and d.at <= last]
+            own = [e for e in comp.events if e.subject is not None]
+            if not own:
+                return []
+            last = max(e.at for e in own)
+            new = [e.at for e in comp.events if e.id in batch]
+            before = [e.at for e in own if e.id not in batch]
+            start = min([*new, max(before)] if before else new, default=None) \
+                if batch else None
+            return [d for d in ledger.decisions(subject)
+                    if d.at <= last and (start is None or d.at >= start)]
 
         return self._read_many(subjects, upto_own, members=True)
 

@@ -65,7 +65,8 @@ class Applier:
             events = [i for i in indexes if items[i].event is not None]  # type: ignore[union-attr]
             if events:
                 self._ingest(pack, [(i, items[i]) for i in events], out)  # type: ignore[misc]
-        out.fresh = self._news(out.touched)
+        out.fresh = self._news(out.touched, [i.event.id for i in items
+                                             if i is not None and i.event is not None])
         return out
 
     def log(self, decisions: Sequence[Decision]) -> None:
@@ -120,11 +121,11 @@ class Applier:
                 if isinstance(event, LinkObserved):
                     out.touched.add(event.other)
 
-    def _news(self, touched: set[str]) -> list[Decision]:
+    def _news(self, touched: set[str], batch: list[str]) -> list[Decision]:
         if not touched:
             return []
         found: dict[str, Decision] = {}
-        for decisions in self.gov.states.component_decisions(touched).values():
+        for decisions in self.gov.states.component_decisions(touched, batch).values():
             for d in decisions:
                 found.setdefault(d.id, d)
         logged = self.gov.store.decision_ids(list(found))

@@ -1,0 +1,122 @@
+"""Consumers on an event log: events/s folded from a NATS JetStream stream into PostgreSQL by one
+and by three `zhili consume` processes, beside the same events ingested straight through the
+service (the consumers' own path, ``Governance.ingest`` in batches of the same size, one
+process, no NATS) in the same run.
+
+    python benchmarks/stream.py [--events 6000] [--subjects 200] [--batch 100] [--shards 6]
+
+Each run gets fresh PostgreSQL schemas and a fresh stream (deleted at the end). A consumer's
+time runs from its start to the moment the store holds every event (process start included,
+the idle wait at the end not).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from load import make_events
+from zhili.api.service import Governance
+from zhili.events import parse_events
+from zhili.rules import load_pack
+from zhili.store import StateService, open_store
+from zhili.store.scratch import postgres_for_tests, scratch_schema
+from zhili.stream.apply import PLATFORM
+from zhili.stream.layout import out_stream
+from zhili.stream.publish import publish
+
+PACK = "wechat_channels"
+NATS = os.environ.get("ZHILI_NATS", "nats://127.0.0.1:4222")
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+
+
+def direct(url: str, raws: list[dict], batch: int) -> float:
+    """Seconds to ingest the events through the service, batch by batch, in one process."""
+    store = open_store(url)
+    gov = Governance(store, StateService(store))
+    start = time.perf_counter()
+    for i in range(0, len(raws), batch):
+        gov.ingest(PLATFORM, raws[i:i + batch], PACK)
+    took = time.perf_counter() - start
+    store.close()
+    return took
+
+
+def consumers(url: str, raws: list[dict], n: int, args: argparse.Namespace) -> float:
+    """Seconds for ``n`` consumer processes to store every event of a fresh stream."""
+    stream = f"bench_{uuid.uuid4().hex[:8]}"
+    asyncio.run(publish(NATS, stream, load_pack(PACK), {}, parse_events(raws),
+                        shards=args.shards))
+    open_store(url).close()
+    env = {**os.environ, "PYTHONPATH": SRC}
+    start = time.perf_counter()
+    procs = [subprocess.Popen(
+        [sys.executable, "-m", "zhili", "consume", "--nats", NATS, "--stream", stream,
+         "--db", url, "--pack", PACK, "--batch", str(args.batch), "--until-idle", "3",
+         "--lease", "5"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(n)]
+    store = open_store(url, migrate=False)
+    try:
+        while store.count_events(pack=PACK) < len(raws):
+            time.sleep(0.05)
+        took = time.perf_counter() - start
+    finally:
+        store.close()
+        for p in procs:
+            p.wait(timeout=120)
+        asyncio.run(_drop(stream))
+    return took
+
+
+async def _drop(stream: str) -> None:
+    import nats
+
+    nc = await nats.connect(NATS)
+    js = nc.jetstream()
+    for name in (stream, out_stream(stream), f"KV_{stream}_leases"):
+        with contextlib.suppress(Exception):  # a stream this run never made
+            await js.delete_stream(name)
+    await nc.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=6000)
+    parser.add_argument("--subjects", type=int, default=200)
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--shards", type=int, default=6)
+    args = parser.parse_args()
+    console = Console()
+    raws = make_events(args.events, args.subjects)
+    base = postgres_for_tests()
+    rows = []
+    with console.status("ingesting through the service, no NATS"), \
+            scratch_schema(base, prefix="zhili_bench") as url:
+        baseline = direct(url, raws, args.batch)
+    rows.append(("service, one process, no NATS (baseline)", baseline))
+    for n in (1, 3):
+        with console.status(f"{n} consumer process(es) from the stream"), \
+                scratch_schema(base, prefix="zhili_bench") as url:
+            rows.append((f"{n} × zhili consume", consumers(url, raws, n, args)))
+    table = Table(title=f"{args.events} events, {args.subjects} subjects, batches of "
+                        f"{args.batch}, {args.shards} shards; load {os.getloadavg()[0]:.1f}")
+    for col in ("path", "seconds", "events/s", "ratio to baseline"):
+        table.add_column(col)
+    for label, took in rows:
+        table.add_row(label, f"{took:.1f}", f"{args.events / took:,.0f}",
+                      f"{baseline / took:.2f}×")
+    console.print(table)
+
+
+if __name__ == "__main__":
+    main()
