@@ -11,10 +11,14 @@ from hypothesis import strategies as st
 from zhili.errors import EventError, InputError
 from zhili.events import EVENT_TYPES, event_to_dict, in_time_order, parse_event
 from zhili.timekit import (
+    FIRST_YEAR,
+    LAST_YEAR,
     add_working_days,
+    in_range,
     is_date_only,
     is_working_day,
     natural_year,
+    parse_as_of,
     parse_instant,
 )
 
@@ -121,3 +125,26 @@ def test_the_nth_working_day_is_a_working_day_after_the_date(day: dt.date, n: in
 def test_a_bare_date_matches_a_whole_day_and_nothing_else_does(value: object,
                                                                date_only: bool) -> None:
     assert is_date_only(value) is date_only
+
+
+def test_an_as_of_date_alone_is_the_end_of_that_local_day_and_says_so():
+    """``--as-of 2026-06-30`` counts the whole day: its last microsecond, flagged as a bare
+    date (the CLI then tells which instant it used); a date with a time is that instant."""
+    end, bare = parse_as_of("2026-06-30", "Asia/Shanghai")
+    assert bare is True
+    assert end == dt.datetime(2026, 6, 30, 23, 59, 59, 999999,
+                              tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    at, bare = parse_as_of("2026-06-30 10:00", "Asia/Shanghai")
+    assert bare is False and at == dt.datetime(2026, 6, 30, 2, 0, tzinfo=dt.UTC)
+
+
+def test_instants_are_accepted_from_the_first_to_the_last_year_inclusive():
+    utc = dt.UTC
+    for year in (FIRST_YEAR, LAST_YEAR):
+        t = dt.datetime(year, 6, 1, tzinfo=utc)
+        assert in_range(t) is t
+    for year in (FIRST_YEAR - 1, LAST_YEAR + 1):
+        with pytest.raises(InputError):
+            in_range(dt.datetime(year, 6, 1, tzinfo=utc))
+    with pytest.raises(InputError):
+        parse_as_of(f"{LAST_YEAR + 1}-01-01")
