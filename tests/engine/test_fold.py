@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 
 from zhili.engine import Fold, OutOfOrder, Subject, replay
+from zhili.engine.checkpoint import dump_component, load_component
+from zhili.engine.component import MARKS
 from zhili.events import in_time_order, parse_events
 from zhili.rules import load_pack
 from zhili.timekit import parse_instant
@@ -154,6 +156,38 @@ def test_a_backdated_event_folds_again_only_its_component() -> None:
     t = parse_instant("2026-04-01 00:00")
     assert states(fold.ledger(), t) == states(replay(parse_events(raws) + late, PACK,
                                                      subjects), t)
+
+
+def test_a_late_event_folds_again_from_the_last_mark_before_it() -> None:
+    """A component of two stores, twelve sessions a day apart, marked every two events: a
+    violation between the tenth and eleventh events folds again only the two after the tenth
+    (the mark it resumes from); one before every mark folds the whole component again."""
+    subjects = {who: Subject(who, licence="L") for who in ("a", "b")}
+    raws = [{"id": f"{who}-{k}", "type": "live_session", "subject": who,
+             "at": f"2026-03-{10 + k:02d} {10 + i}:00", "minutes": 60, "transactions": 1}
+            for k in range(6) for i, who in enumerate(("a", "b"))]
+    fold = Fold(PACK, subjects, mark_every=2)
+    fold.apply_all(parse_events(raws))
+    assert [n for n, _ in fold.components["a"].marks] == [6, 8, 10, 12][-MARKS:]
+    late = parse_events([{"id": "late", "type": "violation", "subject": "b",
+                          "code": "false_health_claim", "at": "2026-03-15 10:30"}])
+    assert fold.apply_all(late, late=True) == 1 + 2  # a-5 and b-5, after the tenth event
+    assert [n for n, _ in fold.components["a"].marks] == [6, 8]  # the tenth's was taken
+    earliest = parse_events([{"id": "early", "type": "violation", "subject": "a",
+                              "code": "false_health_claim", "at": "2026-03-01 10:00"}])
+    assert fold.apply_all(earliest, late=True) == 1 + 13  # before every mark: all of it
+    t = parse_instant("2026-04-01 00:00")
+    assert states(fold.ledger(), t) == states(
+        replay(parse_events(raws) + late + earliest, PACK, subjects), t)
+
+
+def test_marks_are_not_written_to_a_checkpoint() -> None:
+    fold = Fold(PACK, mark_every=1)
+    fold.apply_all(EVENTS)
+    comp = next(iter(fold.components.values()))
+    assert comp.marks
+    again = load_component(dump_component(comp), PACK, fold.effects)
+    assert again.marks == [] and again.events == comp.events
 
 
 def test_decision_ids_number_only_the_repeats_of_one_cause_kind_and_rule() -> None:

@@ -80,15 +80,17 @@ def test_folding_component_by_component_equals_folding_event_by_event(events, su
 
 @SETTINGS
 @given(entangled_history(), subjects(), st.randoms(use_true_random=False),
-       st.lists(st.integers(0, 40), max_size=5), st.lists(instants, min_size=1, max_size=4))
+       st.lists(st.integers(0, 40), max_size=5), st.lists(instants, min_size=1, max_size=4),
+       st.sampled_from((0, 1, 2, 3)))
 def test_late_arrivals_in_any_order_fold_like_the_replay(events, subs, rnd: random.Random,
-                                                         cuts, times) -> None:
+                                                         cuts, times, mark_every) -> None:
     """Batches that reach before the horizon (late violations, late appeals granted or
     denied, late links that merge components) leave the fold where a replay of everything
-    would be: each late batch folds again only the components it reaches."""
+    would be: each late batch folds again only the components it reaches, from the last
+    mark inside the component before it when marks are kept."""
     shuffled = arrival_order(events, rnd)
     bounds = sorted({0, len(shuffled), *(c for c in cuts if c < len(shuffled))})
-    incremental = Fold(PACK, subs)
+    incremental = Fold(PACK, subs, mark_every=mark_every)
     for a, b in zip(bounds, bounds[1:], strict=False):
         incremental.apply_all(shuffled[a:b], late=True)
     whole, parts = replay(events, PACK, subs), incremental.ledger()

@@ -73,11 +73,11 @@ def test_a_long_fold_of_one_component_holds_up_no_query_on_another():
     inside, release = threading.Event(), threading.Event()
     original = Component.apply_many
 
-    def slow(self, events):  # the late event's component takes as long as the test wants
+    def slow(self, events, **options):  # the late event's component takes as long as wanted
         if "a1" in self.subjects:
             inside.set()
             assert release.wait(2 * WAIT)  # longer than the query may take
-        return original(self, events)
+        return original(self, events, **options)
 
     as_of = START + dt.timedelta(days=30)
     Component.apply_many = slow  # type: ignore[method-assign]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .. import events as ev
 from ..rules import Pack
 from .effects import Effects
-from .fold import ComponentFold
+from .fold import ComponentFold, clone_fold
 from .records import Decision
 from .subjects import Subject
 
@@ -25,8 +25,13 @@ class Epoch:
     transitions: list[Decision] = field(default_factory=list)
 
 
+# Marks kept per component at most: a late event earlier than the oldest folds it all again.
+MARKS = 4
+
+
 class Component:
-    def __init__(self, pack: Pack, subjects: dict[str, Subject], effects: Effects):
+    def __init__(self, pack: Pack, subjects: dict[str, Subject], effects: Effects,
+                 mark_every: int = 0):
         self.pack = pack
         self.subjects = subjects
         self.effects = effects
@@ -34,21 +39,72 @@ class Component:
         self.voided: frozenset[str] = frozenset()
         self.current = ComponentFold(pack, subjects, effects=effects)
         self.epochs = [Epoch(None, self.current)]
+        # Checkpoints inside the component, for late events: every ``mark_every`` events
+        # (0: none), a copy of the fold as it stood after that many events, the newest
+        # ``MARKS`` of them. Kept only while no grant has started a second epoch (later
+        # epochs fold the whole history again without a violation). Never written to a
+        # checkpoint: a restored component makes new ones as it folds.
+        self.mark_every = mark_every
+        self.marks: list[tuple[int, ComponentFold]] = []
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "marks": []}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        # Checkpoints written before marks existed have neither attribute.
+        self.__dict__.update({"mark_every": 0, "marks": [], **state})
 
     def apply(self, event: ev.Event) -> None:
         self.apply_many((event,))
 
-    def apply_many(self, events: Iterable[ev.Event]) -> None:
-        """``apply`` for each event in turn (the fold it calls changes after a grant)."""
+    def apply_many(self, events: Iterable[ev.Event], *, mark: bool = True) -> None:
+        """``apply`` for each event in turn (the fold it calls changes after a grant); a
+        component folded again for a late event (``mark=False``) leaves its later marks to
+        the events that come after, so that the late event does not pay for them."""
         append = self.events.append
         fold_apply = self.current.apply
+        every = self.mark_every if mark and len(self.epochs) == 1 else 0
         for event in events:
             append(event)
             if not fold_apply(event):
                 self._next_epochs()
                 fold_apply = self.current.apply
+                every = 0
+            elif every and len(self.events) % every == 0:
+                self._mark()
+
+    def _mark(self) -> None:
+        self.marks.append((len(self.events), clone_fold(self.current)))
+        if len(self.marks) > MARKS:
+            del self.marks[0]
+
+    def resumed_before(self, key: tuple[dt.datetime, int, str]) -> Component | None:
+        """The component as it stood after its last mark whose events all sort before
+        ``key`` (an event's sort key), to fold the rest again from there; None when no mark
+        is that early (or a grant has voided what the marks hold). The mark is taken, not
+        copied: this component keeps only the marks before it, so it stays whole."""
+        if len(self.epochs) != 1:
+            return None
+        at = next((i for i in range(len(self.marks) - 1, -1, -1)
+                   if self.events[self.marks[i][0] - 1].sort_key() < key), None)
+        if at is None:
+            return None
+        n, fold = self.marks[at]
+        other = Component.__new__(Component)
+        other.pack, other.effects, other.voided = self.pack, self.effects, frozenset()
+        other.current = fold
+        other.subjects = fold.subjects  # shared with its fold, as in __init__
+        for sid, subject in self.subjects.items():
+            other.subjects.setdefault(sid, subject)
+        other.events = self.events[:n]
+        other.epochs = [Epoch(None, fold)]
+        other.mark_every = self.mark_every
+        other.marks = self.marks[:at]
+        del self.marks[at:]
+        return other
 
     def _next_epochs(self) -> None:
+        self.marks = []
         while (grant := self.epochs[-1].fold.grant) is not None:
             old = self.epochs[-1].fold
             at, violation, _ = grant

@@ -147,8 +147,13 @@ class Ledger:
 class Fold:
     """The incremental fold: apply events in time order, read a ledger, snapshot and restore."""
 
-    def __init__(self, pack: Pack, subjects: Mapping[str, Subject] | None = None):
+    def __init__(self, pack: Pack, subjects: Mapping[str, Subject] | None = None, *,
+                 mark_every: int = 0):
+        """``mark_every``: keep a copy of each component's fold every that many events, so
+        that a late event folds again only from the last copy before it (see ``Component``);
+        0 (a replay, which sees no late event) keeps none."""
         self.pack = pack
+        self.mark_every = mark_every
         self.subjects: dict[str, Subject] = dict(subjects or {})
         self.components: dict[str, Component] = {}
         self.effects = Effects(pack)
@@ -194,7 +199,7 @@ class Fold:
             if m not in self.subjects:
                 self.subjects[m] = Subject(m, kind=self.pack.subject_kind)
         comp = Component(self.pack, {m: self.subjects[m] for m in sorted(members)},
-                         self.effects)
+                         self.effects, self.mark_every)
         for m in members:
             self.components[m] = comp
         return comp
@@ -213,7 +218,8 @@ class Fold:
     def _merge(self, a: Component, b: Component) -> Component:
         """Two components linked by a new observation fold again as one."""
         subjects = {**a.subjects, **b.subjects}
-        merged = Component(self.pack, dict(sorted(subjects.items())), self.effects)
+        merged = Component(self.pack, dict(sorted(subjects.items())), self.effects,
+                           self.mark_every)
         merged.apply_many(ev.in_time_order(a.events + b.events))
         self.refolded += len(merged.events)
         for sid in subjects:
@@ -299,12 +305,16 @@ class Fold:
             return done + self.refolded - refolded
 
     def _refold(self, comp: Component, batch: list[ev.Event]) -> Component:
-        """The component folded again from its own history with ``batch`` in time order."""
-        fresh = Component(self.pack, dict(comp.subjects), self.effects)
+        """The component folded again with ``batch`` in time order: from the last mark before
+        the batch's first event, or else from its own start."""
+        fresh = comp.resumed_before(_SORT_KEY(batch[0]))
+        if fresh is None:
+            fresh = Component(self.pack, dict(comp.subjects), self.effects, self.mark_every)
+        kept = len(fresh.events)
         known = {e.id for e in comp.events}
-        fresh.apply_many(sorted([*comp.events, *(e for e in batch if e.id not in known)],
-                                key=_SORT_KEY))
-        self.refolded += len(comp.events)
+        fresh.apply_many(sorted([*comp.events[kept:], *(e for e in batch if e.id not in known)],
+                                key=_SORT_KEY), mark=False)
+        self.refolded += len(comp.events) - kept
         for sid in fresh.subjects:
             self.components[sid] = fresh
         return fresh
@@ -370,6 +380,7 @@ class Fold:
     def adopt(self, component: Component) -> None:
         """Take a component restored from a checkpoint in place of what its subjects had."""
         members = set(component.subjects)
+        component.mark_every = self.mark_every
         for sid, subject in component.subjects.items():
             self.subjects.setdefault(sid, subject)
             self.components[sid] = component

@@ -31,6 +31,9 @@ from ..rules import Pack
 from .base import EventStore
 
 SHARDS = 4096  # locks per pack; a component holds the shards of its members
+# A copy of each component's fold every this many events, so that a late event folds its
+# component again only from the last copy before it (``Component``'s marks).
+MARK_EVERY = 4
 
 
 class WarmPack:
@@ -40,7 +43,7 @@ class WarmPack:
         self.pack = pack
         self.scope = scope
         self.subjects_version = subjects_version
-        self.fold = Fold(pack, subjects)
+        self.fold = Fold(pack, subjects, mark_every=MARK_EVERY)
         self.generation = store.generation(scope)
         self.cursor = self.generation
         # Every event stored up to the generation is in a checkpoint, and every later one
