@@ -30,6 +30,7 @@ from zhili.events import parse_events
 from zhili.rules import load_pack
 from zhili.store import open_store
 from zhili.store.scratch import scratch_schema, unreachable
+from zhili.store.warm import MARK_EVERY
 
 PACK = "wechat_channels"
 MERCHANTS = 200  # creators with a merchant key, who appeal some of their violations
@@ -126,29 +127,46 @@ def probe(base: str, admin: str, traffic: Traffic, args, end: dt.datetime) -> di
 
 
 def engine_costs(traffic: Traffic, end: dt.datetime, probes: int) -> dict:
-    """The same probe inside the engine, no HTTP or store: folding one in-order event on top of
-    a component, against one late event that folds the component again; and the full replay."""
+    """The same probe inside the engine, no HTTP or store, in CPU time: folding one in-order
+    event on top of a component, against one late event that folds the component again, with
+    the service's marks inside components and without them (every late event from the
+    component's start); and the full replay."""
     events = parse_events([e for queue in traffic.producers for e in queue])
     pack = load_pack(PACK)
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     replay(events, pack)
-    replay_s = time.perf_counter() - t0
-    fold = Fold(pack)
-    fold.apply_all(events)
-    rng = random.Random(6)
-    costs: dict[str, list[float]] = {"in_order": [], "late": []}
+    out: dict = {"replay_s": time.process_time() - t0}
     groups = [g for g in traffic.groups if len(g) > 1][:probes]
-    for k, group in enumerate(groups):
-        base = {"type": "live_session", "subject": group[0], "minutes": 60, "transactions": 1}
-        for kind, at, late in (("in_order", end + dt.timedelta(seconds=k + 1), False),
-                               ("late", end - dt.timedelta(hours=rng.uniform(1, 24)), True)):
-            event = parse_events([{**base, "id": f"{kind}-{k}", "at": at}])
-            t0 = time.perf_counter()
-            fold.apply_all(event, late=late)
-            costs[kind].append(time.perf_counter() - t0)
-    i, la = statistics.median(costs["in_order"]), statistics.median(costs["late"])
-    return {"replay_s": replay_s, "in_order_us": 1e6 * i, "late_us": 1e6 * la,
-            "late_ratio": la / i}
+    for name, every in (("marks", MARK_EVERY), ("no_marks", 0)):
+        fold = Fold(pack, mark_every=every)
+        t0 = time.process_time()
+        fold.apply_all(events)
+        out[f"{name}_fold_us"] = 1e6 * (time.process_time() - t0) / len(events)
+        rng = random.Random(6)
+        costs: dict[str, list[float]] = {"in_order": [], "late": []}
+        for k, group in enumerate(groups):
+            base = {"type": "live_session", "subject": group[0], "minutes": 60,
+                    "transactions": 1}
+            for kind, at, late in (("in_order", end + dt.timedelta(seconds=k + 1), False),
+                                   ("late", end - dt.timedelta(hours=rng.uniform(1, 24)), True)):
+                event = parse_events([{**base, "id": f"{kind}-{k}", "at": at}])
+                t0 = time.process_time()
+                fold.apply_all(event, late=late)
+                costs[kind].append(time.process_time() - t0)
+        i, la = statistics.median(costs["in_order"]), statistics.median(costs["late"])
+        out.update({f"{name}_in_order_us": 1e6 * i, f"{name}_late_us": 1e6 * la,
+                    f"{name}_ratio": la / i})
+    return out
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """The CPU time (user + system) a process has used, where /proc tells it."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_backend(name: str, url: str, traffic: Traffic, args, serve, end,
@@ -161,7 +179,13 @@ def run_backend(name: str, url: str, traffic: Traffic, args, serve, end,
         store.close()
     proc, base, admin = serve(url, src)
     try:
+        started = cpu_seconds(proc.pid)
         result = ingest(base, admin, merchants, traffic, args, end)
+        spent = cpu_seconds(proc.pid)
+        # The server's CPU per event while ingesting (its queries and appeals included): a
+        # figure a loaded machine changes far less than events per second.
+        result["cpu_us"] = (None if started is None or spent is None
+                            else 1e6 * (spent - started) / traffic.events)
         result.update(probe(base, admin, traffic, args, end))
     finally:
         proc.terminate()
@@ -209,18 +233,20 @@ def run(args, serve) -> None:
           f"groups, {args.producers} producers ({args.batch}/batch), {traffic.late:,} "
           f"delivered late by up to a day; {MERCHANTS} merchants appealing; state queries "
           f"from 2 clients meanwhile. Load average {', '.join(f'{x:.1f}' for x in loads)}.\n")
-    print("| backend | events/s | vs in-order traffic | queries during ingest | state p50 ms | "
-          "state p99 ms | in-order event ms | late event ms | late / in-order |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| backend | events/s | vs in-order traffic | server CPU µs/event | queries during "
+          "ingest | state p50 ms | state p99 ms | in-order event ms | late event ms | "
+          "late / in-order |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r, b in zip(rows, baseline, strict=False):
         print(f"| {r['backend']} | {r['events_per_s']:,.0f} | "
               f"{r['events_per_s'] / b['events_per_s']:.2f}× ({b['events_per_s']:,.0f}) | "
-              f"{r['queries_during']:,} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
+              f"{_cpu(r)} | {r['queries_during']:,} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
               f"{r['in_order_ms']:.1f} | {r['late_ms']:.1f} | {r['late_ratio']:.2f}× |")
     if args.baseline_src:
         now = rows[0]
         print(f"\nThe same traffic served by {args.baseline_src} (SQLite): "
-              f"{earlier['events_per_s']:,.0f} events/s, state p50 {earlier['p50_ms']:.1f} ms, "
+              f"{earlier['events_per_s']:,.0f} events/s, server CPU {_cpu(earlier)} µs/event "
+              f"(this tree {_cpu(now)}), state p50 {earlier['p50_ms']:.1f} ms, "
               f"p99 {earlier['p99_ms']:.1f} ms, late event {earlier['late_ms']:.1f} ms against "
               f"{earlier['in_order_ms']:.1f} in order ({earlier['late_ratio']:.2f}×); this "
               f"tree ingests {now['events_per_s'] / earlier['events_per_s']:.2f}× as fast, "
@@ -228,6 +254,14 @@ def run(args, serve) -> None:
     for r in rows:
         print(f"\n{r['backend']}: merchant appeals {r['appeals']}, refused batches "
               f"{r['refused_batches'] or 'none'}")
-    print(f"\nengine alone: one in-order event {engine['in_order_us']:.0f} µs, one late event "
-          f"{engine['late_us']:.0f} µs ({engine['late_ratio']:.1f}×); a full replay of the "
-          f"pack (a late event's cost before) {engine['replay_s']:.2f} s")
+    for name, what in (("marks", f"with a mark every {MARK_EVERY} events inside a component"),
+                       ("no_marks", "without marks (from the component's start)")):
+        print(f"\nengine alone, {what}: fold {engine[f'{name}_fold_us']:.1f} µs CPU/event; "
+              f"one in-order event {engine[f'{name}_in_order_us']:.0f} µs, one late event "
+              f"{engine[f'{name}_late_us']:.0f} µs ({engine[f'{name}_ratio']:.1f}×)")
+    print(f"\na full replay of the pack (a late event's cost before components) "
+          f"{engine['replay_s']:.2f} s CPU")
+
+
+def _cpu(result: dict) -> str:
+    return "–" if result.get("cpu_us") is None else f"{result['cpu_us']:,.0f}"
