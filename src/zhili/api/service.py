@@ -57,7 +57,7 @@ class Governance:
 
     def pack_of(self, who: Principal, subject: str) -> str:
         """The subject's pack; unknown subjects and other merchants' ones are both 404."""
-        pack = self.store.pack_of(subject) if who.may_see(subject) else None
+        pack = self.states.pack_of(subject) if who.may_see(subject) else None
         if pack is None:
             raise NotFound(subject)
         return pack

@@ -265,11 +265,19 @@ class StateService:
         return found
 
     # -- the warm fold ----------------------------------------------------------------------------
+    def pack_of(self, subject: str) -> str | None:
+        """The subject's pack: asked of the store once, since a subject never changes pack."""
+        code = self._pack_of_subject.get(subject)
+        if code is None:
+            code = self.store.pack_of(subject)
+            if code is not None:
+                self._pack_of_subject[subject] = code
+        return code
+
     def _ready(self, subject: str) -> WarmPack:
-        code = self._pack_of_subject.get(subject) or self.store.pack_of(subject)
+        code = self.pack_of(subject)
         if code is None:
             raise InputError(f"no subject {subject!r}", path="subject")
-        self._pack_of_subject[subject] = code
         warm = self._warm_pack(self.pack(code))
         warm.resolve([subject])
         return warm
