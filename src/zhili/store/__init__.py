@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from .base import ROLES, AppendResult, EventStore, Head, StoredKey
 from .engines import database_error, default_url, make_engine
 from .memory import MemoryStore
+from .shadows import StoredShadow
 from .sql import SqlStore
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ROLES", "AppendResult", "EventStore", "Head", "MemoryStore", "SqlStore", "StateService",
-    "StoredKey", "default_url", "open_store",
+    "StoredKey", "StoredShadow", "default_url", "open_store",
 ]
 
 

@@ -12,11 +12,14 @@ import secrets
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..errors import InputError
 from ..events import Event, valid_name
 from .codec import checked_name
+
+if TYPE_CHECKING:
+    from .shadows import StoredShadow
 
 ROLES = ("admin", "reviewer", "merchant")
 
@@ -195,6 +198,20 @@ class EventStore(Protocol):
         ...
 
     def end_session(self, token_hash: str) -> None: ...
+
+    def put_shadow(self, shadow_id: str, pack: str, candidate: Mapping[str, Any],
+                   created: dt.datetime) -> None:
+        """Register a shadow of ``pack``: a candidate rule set (JSON-able mapping) under an
+        id of its own; an id already registered is refused."""
+        ...
+
+    def shadows(self, pack: str | None = None) -> list[StoredShadow]:
+        """The registered shadows (of one pack), oldest first."""
+        ...
+
+    def remove_shadow(self, shadow_id: str) -> bool:
+        """Forget a shadow; False when no shadow has this id."""
+        ...
 
     def close(self) -> None: ...
 

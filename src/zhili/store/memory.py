@@ -19,6 +19,7 @@ from . import base
 from .base import AppendResult, Head, Tail
 from .codec import decode_event, decode_subject, dumps, encode_event, encode_subject, subject_id
 from .keyring import MemoryKeys
+from .shadows import MemoryShadows
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +32,7 @@ class _Row:
     body: str
 
 
-class MemoryStore(MemoryKeys):
+class MemoryStore(MemoryKeys, MemoryShadows):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._writers: dict[str, threading.Lock] = {}  # one writer of a pack at a time
@@ -42,6 +43,7 @@ class MemoryStore(MemoryKeys):
         self._decision_ids: set[str] = set()
         self._snapshots: dict[str, tuple[dt.datetime, bytes]] = {}
         self._init_keys()
+        self._init_shadows()
         self._seq = 0
         self._heads: dict[str, Head] = {}
         self._checkpoints: dict[tuple[str, str], bytes] = {}  # (scope, component) -> data

@@ -138,6 +138,15 @@ api_keys = Table(
     Column("last_used_at", Instant()),
 )
 
+# Candidate rule sets folded beside a live pack (zhili.shadow): the candidate is JSON text.
+shadows = Table(
+    "shadows", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("pack", String(64), nullable=False, index=True),
+    Column("candidate", Text, nullable=False),
+    Column("created_at", Instant(), nullable=False),
+)
+
 # A console sign-in: the hash of the cookie's random token, never the key itself.
 sessions = Table(
     "sessions", metadata,

@@ -34,12 +34,13 @@ from .schema import (
     snapshots,
     subjects,
 )
+from .shadows import SqlShadows
 
 UTC = dt.UTC
 _CHUNK = 500  # parameters per IN (...) list, well under SQLite's limit
 
 
-class SqlStore(SqlKeys):
+class SqlStore(SqlKeys, SqlShadows):
     def __init__(self, engine: Engine):
         self.engine = engine
         self._insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert

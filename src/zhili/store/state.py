@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -40,14 +40,18 @@ T = TypeVar("T")
 class StateService:
     """The engine over a store: ingest events, read state and decisions as of an instant."""
 
-    def __init__(self, store: EventStore, *, snapshot_every: int = SNAPSHOT_EVERY):
+    def __init__(self, store: EventStore, *, snapshot_every: int = SNAPSHOT_EVERY,
+                 packs: Mapping[str, Pack] | None = None, tag: str = ""):
+        """``packs`` folds these pack codes under other rules than the shipped ones (a shadow's
+        candidate); ``tag`` then keeps their checkpoints in scopes of their own."""
         self.store = store
         self.snapshot_every = snapshot_every
+        self.tag = tag
         self._lock = threading.Lock()  # the map below, never held while folding
         self._warm: dict[str, WarmPack] = {}
         self._starting = threading.Lock()
         self._pack_of_subject: dict[str, str] = {}  # a subject never changes pack
-        self._packs: dict[str, Pack] = {}  # packs are code shipped with the process
+        self._packs: dict[str, Pack] = dict(packs or {})  # shipped packs: code of the process
         self._writers: dict[str, _Writers] = {}  # per pack: batches waiting for their commit
 
     def ingest(self, events: Sequence[Event], *, pack: str) -> AppendResult:
@@ -254,6 +258,24 @@ class StateService:
         with warm.hold([subject]):
             return self._ledger(warm, subject).decisions(subject, as_of)
 
+    @contextmanager
+    def ledger(self, code: str) -> Iterator[Ledger]:
+        """Every subject of the pack folded up to the store's head, as one ledger, read while
+        the pack's components are locked (an ingest of the pack waits for the reader)."""
+        warm = self._warm_pack(self.pack(code))
+        warm.resolve(None)
+        with warm.hold(None):
+            for comp in {id(c): c for c in warm.fold.components.values()}.values():
+                comp.finish()
+            yield Ledger(warm.pack, warm.fold.components)
+
+    def checkpoint(self, code: str) -> None:
+        """Write the checkpoints of the pack's fold if enough was folded since the last ones
+        (ingest does this itself; a service that only reads calls it after reading)."""
+        warm = self._warm_pack(self.pack(code))
+        if self._due(warm):
+            warm.checkpoint()
+
     def pack(self, code: str) -> Pack:
         """A pack by its code; never a path, since codes come from the network."""
         found = self._packs.get(code)
@@ -305,6 +327,8 @@ class StateService:
                         if s is not None}
             overrides = hashlib.sha256(dumps(pack.overrides).encode()).hexdigest()[:12]
             scope = f"{pack.code}/{pack.version}/{overrides}/{head.subjects}"
+            if self.tag:
+                scope = f"{scope}/{self.tag}"
             warm = WarmPack(self.store, pack, scope, head.subjects, subjects)
             with self._lock:
                 self._warm[pack.code] = warm
