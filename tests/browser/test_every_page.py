@@ -94,7 +94,8 @@ def pages(built) -> list[tuple[str, str]]:
             ("subjects-filtered", "/subjects?sanctioned=1&sort=fees&order=desc"),
             *[(f"subject-{pack}", f"/subjects/{sid}") for pack, sid in sorted(first.items())],
             ("appeals", "/appeals"), ("logistics", "/logistics?subject=ae-3c"),
-            ("scan", "/scan"), ("not-found", "/no-such-page"),
+            ("scan", "/scan"), ("shadows", "/shadows"),
+            ("shadow", "/shadows/per-entry-fees"), ("not-found", "/no-such-page"),
             ("bad-as-of", "/subjects?as_of=yesterday")]
 
 

@@ -20,7 +20,7 @@ from ..i18n.asgi import LanguageMiddleware
 from .deps import invalid
 from .docs import mount_docs
 from .limits import BoundedBodies
-from .routes import appeals, detect, events, subjects
+from .routes import appeals, detect, events, shadows, subjects
 from .service import Forbidden, Governance, NotFound, utc_now
 
 DESCRIPTION = """Executable, explainable governance rules of China's e-commerce platforms.
@@ -51,7 +51,7 @@ def create_app(store_url: str | None = None, *, store=None, states=None,
     mount_docs(app)
     app.state.governance = Governance(store, states, clock)
     app.add_middleware(BoundedBodies)
-    for module in (events, subjects, appeals, detect):
+    for module in (events, subjects, appeals, detect, shadows):
         app.include_router(module.router, prefix="/v1")
     _handle_errors(app)
     app.add_middleware(LanguageMiddleware)

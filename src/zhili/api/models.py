@@ -231,6 +231,55 @@ class OrdersOut(BaseModel):
     duplicates: list[str] = []
 
 
+class CandidateIn(BaseModel):
+    """A candidate rule set: a pack version, a drafted pack file's text, or parameter overrides
+    (alone or on top of the version or the file), as ``zhili impact`` takes them."""
+
+    model_config = ConfigDict(extra="forbid")
+    version: Short | None = Field(None, description="a version of the pack")
+    pack_file: str | None = Field(None, max_length=1_000_000, description=(
+        "the text of a drafted pack file (YAML), validated like any pack"))
+    file: Short | None = Field(None, description="the drafted file's name, for people")
+    params: dict[Short, Any] = Field({}, max_length=MAX_LIST_ITEMS, description=(
+        "parameter overrides by dotted name, as `zhili replay --param` takes them"))
+
+
+class ShadowIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"id": "per-entry-fees", "pack": "wechat_channels",
+         "candidate": {"params": {"bands.fee_mode": "per_entry"}}}]})
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                    description="the shadow's own id: letters, digits, _ . -")
+    pack: Short = Field(description="the live pack it shadows")
+    candidate: CandidateIn
+
+
+class ShadowOut(BaseModel):
+    id: str
+    pack: str
+    kind: Literal["version", "pack_file", "params"]
+    version: str | None = None
+    file: str | None = Field(None, description="a drafted pack file's name (its text is kept)")
+    params: dict[str, Any] = {}
+    created: str | None
+
+
+class ShadowComparisonOut(BaseModel):
+    """The shadow against the live rules over the same stored events (docs/shadow.md)."""
+
+    shadow: str
+    pack: str
+    as_of: str
+    events_seq: int = Field(description="the last stored event both folds hold")
+    changes: list[dict[str, Any]] = Field(description="parameters that differ, both values "
+                                          "with their provenance")
+    summary: dict[str, Any] = Field(description="the population view, as `zhili impact` gives")
+    subjects: list[dict[str, Any]] = Field(description="every subject that fares differently, "
+                                           "with the decisions that differ and their causes")
+    timeline: list[dict[str, Any]] = Field(description="the population view at earlier "
+                                           "instants, the last one `as_of`")
+
+
 class Problem(BaseModel):
     """A refusal with its reason (401, 403, 404, 413)."""
 

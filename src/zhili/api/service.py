@@ -261,9 +261,61 @@ class Governance:
         record_orders(self.store, pack, checked, as_of)
         return found, result
 
+    # -- shadows ----------------------------------------------------------------------------
+
+    @property
+    def shadow_evaluation(self):
+        """The store's shadows, folded beside the live rules (made on first use)."""
+        found = getattr(self, "_shadows", None)
+        if found is None:
+            from ..shadow import Shadows
+
+            found = self._shadows = Shadows(self.store, self.clock)
+        return found
+
+    def add_shadow(self, who: Principal, shadow_id: str, pack: str,
+                   candidate: Mapping[str, Any]):
+        _only_admins(who, "registers shadows")
+        return self.shadow_evaluation.add(shadow_id, pack, candidate)
+
+    def shadows(self, who: Principal, pack: str | None = None) -> list[Any]:
+        _only_admins(who, "reads shadows")
+        return self.shadow_evaluation.all(pack)
+
+    def shadow(self, who: Principal, shadow_id: str):
+        _only_admins(who, "reads shadows")
+        from ..shadow import UnknownShadow
+
+        try:
+            return self.shadow_evaluation.get(shadow_id)
+        except UnknownShadow:
+            raise NotFound(shadow_id) from None
+
+    def remove_shadow(self, who: Principal, shadow_id: str) -> None:
+        _only_admins(who, "removes shadows")
+        if not self.shadow_evaluation.remove(shadow_id):
+            raise NotFound(shadow_id)
+
+    def compare_shadow(self, who: Principal, shadow_id: str, as_of: dt.datetime | None = None,
+                       *, subject: str | None = None, points: int | None = None):
+        """The shadow against the live rules (an admin's view: no merchant ever sees it)."""
+        shadow = self.shadow(who, shadow_id)
+        if subject is not None and self.store.pack_of(subject) != shadow.pack:
+            raise NotFound(subject)
+        from ..shadow.service import POINTS
+
+        return self.shadow_evaluation.compare(
+            shadow.id, as_of or self.clock(), subject=subject,
+            points=POINTS if points is None else points)
+
     def events_of(self, who: Principal, subject: str) -> list[dict[str, Any]]:
         pack = self.pack_of(who, subject)
         return [event_to_dict(e) for e in self.store.events(pack=pack, subjects=[subject])]
+
+
+def _only_admins(who: Principal, what: str) -> None:
+    if not who.is_admin:
+        raise Forbidden(f"only an admin key {what}")
 
 
 def _check_pack(pack: str) -> None:

@@ -75,6 +75,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "serve",
     "stream",
     "keys",
+    "shadow",
     "orders",
     "scan",
     "governance",

@@ -87,6 +87,8 @@ def build_demo(url: str, *, seed: int = 7, end: dt.datetime | None = None,
             counts[cast.pack] = len(result.stored)
             progress(_("%(pack)s: %(subjects)d subjects, %(events)d events") % {
                 "pack": cast.pack, "subjects": len(cast.subjects), "events": len(result.stored)})
+        if "wechat_channels" in subjects.values():
+            _demo_shadow(store, end)
         merchant = "xinghe-lulu" if "xinghe-lulu" in subjects else next(iter(subjects), "")
         _key_id, admin_key = create_key(store, "admin")
         _key_id, reviewer_key = create_key(store, "reviewer")
@@ -96,6 +98,15 @@ def build_demo(url: str, *, seed: int = 7, end: dt.datetime | None = None,
     return Built(url=url, end=end, packs=packs, subjects=subjects, admin_key=admin_key,
                  reviewer_key=reviewer_key, merchant_key=merchant_key, merchant=merchant,
                  counts=counts)
+
+
+def _demo_shadow(store, end: dt.datetime) -> None:
+    """A candidate the console's shadows page compares with the live rules: WeChat Channels'
+    band fees charged on every entry into a band (the pack's own alternative reading)."""
+    from ..shadow import Shadows
+
+    Shadows(store, lambda: end).add("per-entry-fees", "wechat_channels",
+                                    {"params": {"bands.fee_mode": "per_entry"}})
 
 
 def _order_findings(store, end: dt.datetime, rng: random.Random, cast: stories.Cast,

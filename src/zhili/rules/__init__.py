@@ -25,8 +25,9 @@ from .model import Pack, Rule
 from .params import Param, Provenance, number_in_quote
 from .sources import parse_sources
 
-__all__ = ["Pack", "Param", "Provenance", "Rule", "available_packs", "load_pack", "pack_dir",
-           "pack_versions", "number_in_quote", "parse_param_assignment"]
+__all__ = ["Pack", "Param", "Provenance", "Rule", "available_packs", "load_pack",
+           "load_pack_text", "pack_dir", "pack_versions", "number_in_quote",
+           "parse_param_assignment"]
 
 PACKS_ROOT = Path(__file__).resolve().parent.parent / "packs"
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -69,14 +70,20 @@ def load_pack(code_or_path: str, params: Mapping[str, Any] | None = None,
         return _build(file, dict(params or {}), version)
 
 
+def load_pack_text(text: str, file: str, params: Mapping[str, Any] | None = None) -> Pack:
+    """A pack from the text of a pack file kept elsewhere than on disk (a drafted pack stored
+    with a shadow), validated like any pack; ``file`` names it in errors."""
+    return _build(file, dict(params or {}), text=text)
+
+
 @lru_cache(maxsize=64)
 def _load(file: str, params: tuple[tuple[str, Any], ...], version: str | None) -> Pack:
     return _build(file, dict(params), version)
 
 
-def _yaml(file: str) -> Any:
+def _yaml(file: str, text: str | None = None) -> Any:
     try:
-        return yaml.safe_load(read_text(file))
+        return yaml.safe_load(read_text(file) if text is None else text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else None
@@ -117,8 +124,9 @@ def _revision(file: str, doc: Mapping[str, Any], version: str) -> tuple[Mapping[
     return params, str(rev.get("title") or doc.get("title", "")), rev.get("sources") or {}
 
 
-def _build(file: str, overrides: dict[str, Any], version: str | None = None) -> Pack:
-    doc = _yaml(file)
+def _build(file: str, overrides: dict[str, Any], version: str | None = None,
+           text: str | None = None) -> Pack:
+    doc = _yaml(file, text)
     revisions: Mapping[str, Any] = {}
     if version is not None and isinstance(doc, Mapping) and version != str(doc.get("version")):
         revisions, title, extra = _revision(file, doc, version)

@@ -259,15 +259,19 @@ class StateService:
             return self._ledger(warm, subject).decisions(subject, as_of)
 
     @contextmanager
-    def ledger(self, code: str) -> Iterator[Ledger]:
-        """Every subject of the pack folded up to the store's head, as one ledger, read while
-        the pack's components are locked (an ingest of the pack waits for the reader)."""
+    def ledger(self, code: str, subjects: Sequence[str] | None = None
+               ) -> Iterator[tuple[Ledger, int]]:
+        """The pack's subjects (or the components of ``subjects`` alone) folded up to the
+        store's head, as one ledger, with the seq of the last stored event it holds; read
+        while their components are locked (an ingest through this service waits for it)."""
         warm = self._warm_pack(self.pack(code))
-        warm.resolve(None)
-        with warm.hold(None):
-            for comp in {id(c): c for c in warm.fold.components.values()}.values():
+        warm.resolve(subjects)
+        with warm.hold(subjects):
+            found = (warm.fold.components.values() if subjects is None
+                     else filter(None, map(warm.fold.component_of, subjects)))
+            for comp in {id(c): c for c in found}.values():
                 comp.finish()
-            yield Ledger(warm.pack, warm.fold.components)
+            yield Ledger(warm.pack, warm.fold.components), warm.cursor
 
     def checkpoint(self, code: str) -> None:
         """Write the checkpoints of the pack's fold if enough was folded since the last ones

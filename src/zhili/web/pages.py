@@ -17,7 +17,7 @@ from ..api.service import NotFound
 from ..errors import InputError
 from ..i18n import _, current_language, install_jinja
 from ..timekit import fmt, parse_as_of, parse_instant
-from . import HERE, listing, names, views
+from . import HERE, listing, names, shadow_view, views
 from .session import COOKIE, SignInRequired, governance, viewer
 
 router = APIRouter()
@@ -175,6 +175,28 @@ def scan(request: Request, who: Viewer, text: Annotated[str, Form()],
     result = views.scan_result(text, pack or None, category or None, source)
     return page(request, "scan.html", who, packs=views.pack_codes(), categories=categories,
                 result=result, text=text, pack=pack, category=category, source=source)
+
+
+@router.get("/shadows", response_class=HTMLResponse)
+def shadows(request: Request, who: Viewer) -> Response:
+    return page(request, "shadows.html", who, **shadow_view.overview(governance(request), who))
+
+
+@router.get("/shadows/{shadow_id}", response_class=HTMLResponse)
+def shadow(request: Request, who: Viewer, shadow_id: str, as_of: str | None = None) -> Response:
+    # "Now" counts to the minute, so that the page viewed again reuses its comparison.
+    at = _as_of(request, as_of) if as_of else \
+        governance(request).clock().replace(second=0, microsecond=0)
+    data = shadow_view.comparison(governance(request), who, shadow_id, at)
+    return page(request, "shadow.html", who, **data)
+
+
+@router.get("/shadows/{shadow_id}/subjects/{subject_id}", response_class=HTMLResponse)
+def shadow_subject(request: Request, who: Viewer, shadow_id: str, subject_id: str,
+                   as_of: str | None = None) -> Response:
+    data = shadow_view.subject_differences(governance(request), who, shadow_id, subject_id,
+                                           _as_of(request, as_of))
+    return page(request, "shadow_subject.html", who, **data)
 
 
 def install_error_pages(app) -> None:

@@ -1,0 +1,100 @@
+"""Shadows folded over a store: the same differences as replays compared by zhili.impact.diff,
+at the instant asked and at every instant of the view over time; following the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from zhili.engine import replay
+from zhili.histories import parse_history, read_yaml
+from zhili.impact.diff import Summary, diff_subject, rule_changes
+from zhili.rules import load_pack
+from zhili.shadow import Shadows
+from zhili.store import StateService, open_store
+from zhili.timekit import parse_instant
+
+ROOT = Path(__file__).resolve().parents[2]
+PACK = "wechat_channels"
+END = parse_instant("2026-06-30 12:00")
+
+
+@pytest.fixture
+def loaded():
+    raw = read_yaml(ROOT / "examples" / "history.yaml")
+    raw.setdefault("pack", PACK)
+    _, subjects, events = parse_history(raw, "history.yaml", "")
+    store = open_store("memory://")
+    for subject in subjects.values():
+        store.put_subject(PACK, subject)
+    early = [e for e in events if e.at <= END]
+    StateService(store).ingest(early, pack=PACK)
+    return store, subjects, [e for e in events if e.at > END]
+
+
+def brute_force(store, subjects, params, at):
+    """The summary and per-subject diffs of two replays of the stored events."""
+    base, cand = load_pack(PACK), load_pack(PACK, params)
+    events = store.events(pack=PACK)
+    b, c = replay(events, base, subjects), replay(events, cand, subjects)
+    changes = rule_changes(base, cand)
+    summary, diffs = Summary(), {}
+    for sid in b.subjects:
+        diff = diff_subject(sid, b.decisions(sid, at), b.state(sid, at), c.decisions(sid, at),
+                            c.state(sid, at), changes)
+        summary.add(diff)
+        if diff.changed:
+            diffs[sid] = diff.to_dict()
+    return summary.to_dict(), diffs
+
+
+@pytest.mark.parametrize("params", [
+    {"bands.fee_mode": "per_entry"},            # decides otherwise: subjects decided alike
+    {"bands.levels.band_8.upto": 10},           # reads states otherwise: every subject is read
+    {"scores.credit.start": 10},
+])
+def test_the_comparison_and_its_timeline_are_impacts_diff_at_every_instant(loaded, params):
+    store, subjects, _ = loaded
+    shadows = Shadows(store, lambda: END)
+    shadows.add("s", PACK, {"params": params})
+    found = shadows.compare("s", END, points=6)
+    summary, diffs = brute_force(store, subjects, params, END)
+    assert found.summary.to_dict() == summary
+    assert {sid: d.to_dict() for sid, d in found.diffs.items()} == diffs
+    assert len(found.timeline) == 7 and found.timeline[-1].at == END
+    for point in found.timeline:
+        assert point.summary.to_dict() == brute_force(store, subjects, params, point.at)[0]
+
+
+def test_an_identical_candidate_differs_in_nothing(loaded):
+    store, _, _ = loaded
+    shadows = Shadows(store, lambda: END)
+    shadows.add("same", PACK, {"version": load_pack(PACK).version})
+    found = shadows.compare("same", END)
+    assert found.changes == [] and found.diffs == {} and found.summary.changed == 0
+    assert all(p.summary.changed == 0 for p in found.timeline)
+
+
+def test_a_subject_alone_is_what_the_whole_comparison_says_of_it(loaded):
+    store, _, _ = loaded
+    shadows = Shadows(store, lambda: END)
+    shadows.add("s", PACK, {"params": {"bands.fee_mode": "per_entry"}})
+    whole = shadows.compare("s", END)
+    for sid, diff in whole.diffs.items():
+        alone = Shadows(store, lambda: END).compare("s", END, subject=sid)
+        assert alone.diffs[sid].to_dict() == diff.to_dict() and alone.timeline == []
+
+
+def test_the_shadow_follows_what_is_stored_after_it_was_read(loaded):
+    store, subjects, later = loaded
+    shadows = Shadows(store, lambda: END)
+    shadows.add("s", PACK, {"params": {"bands.fee_mode": "per_entry"}})
+    before = shadows.compare("s", END)
+    StateService(store).ingest(later, pack=PACK)  # another service, as another process would
+    end = max(e.at for e in later)
+    after = shadows.compare("s", end)
+    assert after.seq > before.seq
+    summary, diffs = brute_force(store, subjects, {"bands.fee_mode": "per_entry"}, end)
+    assert after.summary.to_dict() == summary
+    assert {sid: d.to_dict() for sid, d in after.diffs.items()} == diffs
