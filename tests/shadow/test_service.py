@@ -98,3 +98,20 @@ def test_the_shadow_follows_what_is_stored_after_it_was_read(loaded):
     summary, diffs = brute_force(store, subjects, {"bands.fee_mode": "per_entry"}, end)
     assert after.summary.to_dict() == summary
     assert {sid: d.to_dict() for sid, d in after.diffs.items()} == diffs
+
+
+def test_removing_a_shadow_drops_its_checkpoints_unless_another_folds_the_same(loaded):
+    store, _, later = loaded
+    shadows = Shadows(store, lambda: END)
+    for sid in ("a", "b"):
+        shadows.add(sid, PACK, {"params": {"bands.fee_mode": "per_entry"}})
+    shadows.fold(shadows.get("a")).snapshot_every = 1  # checkpoint after any reading
+    StateService(store, snapshot_every=1).ingest(later, pack=PACK)
+    shadows.compare("a", END, points=0)
+    live = {s for s in store.checkpoint_scopes() if "/shadow-" not in s}
+    mine = [s for s in store.checkpoint_scopes() if "/shadow-" in s]
+    assert mine and store.generation(mine[0]) > 0
+    assert shadows.remove("a") and set(store.checkpoint_scopes()) >= set(mine)  # b folds it
+    assert shadows.remove("b") and not shadows.remove("b")
+    assert not [s for s in store.checkpoint_scopes() if "/shadow-" in s]
+    assert live and live == set(store.checkpoint_scopes())  # the live rules' own are kept

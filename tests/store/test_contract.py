@@ -268,6 +268,17 @@ def test_component_checkpoints_are_found_by_any_member(store: EventStore):
     assert store.checkpoint_of(f"{PACK}/v2/1", "c1") is None  # scopes are apart
 
 
+def test_a_scope_of_checkpoints_is_dropped_whole(store: EventStore):
+    kept, dropped = f"{PACK}/v1/1", f"{PACK}/v1/1/shadow-0123"
+    for scope in (kept, dropped):
+        store.put_checkpoints(scope, 4, {"c1": (["c1", "c2"], scope.encode())})
+    assert store.checkpoint_scopes() == [kept, dropped]
+    store.drop_checkpoints(dropped)
+    assert store.checkpoint_scopes() == [kept]
+    assert store.generation(dropped) == 0 and store.checkpoint_of(dropped, "c2") is None
+    assert store.checkpoint_of(kept, "c2") == kept.encode() and store.generation(kept) == 4
+
+
 def test_api_keys_are_found_by_hash(store: EventStore):
     admin = store.create_key("admin", None, "h-admin")
     merchant = store.create_key("merchant", "c1", "h-merchant")

@@ -136,7 +136,17 @@ class Shadows:
                             % {"id": repr(shadow_id)}, path="id")
 
     def remove(self, shadow_id: str) -> bool:
-        return bool(self.store.remove_shadow(shadow_id))
+        """Forget a shadow, and its checkpoints unless another shadow folds the same rules."""
+        found = next((s for s in self.all() if s.id == shadow_id), None)
+        if found is None or not self.store.remove_shadow(shadow_id):
+            return False
+        key = found.candidate.fingerprint()
+        if all(s.candidate.fingerprint() != key for s in self.all()):
+            self._folds.pop(key, None)
+            for scope in self.store.checkpoint_scopes():
+                if scope.endswith(f"/{_tag(key)}"):
+                    self.store.drop_checkpoints(scope)
+        return True
 
     # -- folding and comparing ---------------------------------------------------------------------
     def fold(self, shadow: Shadow) -> StateService:
@@ -145,7 +155,7 @@ class Shadows:
         found = self._folds.get(key)
         if found is None:
             found = self._folds[key] = StateService(
-                self.store, packs={shadow.pack: shadow.candidate.load()}, tag=f"shadow-{key}")
+                self.store, packs={shadow.pack: shadow.candidate.load()}, tag=_tag(key))
         return found
 
     def compare(self, shadow_id: str, as_of: dt.datetime, *, points: int = POINTS,
@@ -175,6 +185,11 @@ class Shadows:
                 candidate_fold.checkpoint(code)
                 return out
         raise InputError(_("events kept arriving while the shadow was compared; try again"))
+
+
+def _tag(fingerprint: str) -> str:
+    """The last part of the checkpoint scopes of a candidate's fold."""
+    return f"shadow-{fingerprint}"
 
 
 def _compare(shadow: Shadow, base: Ledger, cand: Ledger, as_of: dt.datetime, seq: int,

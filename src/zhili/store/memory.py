@@ -181,6 +181,16 @@ class MemoryStore(MemoryKeys, MemoryShadows):
             component = self._members.get((scope, subject))
             return None if component is None else self._checkpoints.get((scope, component))
 
+    def checkpoint_scopes(self) -> list[str]:
+        with self._lock:
+            return sorted({*self._generations, *(scope for scope, _c in self._checkpoints)})
+
+    def drop_checkpoints(self, scope: str) -> None:
+        with self._lock:
+            self._generations.pop(scope, None)
+            self._checkpoints = {k: v for k, v in self._checkpoints.items() if k[0] != scope}
+            self._members = {k: v for k, v in self._members.items() if k[0] != scope}
+
     def put_snapshot(self, key: str, horizon: dt.datetime, data: bytes) -> None:
         with self._lock:
             self._snapshots[key] = (horizon, bytes(data))

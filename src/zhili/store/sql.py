@@ -251,6 +251,17 @@ class SqlStore(SqlKeys, SqlShadows):
             found = conn.execute(query).scalar()
         return None if found is None else bytes(found)
 
+    def checkpoint_scopes(self) -> list[str]:
+        with self.engine.connect() as conn:
+            found = set(conn.execute(select(checkpoint_scopes.c.scope)).scalars())
+            found |= set(conn.execute(select(checkpoints.c.scope).distinct()).scalars())
+        return sorted(found)
+
+    def drop_checkpoints(self, scope: str) -> None:
+        with self._write() as conn:
+            for table in (checkpoint_scopes, checkpoint_members, checkpoints):
+                conn.execute(table.delete().where(table.c.scope == scope))
+
     def put_snapshot(self, key: str, horizon: dt.datetime, data: bytes) -> None:
         stmt = self._insert(snapshots).values(key=key, horizon=horizon, data=bytes(data))
         stmt = stmt.on_conflict_do_update(
