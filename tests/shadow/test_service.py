@@ -3,6 +3,7 @@ at the instant asked and at every instant of the view over time; following the s
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from zhili.histories import parse_history, read_yaml
 from zhili.impact.diff import Summary, diff_subject, rule_changes
 from zhili.rules import load_pack
 from zhili.shadow import Shadows
+from zhili.shadow.service import instants
 from zhili.store import StateService, open_store
 from zhili.timekit import parse_instant
 
@@ -62,7 +64,9 @@ def test_the_comparison_and_its_timeline_are_impacts_diff_at_every_instant(loade
     summary, diffs = brute_force(store, subjects, params, END)
     assert found.summary.to_dict() == summary
     assert {sid: d.to_dict() for sid, d in found.diffs.items()} == diffs
-    assert len(found.timeline) == 7 and found.timeline[-1].at == END
+    # Month starts from March to June, then the instant asked.
+    assert [p.at.month for p in found.timeline] == [3, 4, 5, 6, 6]
+    assert found.timeline[-1].at == END
     for point in found.timeline:
         assert point.summary.to_dict() == brute_force(store, subjects, params, point.at)[0]
 
@@ -115,3 +119,37 @@ def test_removing_a_shadow_drops_its_checkpoints_unless_another_folds_the_same(l
     assert shadows.remove("b") and not shadows.remove("b")
     assert not [s for s in store.checkpoint_scopes() if "/shadow-" in s]
     assert live and live == set(store.checkpoint_scopes())  # the live rules' own are kept
+
+
+@pytest.mark.parametrize(("first", "as_of", "points", "expected"), [
+    ("2026-06-01 10:00", "2026-06-05 12:00", 12,
+     ["06-02", "06-03", "06-04", "06-05", "06-05 12:00"]),
+    ("2026-05-01 10:00", "2026-06-30 12:00", 12,  # weeks: Mondays
+     ["05-04", "05-11", "05-18", "05-25", "06-01", "06-08", "06-15", "06-22", "06-29",
+      "06-30 12:00"]),
+    ("2025-01-15 10:00", "2026-06-30 12:00", 6,  # 18 months: every third month
+     ["2025-04", "2025-07", "2025-10", "2026-01", "2026-04", "06-30 12:00"]),
+])
+def test_the_view_over_time_is_read_at_calendar_boundaries(first, as_of, points, expected):
+    found = instants(parse_instant(first), parse_instant(as_of), points, "Asia/Shanghai")
+    shown = [t.strftime("%m-%d %H:%M") if t.minute or t.hour else
+             (t.strftime("%Y-%m") if len(expected[0]) == 7 else t.strftime("%m-%d"))
+             for t in found]
+    assert shown == expected
+    assert len(found) <= points + 1
+    later = instants(parse_instant(first), parse_instant(as_of) + dt.timedelta(hours=1), points,
+                     "Asia/Shanghai")
+    assert later[:-1] == found[:-1]  # the boundaries stay where they are as time moves on
+
+
+def test_a_later_reading_reuses_the_subjects_nothing_happened_to(loaded):
+    store, subjects, later = loaded
+    shadows = Shadows(store, lambda: END)
+    shadows.add("s", PACK, {"params": {"bands.fee_mode": "per_entry"}})
+    shadows.compare("s", END)
+    StateService(store).ingest(later[:3], pack=PACK)
+    end = max(e.at for e in later[:3])
+    again = shadows.compare("s", end)
+    for point in again.timeline:
+        summary, _ = brute_force(store, subjects, {"bands.fee_mode": "per_entry"}, point.at)
+        assert point.summary.to_dict() == summary

@@ -85,6 +85,16 @@ class Ledger:
     def subjects(self) -> list[str]:
         return sorted(self._components)
 
+    @property
+    def components(self) -> Mapping[str, Component]:
+        """The components the ledger reads, by subject (the fold's own map, not a copy)."""
+        return self._components
+
+    def history_size(self, subject: str) -> int:
+        """How many events the subject's component has folded. A fold's histories only grow,
+        so the same count means that nothing new has reached the subject."""
+        return len(self._component(subject).events)
+
     def _component(self, subject: str) -> Component:
         try:
             return self._components[subject]

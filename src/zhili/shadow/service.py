@@ -35,11 +35,13 @@ from ..impact.diff import (
 from ..rules import Pack
 from ..store.shadows import StoredShadow
 from ..store.state import StateService
+from ..timekit import zone
 from .candidate import Candidate
 
 POINTS = 12  # instants of the comparison over time: the chart's points
 MAX_TRIES = 5  # folds brought to one store head before a comparison gives up
 KEEP = 8  # comparisons kept for the pages that ask again
+MAX_MEMO = 2_000_000  # subjects × instants of the view over time kept between readings
 # Changes that alter how a state is read from the same decisions (the band a score falls in,
 # where scores start); without them, a subject decided alike is alike at every instant.
 READING = ("bands.levels.", "scores.")
@@ -114,6 +116,8 @@ class Shadows:
         # The last comparisons, by shadow, candidate, stored event and question: a page viewed
         # again, or a subject opened from it, costs no second diff while nothing was stored.
         self._recent: dict[tuple[Any, ...], Comparison] = {}
+        self._memos: dict[str, tuple[tuple[Any, Any], str,
+                                     dict[tuple[str, int, int, dt.datetime], SubjectDiff]]] = {}
 
     # -- the registry ----------------------------------------------------------------------------
     def add(self, shadow_id: str, pack: str, candidate: Mapping[str, Any]) -> Shadow:
@@ -179,7 +183,8 @@ class Shadows:
                     out = self._recent.get(key)
                     if out is None:
                         out = _compare(shadow, base, cand, as_of, seq,
-                                       points if subject is None else 0, subject)
+                                       points if subject is None else 0, subject,
+                                       self._memo(shadow, base, cand))
                         self._recent = {**dict(list(self._recent.items())[-(KEEP - 1):]),
                                         key: out}
                 candidate_fold.checkpoint(code)
@@ -187,13 +192,52 @@ class Shadows:
         raise InputError(_("events kept arriving while the shadow was compared; try again"))
 
 
+    def _memo(self, shadow: Shadow, base: Ledger, cand: Ledger
+              ) -> dict[tuple[str, int, int, dt.datetime], SubjectDiff]:
+        """The view over time already computed for this shadow, while both folds are the ones
+        it was computed on (a new scope, subjects' attributes changed, starts them again)."""
+        folds = (base.components, cand.components)
+        kept = self._memos.get(shadow.id)
+        if kept is None or kept[0][0] is not folds[0] or kept[0][1] is not folds[1] \
+                or kept[1] != shadow.candidate.fingerprint() or len(kept[2]) > MAX_MEMO:
+            kept = self._memos[shadow.id] = (folds, shadow.candidate.fingerprint(), {})
+        return kept[2]
+
+
 def _tag(fingerprint: str) -> str:
     """The last part of the checkpoint scopes of a candidate's fold."""
     return f"shadow-{fingerprint}"
 
 
+def instants(first: dt.datetime, as_of: dt.datetime, points: int, tz: str) -> list[dt.datetime]:
+    """The instants of the view over time: local calendar boundaries after ``first`` — days,
+    Mondays, or the starts of every k-th month, the finest that gives at most ``points`` — and
+    ``as_of``. Being the calendar's, they stay where they are as ``as_of`` moves on, so a
+    later reading finds the subjects nothing happened to already compared at them."""
+    local = first.astimezone(zone(tz))
+    day = dt.datetime(local.year, local.month, local.day, tzinfo=zone(tz))
+    span = (as_of - day).days + 1
+    found: list[dt.datetime] = []
+    if span <= points:
+        found = [day + dt.timedelta(days=i) for i in range(1, span + 1)]
+    elif span <= 7 * points:
+        monday = day - dt.timedelta(days=day.weekday())
+        found = [monday + dt.timedelta(weeks=i) for i in range(1, points + 2)]
+    else:
+        months = (as_of.year - day.year) * 12 + as_of.month - day.month + 1
+        every = next(k for k in (1, 2, 3, 6, 12, 24, 60, 120) if months <= k * points
+                     or k == 120)
+        index = day.year * 12 + day.month - 1
+        while len(found) <= points + 1:
+            index += 1
+            if index % every == 0:
+                found.append(dt.datetime(index // 12, index % 12 + 1, 1, tzinfo=zone(tz)))
+    return [t for t in found if first < t < as_of] + [as_of]
+
+
 def _compare(shadow: Shadow, base: Ledger, cand: Ledger, as_of: dt.datetime, seq: int,
-             points: int, only: str | None) -> Comparison:
+             points: int, only: str | None,
+             memo: dict[tuple[str, int, int, dt.datetime], SubjectDiff]) -> Comparison:
     changes = rule_changes(base.pack, cand.pack)
     subjects = base.subjects if only is None else [only]
     if only is not None and only not in base.subjects:
@@ -216,18 +260,24 @@ def _compare(shadow: Shadow, base: Ledger, cand: Ledger, as_of: dt.datetime, seq
     alike = set() if any(ch.name.startswith(READING) for ch in changes) else {
         sid for sid in subjects if sid not in diffs}
     if points and first is not None and first < as_of:
-        step = (as_of - first) / points
-        for i in range(points + 1):
-            at = as_of if i == points else first + step * i
+        for at in instants(first, as_of, points, base.pack.timezone):
             point = Summary()
             for sid in subjects:
-                if sid in alike:
-                    point.add_same(standing(base.state(sid, at)))
-                    continue
-                b, c = history[sid]
-                point.add(diff_subject(sid, [d for d in b if d.at <= at], base.state(sid, at),
-                                       [d for d in c if d.at <= at], cand.state(sid, at),
-                                       changes))
+                # A subject whose history has not grown stands at a past instant as it did.
+                key = (sid, base.history_size(sid), cand.history_size(sid), at)
+                found = memo.get(key) if at < as_of else None
+                if found is None:
+                    if sid in alike:
+                        same = standing(base.state(sid, at))
+                        found = SubjectDiff(sid, same, same, ())
+                    else:
+                        b, c = history[sid]
+                        found = diff_subject(sid, [d for d in b if d.at <= at],
+                                             base.state(sid, at), [d for d in c if d.at <= at],
+                                             cand.state(sid, at), changes)
+                    if at < as_of:
+                        memo[key] = found
+                point.add(found)
             timeline.append(Point(at, point))
     return Comparison(shadow, as_of, seq, changes, summary, diffs, base.pack, cand.pack,
                       timeline)
