@@ -275,15 +275,15 @@ class Governance:
 
     def add_shadow(self, who: Principal, shadow_id: str, pack: str,
                    candidate: Mapping[str, Any]):
-        _only_admins(who, "registers shadows")
+        _only_admins(who, _("only an administrator key registers shadows"))
         return self.shadow_evaluation.add(shadow_id, pack, candidate)
 
     def shadows(self, who: Principal, pack: str | None = None) -> list[Any]:
-        _only_admins(who, "reads shadows")
+        _only_admins(who, _("only an administrator key reads shadows"))
         return self.shadow_evaluation.all(pack)
 
     def shadow(self, who: Principal, shadow_id: str):
-        _only_admins(who, "reads shadows")
+        _only_admins(who, _("only an administrator key reads shadows"))
         from ..shadow import UnknownShadow
 
         try:
@@ -292,7 +292,7 @@ class Governance:
             raise NotFound(shadow_id) from None
 
     def remove_shadow(self, who: Principal, shadow_id: str) -> None:
-        _only_admins(who, "removes shadows")
+        _only_admins(who, _("only an administrator key removes shadows"))
         if not self.shadow_evaluation.remove(shadow_id):
             raise NotFound(shadow_id)
 
@@ -313,9 +313,9 @@ class Governance:
         return [event_to_dict(e) for e in self.store.events(pack=pack, subjects=[subject])]
 
 
-def _only_admins(who: Principal, what: str) -> None:
+def _only_admins(who: Principal, refusal: str) -> None:
     if not who.is_admin:
-        raise Forbidden(f"only an admin key {what}")
+        raise Forbidden(refusal)
 
 
 def _check_pack(pack: str) -> None:
