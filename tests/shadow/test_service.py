@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from zhili.engine import replay
+from zhili.engine import Subject, replay
 from zhili.histories import parse_history, read_yaml
 from zhili.impact.diff import Summary, diff_subject, rule_changes
 from zhili.rules import load_pack
@@ -153,3 +153,19 @@ def test_a_later_reading_reuses_the_subjects_nothing_happened_to(loaded):
     for point in again.timeline:
         summary, _ = brute_force(store, subjects, {"bands.fee_mode": "per_entry"}, point.at)
         assert point.summary.to_dict() == summary
+
+
+def test_a_subject_whose_attributes_change_is_compared_afresh(loaded):
+    store, subjects, _ = loaded
+    shadows = Shadows(store, lambda: END)
+    shadows.add("s", PACK, {"params": {"bands.fee_mode": "per_entry"}})
+    before = shadows.compare("s", END)
+    richer = Subject.from_mapping("zhao_snacks", {"kind": "creator", "deposit": 50000,
+                                                  "categories": ["food"]})
+    store.put_subject(PACK, richer)  # no event stored: the same seq, other folds
+    after = shadows.compare("s", END)
+    summary, diffs = brute_force(store, {**subjects, "zhao_snacks": richer},
+                                 {"bands.fee_mode": "per_entry"}, END)
+    assert after.seq == before.seq and after.summary.to_dict() == summary
+    assert {sid: d.to_dict() for sid, d in after.diffs.items()} == diffs
+    assert after.summary.to_dict() != before.summary.to_dict()

@@ -115,7 +115,7 @@ class Shadows:
         self._comparing = threading.Lock()  # one comparison at a time moves these folds
         # The last comparisons, by shadow, candidate, stored event and question: a page viewed
         # again, or a subject opened from it, costs no second diff while nothing was stored.
-        self._recent: dict[tuple[Any, ...], Comparison] = {}
+        self._recent: dict[tuple[Any, ...], tuple[tuple[Any, Any], Comparison]] = {}
         self._memos: dict[str, tuple[tuple[Any, Any], str,
                                      dict[tuple[str, int, int, dt.datetime], SubjectDiff]]] = {}
 
@@ -180,13 +180,16 @@ class Shadows:
                         continue  # an event was stored between the two: fold both up to it
                     key = (shadow.id, shadow.candidate.fingerprint(), seq, as_of, points,
                            subject)
-                    out = self._recent.get(key)
-                    if out is None:
+                    folds = (base.components, cand.components)
+                    kept = self._recent.get(key)
+                    if kept is not None and kept[0][0] is folds[0] and kept[0][1] is folds[1]:
+                        out = kept[1]
+                    else:  # new events, or new folds (subjects' attributes changed)
                         out = _compare(shadow, base, cand, as_of, seq,
                                        points if subject is None else 0, subject,
                                        self._memo(shadow, base, cand))
                         self._recent = {**dict(list(self._recent.items())[-(KEEP - 1):]),
-                                        key: out}
+                                        key: (folds, out)}
                 candidate_fold.checkpoint(code)
                 return out
         raise InputError(_("events kept arriving while the shadow was compared; try again"))
