@@ -100,14 +100,11 @@ class Candidate:
 
     def load(self) -> Pack:
         """The candidate's pack, validated; errors name the field of the candidate."""
-        shipped = load_pack(self.pack)
         try:
             if self.pack_file is not None:
                 found = load_pack_text(self.pack_file, self.file or "pack.yaml", self.params)
-            elif self.version is not None:
-                found = _version(shipped, self.version, self.params)
-            else:
-                found = load_pack(self.pack, self.params)
+            else:  # a version of the pack (versions/VERSION.yaml beside it), or as shipped
+                found = load_pack(self.pack, self.params, version=self.version)
         except InputError as err:
             raise err.within(path="candidate") from None
         if found.code != self.pack:
@@ -115,12 +112,3 @@ class Candidate:
                                "live pack's events") % {"found": found.code, "pack": self.pack},
                              path="candidate.pack_file")
         return found
-
-
-def _version(shipped: Pack, version: str, params: Mapping[str, Any]) -> Pack:
-    if version != shipped.version:
-        raise InputError(_("no version %(version)s of %(pack)s ships with zhili; shipped: "
-                           "%(shipped)s (a drafted pack file can hold another version)")
-                         % {"version": version, "pack": shipped.code, "shipped": shipped.version},
-                         path="version")
-    return load_pack(shipped.code, params)
