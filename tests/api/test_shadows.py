@@ -9,10 +9,9 @@ from fastapi.testclient import TestClient
 
 from zhili.api import create_app
 from zhili.api.auth import create_key
-from zhili.engine import replay
 from zhili.events import event_to_dict
 from zhili.histories import parse_history, read_yaml
-from zhili.impact.diff import Summary, diff_subject, rule_changes
+from zhili.impact import compare
 from zhili.rules import load_pack
 from zhili.store import open_store
 from zhili.timekit import parse_instant
@@ -140,28 +139,20 @@ def test_a_shadow_changes_nothing_in_the_live_answers():
 
 
 def test_the_shadow_differs_exactly_as_impact_computes():
-    """The comparison is zhili.impact.diff over both rule sets' replays of the stored events."""
+    """The comparison is what zhili impact computes over the stored events."""
     _, subjects, events = example()
     client, admin, store = server(shadow=True)
     posted = client.post("/v1/events", json=[event_to_dict(e) for e in events], headers=admin)
     assert posted.status_code == 200, posted.text
     got = client.get("/v1/admin/shadows/per-entry/comparison?as_of=2026-06-30 12:00",
                      headers=admin).json()
-    base, cand = load_pack(PACK), load_pack(PACK, {"bands.fee_mode": "per_entry"})
-    stored = store.events(pack=PACK)
-    b, c = replay(stored, base, subjects), replay(stored, cand, subjects)
-    changes = rule_changes(base, cand)
-    summary, diffs = Summary(), []
-    for sid in b.subjects:
-        diff = diff_subject(sid, b.decisions(sid, END), b.state(sid, END),
-                            c.decisions(sid, END), c.state(sid, END), changes)
-        summary.add(diff)
-        if diff.changed:
-            diffs.append(diff.to_dict())
-    assert got["summary"] == summary.to_dict()
+    impact = compare(store.events(pack=PACK), subjects, load_pack(PACK),
+                     load_pack(PACK, {"bands.fee_mode": "per_entry"}), END, whole=True)
+    diffs = [d.to_dict() for d in impact.subjects]
+    assert got["summary"] == impact.summary.to_dict() and impact.summary.changed > 0
     assert got["subjects"] == diffs
-    assert [ch["name"] for ch in got["changes"]] == ["bands.fee_mode"]
-    assert got["timeline"][-1]["changed"] == summary.changed
+    assert got["changes"] == [c.to_dict(END) for c in impact.changes]
+    assert got["timeline"][-1]["changed"] == impact.summary.changed
     one = client.get("/v1/admin/shadows/per-entry/comparison?as_of=2026-06-30 12:00"
                      f"&subject={diffs[0]['subject']}", headers=admin).json()
     assert one["subjects"] == diffs[:1] and one["timeline"] == []

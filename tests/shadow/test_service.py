@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from zhili.engine import Subject, replay
+from zhili.engine import Subject
 from zhili.histories import parse_history, read_yaml
-from zhili.impact.diff import Summary, diff_subject, rule_changes
+from zhili.impact import compare
 from zhili.rules import load_pack
 from zhili.shadow import Shadows
 from zhili.shadow.service import instants
@@ -36,19 +36,10 @@ def loaded():
 
 
 def brute_force(store, subjects, params, at):
-    """The summary and per-subject diffs of two replays of the stored events."""
-    base, cand = load_pack(PACK), load_pack(PACK, params)
-    events = store.events(pack=PACK)
-    b, c = replay(events, base, subjects), replay(events, cand, subjects)
-    changes = rule_changes(base, cand)
-    summary, diffs = Summary(), {}
-    for sid in b.subjects:
-        diff = diff_subject(sid, b.decisions(sid, at), b.state(sid, at), c.decisions(sid, at),
-                            c.state(sid, at), changes)
-        summary.add(diff)
-        if diff.changed:
-            diffs[sid] = diff.to_dict()
-    return summary.to_dict(), diffs
+    """What zhili impact computes over the stored events: the summary and per-subject diffs."""
+    found = compare(store.events(pack=PACK), subjects, load_pack(PACK), load_pack(PACK, params),
+                    at, whole=True)
+    return found.summary.to_dict(), {d.subject: d.to_dict() for d in found.subjects}
 
 
 @pytest.mark.parametrize("params", [

@@ -13,7 +13,7 @@ from .. import notices
 from ..api.auth import Principal
 from ..api.service import Governance
 from ..i18n import N_, _
-from ..rules.sources import citation
+from ..impact import words
 from . import charts, names
 
 CHANGES = {"added": N_("only under the shadow"), "removed": N_("only under the live rules"),
@@ -39,7 +39,7 @@ def comparison(gov: Governance, who: Principal, shadow_id: str,
                      "decisions": len(d.decisions), "causes": [c.name for c in d.causes]})
     return {
         "comparison": comp, "shadow": comp.shadow, "pack_code": code, "summary": s,
-        "changes": [_change(c.to_dict(at)) for c in comp.changes], "rows": rows,
+        "changes": [_change(comp.candidate_pack, c, at) for c in comp.changes], "rows": rows,
         "band_moves": sorted(s.band_moves.items(), key=lambda kv: -kv[1]),
         "decision_counts": [{"change": _(CHANGES[c]), "kind": names.name("decision", k),
                              "count": n} for (c, k), n in sorted(s.decisions.items())],
@@ -60,31 +60,20 @@ def subject_differences(gov: Governance, who: Principal, shadow_id: str, subject
             "base": notices.notice(x.base, comp.base_pack) if x.base else None,
             "candidate": notices.notice(x.candidate, comp.candidate_pack)
             if x.candidate else None,
-            "direct": x.direct, "causes": [_change(c.to_dict(x.at)) for c in x.causes]})
+            "direct": x.direct,
+            "causes": [_change(comp.candidate_pack, c, x.at) for c in x.causes]})
     return {"comparison": comp, "shadow": comp.shadow, "pack_code": comp.shadow.pack,
             "subject": subject, "diff": diff, "decisions": decisions}
 
 
-def _change(found: dict[str, Any]) -> dict[str, Any]:
-    """A parameter that differs, both values, and where each comes from, for people."""
-    return {"name": found["name"],
-            "base": _value(found["base"]["value"]), "candidate": _value(found["candidate"]["value"]),
-            "base_source": _source(found["base"]["provenance"]),
-            "candidate_source": _source(found["candidate"]["provenance"])}
-
-
-def _value(value: Any) -> str:
-    return "—" if value is None else str(value)
-
-
-def _source(prov: dict[str, Any] | None) -> str:
-    if not prov:
-        return "—"
-    if prov.get("override"):
-        return _("a what-if value of the shadow")
-    if prov.get("assumption"):
-        return _("assumption: %(text)s") % {"text": prov["assumption"]}
-    return citation(prov) or "—"
+def _change(pack, change, at: dt.datetime) -> dict[str, Any]:
+    """A parameter that differs, both values, and where each comes from, for people (in the
+    words of ``zhili impact``'s reports)."""
+    return {"name": change.name, "title": words.parameter(pack, change.name),
+            "base": words.value(change.value("base", at)),
+            "candidate": words.value(change.value("candidate", at)),
+            "base_source": words.provenance(change.provenance("base")),
+            "candidate_source": words.provenance(change.provenance("candidate"))}
 
 
 def _charts(comp, tz: str) -> list[Any]:
