@@ -153,10 +153,24 @@ def numbers(det: Detectors, text: str) -> Iterator[Hit]:
                 yield hit
 
 
+def glued(text: str, start: int, end: int, latin: tuple[bool, bool]) -> bool:
+    """Whether a term found at ``text[start:end]`` that begins (``latin[0]``) or ends
+    (``latin[1]``) with a Latin letter or digit is part of a longer word, number or code: a
+    letter or digit touches it there, or after it a hyphen and then a letter or digit (第12名
+    does not hold 第一; TV信号, WX-3000A)."""
+    def alnum(i: int) -> bool:
+        return 0 <= i < len(text) and fold(text[i]).isascii() and fold(text[i]).isalnum()
+
+    before = latin[0] and alnum(start - 1)
+    after = latin[1] and (alnum(end) or (end < len(text) and fold(text[end]) == "-"
+                                         and alnum(end + 1)))
+    return bool(before or after)
+
+
 def term_findings(norm, comp, ctx, matches):
     """The term findings as the scanner found them with nested loops: a match is dropped when
     any allowed-phrase match contains it (quadratic in the matches)."""
-    from zhili.detect.content.scanner import Finding, _glued
+    from zhili.detect.content.scanner import Finding
 
     out, gate = [], 0
     for i, s, e in matches:
@@ -166,7 +180,7 @@ def term_findings(norm, comp, ctx, matches):
         if any(a <= s and e <= b and j in ctx.allowed for j, a, b in matches):
             continue
         start, end = norm.span(s, e)
-        if _glued(norm, start, end, comp.latin[i]):
+        if glued(norm.original, start, end, comp.latin[i]):
             continue
         out += [Finding(finding, start, end, norm.original[start:end], term, prov)
                 for finding, term, prov in ctx.reports[i]]
