@@ -20,63 +20,29 @@ import random
 import statistics
 import sys
 import time
-from decimal import Decimal
 
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from zhili.batch import synthetic
+from zhili.batch.synthetic import START, Shape
 from zhili.engine import Subject, replay
-from zhili.events import DepositPaid, Event, LiveSession, Violation
+from zhili.events import Event
 from zhili.rules import load_pack
-from zhili.timekit import zone
 
-TZ = zone("Asia/Shanghai")
-YEAR_START = dt.datetime(2026, 1, 1, tzinfo=TZ)
-# Observed shape of a showcase platform: most creators rarely violate; live activity dominates.
-CODES = (["cs_response_timeout"] * 30 + ["exaggerated_efficacy"] * 20
-         + ["false_health_claim"] * 10 + ["vulgar_live_content"] * 15
-         + ["live_off_platform_diversion"] * 5 + ["similar_trademark"] * 5
-         + ["off_platform_inducement"] * 5 + ["imported_health_food_label_missing"] * 4
-         + ["qualification_not_displayed"] * 4 + ["counterfeit"] * 1 + ["fake_transactions"] * 1)
+YEAR_START = START
 
 
 def generate(creators: int, events_per_creator: float, seed: int, long_creator_events: int,
-             violation_share: float = 0.07, deposit_share: float = 0.02,
-             ) -> tuple[dict[str, Subject], list[Event]]:
-    """A year of history. Activity dominates: a creator streams a few times a week and is
-    penalised a few times a year, so by default 7% of events are violations and 2% deposit
-    payments; the rest are live sessions (the violation-only run shows the worst case)."""
-    rnd = random.Random(seed)
-    args_violation_share = violation_share
-    args_live_share = 1.0 - violation_share - deposit_share
-    subjects: dict[str, Subject] = {}
-    events: list[Event] = []
-    seconds = 365 * 24 * 3600
+             violation_share: float = 0.07) -> tuple[dict[str, Subject], list[Event]]:
+    """A year of history (``zhili generate events`` writes the same as an events table)."""
+    shape = Shape(events_per_creator=events_per_creator, violation_share=violation_share,
+                  long_creator_events=long_creator_events)
     with Progress(transient=True) as progress:
         task = progress.add_task("generating history", total=creators)
-        for c in range(creators):
-            sid = f"c{c}"
-            subjects[sid] = Subject(sid, deposit=Decimal(rnd.choice((2000, 5000, 20000))))
-            # skewed activity: a few creators stream daily, most now and then
-            n = long_creator_events if c == 0 else max(1, int(rnd.paretovariate(1.6)
-                                                              * events_per_creator / 2.7))
-            for k in range(n):
-                at = YEAR_START + dt.timedelta(seconds=rnd.randrange(seconds))
-                roll = rnd.random()
-                eid = f"{sid}-{k}"
-                if roll < args_live_share:
-                    events.append(LiveSession(eid, at, sid, minutes=float(rnd.randint(20, 240)),
-                                              transactions=rnd.randint(0, 30)))
-                elif roll < args_live_share + args_violation_share:
-                    code = rnd.choice(CODES)
-                    events.append(Violation(eid, at, sid, code=code, item=f"sku-{rnd.randint(1, 50)}",
-                                            amount=Decimal(rnd.randint(50, 5000)),
-                                            flags=("severe",) if rnd.random() < 0.1 else ()))
-                else:
-                    events.append(DepositPaid(eid, at, sid, amount=Decimal(rnd.choice((500, 2000)))))
-            progress.advance(task)
-    return subjects, events
+        return synthetic.generate(creators, 365, seed, shape, progress=lambda done, total:
+                                  progress.update(task, completed=done))
 
 
 def baseline_fold(events: list[Event], deductions: dict[str, float]) -> dict[str, float]:

@@ -1,4 +1,5 @@
-"""Reading event histories (JSONL or YAML) and subjects for the CLI."""
+"""Reading event histories (JSONL, YAML or an events table in Parquet) and subjects for the
+CLI."""
 
 from __future__ import annotations
 
@@ -25,13 +26,19 @@ def example_path(pack: Pack) -> Path:
 
 def load(path: Path, pack: Pack, subjects_file: Path | None, progress: Report | None = None
          ) -> tuple[dict[str, Subject], list[Event]]:
-    """Events from JSONL (one per line) or YAML (a list, or {subjects, events});
-    ``progress(lines read, lines)`` while reading JSONL."""
+    """Events from JSONL (one per line), YAML (a list, or {subjects, events}) or an events
+    table in Parquet (events and subjects, docs/events-table.md); ``progress(lines read,
+    lines)`` while reading JSONL."""
     file = str(path)
     if not path.is_file():
         raise InputError("no such file", file=file)
     subjects_raw: Mapping[str, Any] = {}
-    if path.suffix == ".jsonl":
+    described: dict[str, Subject] = {}
+    if path.suffix == ".parquet":
+        from ..batch import table
+
+        described, events = table.read(path, pack.timezone, pack.subject_kind)
+    elif path.suffix == ".jsonl":
         events = []
         lines = read_text(path).splitlines()
         for n, raw in json_lines(lines, file):
@@ -49,7 +56,7 @@ def load(path: Path, pack: Pack, subjects_file: Path | None, progress: Report | 
         if not isinstance(doc, list):
             raise InputError("expected a list of events, or a mapping with `events`", file=file)
         events = parse_events(doc, pack.timezone, file=file)
-    subjects = parse_subjects(subjects_raw, pack, file)
+    subjects = described | parse_subjects(subjects_raw, pack, file)
     if subjects_file is not None:
         subjects |= parse_subjects(read_yaml(subjects_file), pack, str(subjects_file))
     warn_unknown_documents(pack, events, file, "events")

@@ -132,6 +132,39 @@ def register(app: typer.Typer) -> None:
         last = first + dt.timedelta(days=n_days - 1)
         typer.echo(f"{out}: {n} orders, {stores} stores, {first} to {last} (seed {seed})")
 
+    @gen.command("events")
+    def generate_events_cmd(
+        out: Path = typer.Argument(..., help="Output events table (.parquet)."),
+        creators: int = typer.Option(100_000, "--creators", help="Number of creators."),
+        days: int = typer.Option(365, "--days", help="Days of history from 2026-01-01."),
+        seed: int = typer.Option(7, "--seed", help="Random seed (same seed, same file)."),
+    ) -> None:
+        """Write a synthetic WeChat Channels history as an events table (the engine
+        benchmark's: skewed activity, licence groups, shared devices, late links, appeals)."""
+        from ..batch import synthetic, table
+        from ..errors import InputError
+
+        if creators < 1 or days < 1:
+            raise InputError(_("expected at least one creator and one day"),
+                             path="--creators" if creators < 1 else "--days")
+        if out.suffix != ".parquet":
+            raise InputError(_("an events table is written as Parquet: name it .parquet"),
+                             file=str(out))
+        with Bars() as bars:
+            stage = bars.stage(_("generating history"))
+            done = 0
+
+            def advance(n: int) -> None:
+                nonlocal done
+                done += n
+                if stage is not None and done % 1000 == 0:
+                    stage(done, creators)
+            n = table.write(out, synthetic.creators(creators, days, seed), advance)
+        typer.echo(_("%(file)s: %(events)s events of %(creators)s creators over %(days)s days "
+                     "(seed %(seed)s)") % {"file": out, "events": f"{n:,}",
+                                           "creators": f"{creators:,}", "days": days,
+                                           "seed": seed})
+
     app.add_typer(gen, name="generate")
 
 
