@@ -97,12 +97,10 @@ def from_rows(ids: Sequence[str], types: Sequence[str], ats: Sequence[Any],
             if kind == SUBJECT:
                 described[rid] = Subject.from_mapping(rid, fields, subject_kind)
                 continue
-            if at is None or at != at:  # null (None, or NaT from pandas)
+            if at is None:
                 raise InputError("missing: every event needs `at`", path="at")
-            if hasattr(at, "to_pydatetime"):
-                at = at.to_pydatetime()
             fields.update(id=rid, type=kind, at=at.astimezone(local))
-            if sid is not None and sid == sid:
+            if sid is not None:
                 fields["subject"] = sid
             events.append(parse_event(fields, tz))
         except orjson.JSONDecodeError as err:

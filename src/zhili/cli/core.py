@@ -29,6 +29,11 @@ class Format(StrEnum):
     json = "json"
 
 
+class Engine(StrEnum):
+    local = "local"
+    spark = "spark"
+
+
 PackOpt = Annotated[str, typer.Option("--pack", "-p", help="Pack code or path to a pack.yaml.")]
 ParamOpt = Annotated[list[str] | None, typer.Option(
     "--param", help="Override a pack parameter for a what-if run: NAME=VALUE (repeatable).")]
@@ -110,34 +115,76 @@ def _fold(events_file: Path, pack: Pack, subjects_file: Path | None) -> Ledger:
         return replay_events(events, pack, subjects, progress=bars.stage("folding"))
 
 
-def replay(events_file: Annotated[Path, typer.Argument(metavar="EVENTS",
-                                                       help="A JSONL or YAML file of events.")],
+def replay(events: Annotated[str, typer.Argument(
+               metavar="EVENTS", help="A JSONL or YAML file of events, or an events table "
+               "(.parquet; with --engine spark, any path Spark reads, e.g. s3a://…).")],
            pack_code: PackOpt, as_of: AsOfOpt, fmt: Annotated[Format, typer.Option(
                "--format")] = Format.table,
            subjects_file: Annotated[Path | None, typer.Option(
                "--subjects", help="YAML/JSON mapping of subject id to attributes.")] = None,
            explain: Annotated[bool, typer.Option("--explain", help="Show why.")] = False,
-           param: ParamOpt = None) -> None:
+           param: ParamOpt = None,
+           out: Annotated[str | None, typer.Option(
+               "--out", metavar="DIR", help="Write DIR/states.parquet and DIR/decisions.parquet "
+               "(docs/spark.md) instead of printing.")] = None,
+           engine: Annotated[Engine, typer.Option(
+               "--engine", help="local (this process) or spark (components folded on Spark; "
+               "an events table in Parquet, with --out).")] = Engine.local) -> None:
     """Fold a history of events and print every subject's state as of an instant."""
     pack = _pack(pack_code, param)
     when = resolve_as_of(as_of, pack.timezone)
-    ledger = _fold(events_file, pack, subjects_file)
+    if engine is Engine.spark:
+        _replay_on_spark(events, pack_code, param, when, out, subjects_file)
+        return
+    ledger = _fold(Path(events), pack, subjects_file)
     at = when.at
+    if out is not None:
+        from ..batch import outputs
+
+        counts = outputs.write(ledger, at, Path(out))
+        when.say()
+        _say_written(out, counts)
+        return
     states = [ledger.state(s, at) for s in ledger.subjects]
     when.say()
     if fmt is Format.json:
-        out: list[dict[str, Any]] = []
+        shown: list[dict[str, Any]] = []
         for st in states:
             d = st.to_dict()
             if explain:
                 d["decisions"] = [x.to_dict() for x in ledger.decisions(st.subject, at)]
-            out.append(d)
-        render.write_json(out)
+            shown.append(d)
+        render.write_json(shown)
         return
     console.print(render.standing(states, pack))
     if explain:
         for st in states:
             console.print(render.decisions(st.subject, ledger.decisions(st.subject, at), pack))
+
+
+def _replay_on_spark(events: str, pack_code: str, param: list[str] | None, when: AsOf,
+                     out: str | None, subjects_file: Path | None) -> None:
+    from ..errors import InputError
+
+    if out is None:
+        raise InputError(_("--engine spark writes its results to a directory: give --out DIR"),
+                         path="--out")
+    if subjects_file is not None:
+        raise InputError(_("--engine spark reads an events table in Parquet, subjects "
+                           "included (docs/events-table.md)"), path="--subjects")
+    from ..batch import spark
+
+    counts = spark.replay(spark.session(), events, pack_code, dict(
+        parse_param_assignment(p) for p in param or []), when.at, out)
+    when.say()
+    _say_written(out, counts)
+
+
+def _say_written(out: str, counts: dict[str, int]) -> None:
+    notes.print(_("%(states)s subjects' states and %(decisions)s decisions written to "
+                  "%(dir)s") % {"states": f"{counts['states']:,}",
+                                "decisions": f"{counts['decisions']:,}", "dir": out},
+                markup=False, highlight=False)
 
 
 def explain(events_file: Annotated[Path, typer.Argument(metavar="EVENTS")],

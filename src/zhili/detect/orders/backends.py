@@ -7,6 +7,7 @@ itself (so 100 million orders never pass through Python).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -32,18 +33,24 @@ def connect(engine: str) -> Any:
         con.raw_sql("CREATE MACRO xxhash64(x) AS (hash(x) >> 1)::BIGINT")
         return con
     if engine == "spark":
-        try:
-            from pyspark.sql import SparkSession
-        except ImportError:
-            raise ZhiliError("--engine spark needs pyspark: pip install 'zhili[spark]'") from None
-        session = (SparkSession.builder.master("local[*]").appName("zhili-orders")
-                   .config("spark.sql.session.timeZone", "UTC")
-                   .config("spark.ui.enabled", "false")
-                   .config("spark.sql.shuffle.partitions", "8")
-                   .getOrCreate())
-        session.conf.set("spark.sql.session.timeZone", "UTC")
-        return ibis.pyspark.connect(session)
+        return ibis.pyspark.connect(spark_session("zhili-orders"))
     raise InputError(f"unknown engine {engine!r}; expected one of: {', '.join(ENGINES)}")
+
+
+def spark_session(name: str) -> Any:
+    """The active Spark session, or a local one (all cores) when none is running: under
+    ``spark-submit`` the cluster's session is the active one. Its zone is UTC."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise ZhiliError("--engine spark needs pyspark: pip install 'zhili[spark]'") from None
+    builder = SparkSession.builder.appName(name).config("spark.sql.session.timeZone", "UTC")
+    if "PYSPARK_GATEWAY_PORT" not in os.environ:  # not started by spark-submit: run locally
+        builder = (builder.master("local[*]").config("spark.ui.enabled", "false")
+                   .config("spark.sql.shuffle.partitions", "8"))
+    session = builder.getOrCreate()
+    session.conf.set("spark.sql.session.timeZone", "UTC")
+    return session
 
 
 def order_table(con: Any, orders: pa.Table | str | Path) -> ibis.Table:
