@@ -2,6 +2,7 @@
 
     python benchmarks/engine.py                      # 100,000 creators, ~1,000,000 events
     python benchmarks/engine.py --creators 20000     # a quicker run
+    python benchmarks/engine.py --engine spark       # the batch replay: local beside Spark
 
 Reports, in one run:
 - events/second of the full fold (`replay`), beside a baseline: the cheapest possible fold over
@@ -9,6 +10,11 @@ Reports, in one run:
   says what the rules cost over merely touching every event;
 - the cost of "state as of T" for one creator with a long history (1,000 events), answered
   from the folded timeline, beside the baseline of re-folding that creator's history.
+
+With ``--engine spark``: the same history written as an events table, replayed into the output
+tables (``zhili replay --out``) by the local engine and by Spark in local mode
+(``--engine spark``) in the same run, with the phases of each, the ratio, and the component
+sizes and per-event costs a projection to a platform's history starts from.
 """
 
 from __future__ import annotations
@@ -65,8 +71,13 @@ def main() -> None:
     parser.add_argument("--order", choices=("time", "creator", "shuffled"), default="time",
                         help="the order the fold is given the events in: as an event log "
                              "delivers them (default), creator by creator, or shuffled")
+    parser.add_argument("--engine", choices=("local", "spark"), default="local",
+                        help="spark: the batch replay, local engine beside Spark (local mode)")
     args = parser.parse_args()
     console = Console()
+    if args.engine == "spark":
+        batch_replay(args, console)
+        return
     pack = load_pack("wechat_channels")
     subjects, events = generate(args.creators, args.events_per_creator, args.seed,
                                 args.long_history, args.violation_share)
@@ -130,6 +141,93 @@ def main() -> None:
     console.print(table)
     console.print(f"python {sys.version.split()[0]}, {len(events):,} events given in "
                   f"{args.order} order, {len(subjects):,} creators, seed {args.seed}")
+
+
+def batch_replay(args: argparse.Namespace, console: Console) -> None:
+    """The events table replayed into states and decisions: local engine, then Spark."""
+    import tempfile
+    from pathlib import Path
+
+    from zhili.batch import outputs, spark, table
+    from zhili.engine import Fold
+    from zhili.timekit import parse_instant
+
+    pack = load_pack("wechat_channels")
+    at = parse_instant("2026-12-31 23:59:59", pack.timezone)
+    shape = Shape(events_per_creator=args.events_per_creator,
+                  violation_share=args.violation_share)
+    with tempfile.TemporaryDirectory(prefix="zhili-bench-") as tmp:
+        path = Path(tmp) / "events.parquet"
+        with Progress(transient=True) as progress:
+            task = progress.add_task("writing the events table", total=args.creators)
+            n = table.write(path, synthetic.creators(args.creators, 365, args.seed, shape),
+                            lambda k: progress.advance(task, k))
+        size = path.stat().st_size
+        console.print(f"{args.creators:,} creators, {n:,} events, events table "
+                      f"{size / 2**20:,.1f} MiB ({size / n:,.1f} B/event)")
+
+        gc.collect()
+        t0 = time.perf_counter()
+        subjects, events = table.read(path, pack.timezone)
+        t_read = time.perf_counter() - t0
+        with console.status("local: folding…"):
+            fold = Fold(pack, subjects)
+            fold.apply_all(events)
+            ledger = fold.ledger()
+        t_fold = time.perf_counter() - t0 - t_read
+        counts = outputs.write(ledger, at, Path(tmp) / "local")
+        t_local = time.perf_counter() - t0
+        sizes = sorted(((len(c.subjects), len(c.events)) for c in
+                        {id(c): c for c in fold.components.values()}.values()),
+                       key=lambda s: s[1])
+        del fold, ledger, events, subjects
+        gc.collect()
+
+        session = spark.session()
+        session.sparkContext.setLogLevel("ERROR")
+        cores = session.sparkContext.defaultParallelism
+        t0 = time.perf_counter()
+        with console.status("spark: components…"):
+            from pyspark.sql import functions as F
+
+            rows = session.read.parquet(str(path)).select(
+                "id", "type", F.unix_micros("at").alias("at"), "subject", "data")
+            labels = spark.component_labels(session, rows, pack).cache()
+            n_components = labels.select("component").distinct().count()
+        t_components = time.perf_counter() - t0
+        labels.unpersist()
+        t0 = time.perf_counter()
+        with console.status("spark: components, folds and tables…"):
+            spark_counts = spark.replay(session, str(path), "wechat_channels", {}, at,
+                                        str(Path(tmp) / "spark"))
+        t_spark = time.perf_counter() - t0
+        same = all(outputs.read(Path(tmp) / "spark", name) == outputs.read(Path(tmp) / "local",
+                                                                            name)
+                   for name in outputs.TABLES)
+
+    table_out = Table(title=f"batch replay, {n:,} events (as of {at:%Y-%m-%d})",
+                      title_justify="left")
+    for h in ("engine", "time", "events/s", "ratio to local"):
+        table_out.add_column(h)
+    table_out.add_row("local: read table", f"{t_read:.1f} s", f"{n / t_read:,.0f}", "")
+    table_out.add_row("local: fold", f"{t_fold:.1f} s", f"{n / t_fold:,.0f}", "")
+    table_out.add_row("local: whole (read, fold, write)", f"{t_local:.1f} s",
+                      f"{n / t_local:,.0f}", "1.00×")
+    table_out.add_row(f"spark local[{cores}]: components alone", f"{t_components:.1f} s",
+                      "", f"{t_components / t_local:.2f}×")
+    table_out.add_row(f"spark local[{cores}]: whole (components, folds, write)",
+                      f"{t_spark:.1f} s", f"{n / t_spark:,.0f}", f"{t_spark / t_local:.2f}×")
+    console.print(table_out)
+    by_events = [e for _, e in sizes]
+    by_subjects = sorted(s for s, _ in sizes)
+    console.print(f"{len(sizes):,} components ({n_components:,} on Spark); subjects per component: "
+                  f"median {by_subjects[len(sizes) // 2]}, p99 "
+                  f"{by_subjects[int(len(sizes) * 0.99)]}, max {by_subjects[-1]}; events per "
+                  f"component: median {by_events[len(sizes) // 2]}, p99 "
+                  f"{by_events[int(len(sizes) * 0.99)]}, max {by_events[-1]}; "
+                  f"components of one subject: {sum(1 for s in by_subjects if s == 1):,}")
+    console.print(f"rows: {counts} local, {spark_counts} Spark; identical tables: {same}")
+    console.print(f"python {sys.version.split()[0]}, seed {args.seed}")
 
 
 if __name__ == "__main__":

@@ -110,7 +110,7 @@ def test_readme_command_runs_as_written(command, root, env):
 
 def _output_of(command: str) -> str | None:
     words = shlex.split(command)
-    for flag in ("-o", "--output", "--report"):
+    for flag in ("-o", "--output", "--report", "--out"):
         if flag in words:
             return words[words.index(flag) + 1]
     return None

@@ -141,18 +141,16 @@ def components(spark: Any, edges: Any) -> Any:
     """The connected components of an undirected graph given as edges ``(a, b)``: edges
     ``(a, b)`` from every vertex ``a`` of a component but its least to that least vertex
     ``b``. Large-star and small-star alternate until the edges form disjoint stars, which
-    takes O(log n) rounds; each round's edges are cached, so a round costs one job."""
+    takes O(log n) rounds. Each round's edges are checkpointed: the plan of the next round
+    starts from them, instead of growing with every round (each round reads its input
+    several times, so an unbroken plan grows geometrically)."""
     from pyspark.sql import functions as F
 
     e = (edges.where(F.col("a").isNotNull() & F.col("b").isNotNull() & (F.col("a") != F.col("b")))
          .select(F.greatest("a", "b").alias("a"), F.least("a", "b").alias("b")).distinct()
-         .cache())
-    done: list[Any] = []
+         .localCheckpoint())
     while not _stars(e):
-        done.append(e)
-        e = _small_star(_large_star(e)).cache()
-    for old in done:  # the last round's edges are computed: the earlier ones are not needed
-        old.unpersist()
+        e = _small_star(_large_star(e)).localCheckpoint()
     return e
 
 
