@@ -279,6 +279,24 @@ def test_a_scope_of_checkpoints_is_dropped_whole(store: EventStore):
     assert store.checkpoint_of(kept, "c2") == kept.encode() and store.generation(kept) == 4
 
 
+def test_summaries_are_kept_per_subject_under_their_scope(store: EventStore):
+    from zhili.store.base import Summary
+
+    scope = f"{PACK}/v1/abc/3"
+    since = dt.datetime(2026, 3, 2, 10, tzinfo=UTC)
+    one = Summary("c1", 7, since, since + dt.timedelta(days=7), '{"band": "band_8"}')
+    two = Summary("c1", 7, since, None, '{"band": null, "名": "星河"}')
+    assert store.summaries(scope) == {}
+    store.put_summaries(scope, {"c1": one, "c2": two})
+    assert store.summaries(scope) == {"c1": one, "c2": two}
+    # A subject has one summary: the last one stored, under whichever scope.
+    later = Summary("c2", 9, since + dt.timedelta(days=1), None, "{}")
+    store.put_summaries(f"{PACK}/v1/abc/4", {"c2": later})
+    store.put_summaries(scope, {})
+    assert store.summaries(scope) == {"c1": one}
+    assert store.summaries(f"{PACK}/v1/abc/4") == {"c2": later}
+
+
 def test_api_keys_are_found_by_hash(store: EventStore):
     admin = store.create_key("admin", None, "h-admin")
     merchant = store.create_key("merchant", "c1", "h-merchant")

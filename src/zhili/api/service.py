@@ -22,7 +22,6 @@ from .submissions import admit, stamped
 MERCHANT_EVENT_TYPES = frozenset(
     {"appeal_filed", "material_submitted", "document_submitted", "rectification_completed"}
 )
-OPEN_APPEAL = ("open", "awaiting_material")
 
 
 class NotFound(Exception):
@@ -148,6 +147,11 @@ class Governance:
         """``(subject, state)`` for every subject the caller may see that has a history."""
         found = self.states.states(list(self.subjects(who)), at)
         yield from sorted(found.items())
+
+    def summaries_of(self, who: Principal, at: dt.datetime) -> dict[str, dict[str, Any]]:
+        """The subjects list's summary (``zhili.store.summaries``) of every subject the caller
+        may see that has a history."""
+        return self.states.summaries(list(self.subjects(who)), at)
 
     def decisions(self, who: Principal, subject: str, as_of: dt.datetime | None = None):
         self.pack_of(who, subject)

@@ -129,6 +129,29 @@ class Ledger:
             required_deposit=required, timezone=self.pack.timezone,
         )
 
+    def next_change(self, subject: str, t: dt.datetime) -> dt.datetime | None:
+        """The first instant after ``t`` at which ``state(subject, ...)`` may differ from its
+        state at ``t`` with no new event (None: never by time alone). Conservative: any timer,
+        clock tick (reset, recovery) or event of the component, sanction or hold end, appeal
+        deadline of the subject, or effective date of a pack parameter counts."""
+        component = self._component(subject)
+        fold = component.epoch_at(t).fold
+        if (fold.horizon is None or t > fold.horizon) and not fold.quiet_until(t, subject):
+            fold = clone_fold(fold)
+            fold.advance(t)
+        book = fold.books.get(subject)
+        if book is None or any(b.next_tick is None for b in fold.books.values()):
+            return t + dt.timedelta(microseconds=1)  # a clock not yet run: anything may change
+        found: list[dt.datetime | None] = [fold.timers[0][0] if fold.timers else None]
+        found += [b.next_tick for b in fold.books.values()]
+        found += [e.at for e in component.events]
+        found += [epoch.start for epoch in component.epochs]
+        found += [s.end for s in book.sanctions] + [h.end for h in book.holds]
+        found += [when for a in book.appeals.values() for when in (a.due, a.material_due)]
+        found += [when for p in self.pack.params.values() for when in p.starts]
+        later = [when for when in found if when is not None and when > t]
+        return min(later) if later else None
+
     def decisions(self, subject: str, as_of: dt.datetime | None = None) -> list[Decision]:
         """The audit trail: what was decided when, including what grants undid."""
         component = self._component(subject)

@@ -81,6 +81,23 @@ def tail_of(after: int, rows: Iterable[tuple[int, str]], known: Collection[str]
     return last, wanted, met
 
 
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What the subjects list shows of one subject, kept so that a list of thousands is read,
+    not folded, after a restart (``zhili.store.summaries``).
+
+    It holds as the fold stood once every event of the pack up to ``seq`` was folded, from
+    ``since`` until ``until`` (None: nothing changes by time alone), unless an event stored
+    after ``seq`` reaches its ``component`` (the smallest id among the component's subjects).
+    ``data`` is the summary itself, as JSON."""
+
+    component: str
+    seq: int
+    since: dt.datetime
+    until: dt.datetime | None
+    data: str
+
+
 @runtime_checkable
 class EventStore(Protocol):
     def append(self, events: Sequence[Event], *, pack: str,
@@ -170,6 +187,15 @@ class EventStore(Protocol):
 
     def drop_checkpoints(self, scope: str) -> None:
         """Forget every checkpoint of a scope (a removed shadow's): its generation is 0 again."""
+        ...
+
+    def put_summaries(self, scope: str, summaries: Mapping[str, Summary]) -> None:
+        """Store subjects' summaries under a checkpoint scope, replacing each subject's last
+        one (whatever its scope)."""
+        ...
+
+    def summaries(self, scope: str) -> dict[str, Summary]:
+        """Every subject's summary stored under the scope (one read for a whole list)."""
         ...
 
     def put_snapshot(self, key: str, horizon: dt.datetime, data: bytes) -> None: ...

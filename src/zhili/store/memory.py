@@ -16,7 +16,7 @@ from typing import Any
 
 from ..events import Event
 from . import base
-from .base import AppendResult, Head, Tail
+from .base import AppendResult, Head, Summary, Tail
 from .codec import decode_event, decode_subject, dumps, encode_event, encode_subject, subject_id
 from .keyring import MemoryKeys
 from .shadows import MemoryShadows
@@ -49,6 +49,7 @@ class MemoryStore(MemoryKeys, MemoryShadows):
         self._checkpoints: dict[tuple[str, str], bytes] = {}  # (scope, component) -> data
         self._members: dict[tuple[str, str], str] = {}  # (scope, subject) -> component
         self._generations: dict[str, int] = {}
+        self._summaries: dict[str, tuple[str, Summary]] = {}  # subject -> (scope, summary)
 
     def append(self, events: Sequence[Event], *, pack: str,
                guard: AbstractContextManager[object] | None = None) -> AppendResult:
@@ -190,6 +191,15 @@ class MemoryStore(MemoryKeys, MemoryShadows):
             self._generations.pop(scope, None)
             self._checkpoints = {k: v for k, v in self._checkpoints.items() if k[0] != scope}
             self._members = {k: v for k, v in self._members.items() if k[0] != scope}
+
+    def put_summaries(self, scope: str, summaries: Mapping[str, Summary]) -> None:
+        with self._lock:
+            for sid, summary in summaries.items():
+                self._summaries[sid] = (scope, summary)
+
+    def summaries(self, scope: str) -> dict[str, Summary]:
+        with self._lock:
+            return {sid: summary for sid, (s, summary) in self._summaries.items() if s == scope}
 
     def put_snapshot(self, key: str, horizon: dt.datetime, data: bytes) -> None:
         with self._lock:

@@ -126,6 +126,18 @@ checkpoint_scopes = Table(
     Column("generation", BigInteger, nullable=False),
 )
 
+# The subjects list's summary of each subject (zhili.store.summaries), one row per subject.
+subject_summaries = Table(
+    "subject_summaries", metadata,
+    Column("subject", String(200), primary_key=True),
+    Column("scope", String(300), nullable=False, index=True),
+    Column("component", String(200), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("since", Instant(), nullable=False),
+    Column("until", Instant()),  # NULL: no change by time alone
+    Column("data", Text, nullable=False),
+)
+
 api_keys = Table(
     "api_keys", metadata,
     Column("id", String(40), primary_key=True),

@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..events import Event
 from . import base
-from .base import AppendResult, Head, Tail
+from .base import AppendResult, Head, Summary, Tail
 from .codec import decode_event, decode_subject, dumps, encode_event, encode_subject, subject_id
 from .engines import WRITE
 from .keyring import SqlKeys
@@ -32,6 +32,7 @@ from .schema import (
     events,
     heads,
     snapshots,
+    subject_summaries,
     subjects,
 )
 from .shadows import SqlShadows
@@ -261,6 +262,29 @@ class SqlStore(SqlKeys, SqlShadows):
         with self._write() as conn:
             for table in (checkpoint_scopes, checkpoint_members, checkpoints):
                 conn.execute(table.delete().where(table.c.scope == scope))
+
+    def put_summaries(self, scope: str, summaries: Mapping[str, Summary]) -> None:
+        rows = [{"subject": sid, "scope": scope, "component": s.component, "seq": s.seq,
+                 "since": s.since, "until": s.until, "data": s.data}
+                for sid, s in sorted(summaries.items())]
+        if not rows:
+            return
+        with self._write() as conn:
+            for i in range(0, len(rows), _CHUNK):
+                stmt = self._insert(subject_summaries)
+                conn.execute(stmt.on_conflict_do_update(
+                    index_elements=["subject"],
+                    set_={name: stmt.excluded[name] for name in
+                          ("scope", "component", "seq", "since", "until", "data")}),
+                    rows[i:i + _CHUNK])
+
+    def summaries(self, scope: str) -> dict[str, Summary]:
+        t = subject_summaries.c
+        query = select(t.subject, t.component, t.seq, t.since, t.until, t.data).where(
+            t.scope == scope)
+        with self.engine.connect() as conn:
+            return {sid: Summary(component, int(seq), since, until, data)
+                    for sid, component, seq, since, until, data in conn.execute(query)}
 
     def put_snapshot(self, key: str, horizon: dt.datetime, data: bytes) -> None:
         stmt = self._insert(snapshots).values(key=key, horizon=horizon, data=bytes(data))

@@ -26,7 +26,8 @@ from ..engine.component import Component
 from ..errors import InputError
 from ..events import Event, LinkObserved, in_time_order
 from ..rules import Pack, available_packs, load_pack
-from .base import AppendResult, EventStore, Head, unique_in_batch
+from . import summaries
+from .base import AppendResult, EventStore, Head, Summary, unique_in_batch
 from .codec import dumps
 from .warm import WarmPack
 
@@ -252,6 +253,50 @@ class StateService:
                     out[subject] = read(ledger, subject, comp)
         return out
 
+    def summaries(self, subjects: Sequence[str], as_of: dt.datetime) -> dict[str, dict]:
+        """The subjects list's summary of each subject with a history (``store.summaries``):
+        read from the store where it still holds, folded (and stored again) where not."""
+        by_pack: dict[str, list[str]] = {}
+        for subject, code in self.store.packs_of(list(subjects)).items():
+            by_pack.setdefault(code, []).append(subject)
+        out: dict[str, dict] = {}
+        for code, members in sorted(by_pack.items()):
+            pack = self.pack(code)
+            kept = self.store.summaries(_scope(pack, self.store.head(code), self.tag))
+            found = summaries.still_true(kept, members, as_of, self._tail_of(code))
+            missing = [s for s in members if s not in found]
+            if missing:
+                found.update(self._summarise(pack, missing, as_of))
+            out.update((sid, summaries.read(found[sid])) for sid in members if sid in found)
+        return out
+
+    def _tail_of(self, code: str) -> Callable[[int], list[Event]]:
+        return lambda seq: self.store.tail(code, seq).events
+
+    def _summarise(self, pack: Pack, subjects: list[str], at: dt.datetime) -> dict[str, Summary]:
+        warm = self._warm_pack(pack)
+        with warm.books:
+            seq = warm.cursor  # every event up to it is folded once resolved
+        warm.resolve(subjects)
+        made: dict[str, Summary] = {}
+        current: dict[str, Summary] = {}  # not a look into the past: worth keeping
+        with warm.hold(subjects):
+            ledger = Ledger(warm.pack, warm.fold.components)
+            for subject in subjects:
+                comp = warm.fold.component_of(subject)
+                if comp is None:
+                    continue
+                comp.finish()
+                found = summaries.summarise(ledger, comp, subject, at, seq)
+                if found is None:
+                    continue
+                made[subject] = found
+                horizon = comp.epochs[-1].fold.horizon
+                if horizon is None or at >= horizon:
+                    current[subject] = found
+        self.store.put_summaries(warm.scope, current)
+        return made
+
     def decisions(self, subject: str, as_of: dt.datetime | None = None) -> list[Decision]:
         """What the rules decided about the subject, with explanations, up to ``as_of``."""
         warm = self._ready(subject)
@@ -329,11 +374,8 @@ class StateService:
                 return warm
             subjects = {sid: s for sid, (_, s) in self.store.subjects(pack.code).items()
                         if s is not None}
-            overrides = hashlib.sha256(dumps(pack.overrides).encode()).hexdigest()[:12]
-            scope = f"{pack.code}/{pack.version}/{overrides}/{head.subjects}"
-            if self.tag:
-                scope = f"{scope}/{self.tag}"
-            warm = WarmPack(self.store, pack, scope, head.subjects, subjects)
+            warm = WarmPack(self.store, pack, _scope(pack, head, self.tag), head.subjects,
+                            subjects, summaries=not self.tag)
             with self._lock:
                 self._warm[pack.code] = warm
             return warm
@@ -402,6 +444,14 @@ def _touched(events: Sequence[Event]) -> set[str] | None:
         if isinstance(e, LinkObserved):
             touched.add(e.other)
     return touched
+
+
+def _scope(pack: Pack, head: Head, tag: str = "") -> str:
+    """What checkpoints and summaries are valid for: the pack's rules and the registry (and a
+    shadow's tag, keeping its checkpoints apart)."""
+    overrides = hashlib.sha256(dumps(pack.overrides).encode()).hexdigest()[:12]
+    scope = f"{pack.code}/{pack.version}/{overrides}/{head.subjects}"
+    return f"{scope}/{tag}" if tag else scope
 
 
 def _sides(event: Event) -> tuple[str, ...]:

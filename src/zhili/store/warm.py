@@ -24,11 +24,13 @@ from contextlib import contextmanager
 from itertools import chain
 from zlib import crc32
 
-from ..engine import Fold, Subject
+from ..engine import Fold, Ledger, Subject
 from ..engine.checkpoint import dump_component, load_component
+from ..engine.component import Component
 from ..events import Event, LinkObserved
 from ..rules import Pack
-from .base import EventStore
+from .base import EventStore, Summary
+from .summaries import summarise
 
 SHARDS = 4096  # locks per pack; a component holds the shards of its members
 # A copy of each component's fold every this many events, so that a late event folds its
@@ -38,8 +40,9 @@ MARK_EVERY = 4
 
 class WarmPack:
     def __init__(self, store: EventStore, pack: Pack, scope: str, subjects_version: int,
-                 subjects: dict[str, Subject]):
+                 subjects: dict[str, Subject], *, summaries: bool = True):
         self.store = store
+        self.summaries = summaries  # write the subjects list's summaries in checkpoint rounds
         self.pack = pack
         self.scope = scope
         self.subjects_version = subjects_version
@@ -209,6 +212,7 @@ class WarmPack:
             with self.books:
                 dirty, self.dirty, self.unsaved = self.dirty, set(), 0
             items: dict[str, tuple[list[str], bytes]] = {}
+            kept: dict[str, Summary] = {}
             done: set[str] = set()
             for sid in sorted(dirty):
                 if sid in done or self.fold.component_of(sid) is None:
@@ -218,11 +222,25 @@ class WarmPack:
                     assert comp is not None
                     members = sorted(comp.subjects)
                     items[members[0]] = (members, dump_component(comp))
+                    if self.summaries:
+                        self._summarise(comp, members, generation, kept)
                 done.update(members)
             self.store.put_checkpoints(self.scope, generation, items)
+            self.store.put_summaries(self.scope, kept)
             self.generation = max(self.generation, generation)
         finally:
             self.saving.release()
+
+    def _summarise(self, comp: Component, members: list[str], seq: int,
+                   into: dict[str, Summary]) -> None:
+        """The subjects list's summaries of a component's members, as of its last event
+        (``zhili.store.summaries``); the caller holds the component's locks."""
+        comp.finish()
+        ledger = Ledger(self.pack, self.fold.components)
+        for sid in members:
+            found = summarise(ledger, comp, sid, None, seq)
+            if found is not None:
+                into[sid] = found
 
 
 def _sides(event: Event) -> tuple[str, ...]:

@@ -1,9 +1,10 @@
 """The subjects list of a portfolio: search, filters, sorting and pages over every subject.
 
 A governance team or an agency holds thousands of subjects; the page answers "which of them
-need me" without sending all of them to the browser. States come from the service in one
-batch per pack (``Governance.states_of``) and documents from one pass over each pack's
-events, so a page costs one pass over the portfolio, whatever page is asked for.
+need me" without sending all of them to the browser. Each subject's standing comes from the
+summaries the store keeps (``zhili.store.summaries``: read in one query, folded only where an
+event or the passing of time changed it), its name and licence from the registry, so a page
+costs one pass over the portfolio's rows, whatever page is asked for.
 """
 
 from __future__ import annotations
@@ -12,15 +13,13 @@ import datetime as dt
 import math
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..api.auth import Principal
-from ..api.service import OPEN_APPEAL, Governance
-from ..documents import DocumentStatus, documents_as_of
+from ..api.service import Governance
 from ..errors import InputError
-from ..portfolio import BAD_DOCUMENTS
 
 PER_PAGE = (25, 50, 100, 200)
 SORTS = ("risk", "id", "pack", "score", "band", "fees", "sanctions", "violations", "appeals")
@@ -106,34 +105,12 @@ class Listing:
     bands: list[str] = field(default_factory=list)
 
 
-def _documents(gov: Governance, registered: Mapping[str, tuple[str, Any]],
-               at: dt.datetime) -> dict[str, list[DocumentStatus]]:
-    """Every visible subject's required documents at ``at``: one pass per pack's events."""
-    from ..rules import load_pack
-
-    by_pack: dict[str, dict[str, tuple[str, ...]]] = {}
-    for sid, (pack, subject) in registered.items():
-        by_pack.setdefault(pack, {})[sid] = tuple(getattr(subject, "categories", ()) or ())
-    out: dict[str, list[DocumentStatus]] = {}
-    for pack, cats in by_pack.items():
-        events = gov.store.events(pack=pack, until=at)
-        out.update(documents_as_of(events, pack, cats, at, tz=load_pack(pack).timezone))
-    return out
-
-
-def row(sid: str, pack: str, subject: Any, state: Any,
-        docs: Iterable[DocumentStatus]) -> dict[str, Any]:
-    docs = list(docs)
+def row(sid: str, pack: str, subject: Any, summary: Mapping[str, Any]) -> dict[str, Any]:
+    """A subject's row: its registry attributes beside its summary."""
     return {
         "id": sid, "pack": pack, "kind": getattr(subject, "kind", None),
         "name": getattr(subject, "name", None), "licence": getattr(subject, "licence", None),
-        "scores": state.scores, "band": state.band, "fees": state.fees,
-        # Several causes may impose the same sanction; the list names each once.
-        "sanctions": list(dict.fromkeys(s.name for s in state.sanctions)),
-        "holds": len(state.holds), "violations": len(state.violations),
-        "open_appeals": sum(a.status in OPEN_APPEAL for a in state.appeals),
-        "expiring": sum(d.state == "expiring" for d in docs),
-        "bad_documents": sum(d.state in BAD_DOCUMENTS for d in docs),
+        **summary,
     }
 
 
@@ -203,10 +180,9 @@ def rows_of(gov: Governance, who: Principal, at: dt.datetime,
             registered: Mapping[str, tuple[str, Any]] | None = None) -> list[dict[str, Any]]:
     """One row per subject the viewer may see that has a history."""
     registered = registered if registered is not None else gov.subjects(who)
-    states = dict(gov.states_of(who, at))
-    docs = _documents(gov, {s: registered[s] for s in states}, at)
-    return [row(sid, registered[sid][0], registered[sid][1], state, docs.get(sid, ()))
-            for sid, state in states.items()]
+    found = gov.summaries_of(who, at)
+    return [row(sid, registered[sid][0], registered[sid][1], found[sid])
+            for sid in sorted(found) if sid in registered]
 
 
 def subjects_listing(gov: Governance, who: Principal, at: dt.datetime,

@@ -8,10 +8,11 @@ from typing import Any
 
 from .. import notices
 from ..api.auth import Principal
-from ..api.service import OPEN_APPEAL, Governance
+from ..api.service import Governance
 from ..api.wire import state_out
 from ..i18n import _
 from ..rules.sources import citation
+from ..store.summaries import OPEN_APPEAL
 from . import charts, documents_view, history, listing, names, orders_view, scan_view
 
 YEAR = dt.timedelta(days=365)
