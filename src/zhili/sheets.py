@@ -1,10 +1,9 @@
 """The tables merchants keep, read as they are: CSV in any common encoding, Excel, Parquet.
 
 Back-office exports come as UTF-8 (with or without a byte-order mark), UTF-16 (Excel's
-"Unicode text") or GBK/GB18030 (Excel on a Chinese Windows). The encoding is detected by
-decoding the whole file strictly, in chunks, in that order: UTF-8 first because a GB18030
-decoder accepts most UTF-8 bytes as (wrong) Chinese, never the other way round. A file none of
-them decodes is refused with the encodings tried, not read as mojibake.
+"Unicode text") or GBK/GB18030 (Excel on a Chinese Windows): the encoding is detected as for
+every text file (``zhili.textfiles``), and a file in none of them is refused, not read as
+mojibake.
 
 CSV and Excel cells arrive as text (``None`` for an empty cell) so that one validator converts
 every source alike; Parquet keeps its own types.
@@ -12,7 +11,6 @@ every source alike; Parquet keeps its own types.
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 from pathlib import Path
 from typing import IO, Any
@@ -22,41 +20,12 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from .errors import InputError
+from .textfiles import detect_encoding
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 SUFFIXES = CSV_SUFFIXES + EXCEL_SUFFIXES + PARQUET_SUFFIXES
-ENCODINGS = ("utf-8-sig", "utf-16", "gb18030")
-_CHUNK = 1 << 20
-
-
-def detect_encoding(path: Path) -> str:
-    """The first of ``ENCODINGS`` that decodes all of ``path`` (UTF-16 only with its BOM)."""
-    with path.open("rb") as fh:
-        head = fh.read(4)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates: tuple[str, ...] = ("utf-16",)
-    else:
-        candidates = tuple(e for e in ENCODINGS if e != "utf-16")
-    for encoding in candidates:
-        if _decodes(path, encoding):
-            return encoding
-    raise InputError("cannot tell the file's text encoding: it is not UTF-8 (with or without "
-                     "BOM), UTF-16 with BOM, or GBK/GB18030; save it as CSV UTF-8",
-                     file=str(path))
-
-
-def _decodes(path: Path, encoding: str) -> bool:
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    try:
-        with path.open("rb") as fh:
-            while chunk := fh.read(_CHUNK):
-                decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def open_text(path: Path) -> IO[str]:

@@ -20,8 +20,11 @@ GOOD_HISTORY = """\
 # Each bad input as the files it needs: (suffix, bytes).
 BAD_FILES = {
     "binary": bytes(range(256)) * 8,
+    # Read as GBK, it is no history: still one error line.
     "gbk": "违规 2026-03-02".encode("gbk"),
-    "utf16": "[]".encode("utf-16"),
+    # Neither UTF-8 nor GBK/GB18030, and UTF-16 without its byte-order mark.
+    "undecodable": "违规".encode("gbk") + b"\x80\x80",
+    "utf16": "[]".encode("utf-16-le"),
     "missing": None,
 }
 
