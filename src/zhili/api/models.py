@@ -196,11 +196,16 @@ class ScanIn(BaseModel):
 
 class FindingOut(BaseModel):
     finding: str
+    name: str = Field(description="the finding's name, in the request's language")
     start: int
     end: int
-    text: str
-    term: str
+    text: str = Field(description="the matched text, as it stands in the scanned text")
+    term: str = Field(description="the lexicon's term, or a pattern's code such as "
+                                  "`<wechat_id>` where a pattern matched")
+    term_name: str = Field(description="the term as a person reads it: the term itself, or "
+                                       "what a pattern matched (微信号 / WeChat ID)")
     rule: str | None
+    rule_name: str | None = Field(None, description="the pack rule's name, when mapped")
     provenance: str | None = None
 
 

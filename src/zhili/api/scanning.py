@@ -51,10 +51,17 @@ def scan_text(text: str, *, pack: str | None = None, category: str | None = None
                              f"{', '.join(available_packs())}", path="pack")
         loaded = load_pack(pack)
     options = dict(loaded.content_options) if loaded is not None else None
+    from ..detect.content.labels import term_label
+    from ..web.names import name
+
     out = []
     for f in scan(text, category=category, options=options, source=source):
         rule = (loaded.content_rule(f.finding, channel=channel, category=category)
                 if loaded is not None else None)
-        out.append({"finding": f.finding, "start": f.start, "end": f.end, "text": f.text,
-                    "term": f.term, "rule": rule, "provenance": f.provenance})
+        # What a person reads beside the codes: names in the current language.
+        out.append({"finding": f.finding, "name": name("finding", f.finding, pack),
+                    "start": f.start, "end": f.end, "text": f.text, "term": f.term,
+                    "term_name": term_label(f.term), "rule": rule,
+                    "rule_name": name("rule", rule, pack) if rule else None,
+                    "provenance": f.provenance})
     return out

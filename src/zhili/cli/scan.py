@@ -147,6 +147,10 @@ def _jsonl(scanned: Iterator[tuple[Chunk, list[list[Finding]]]], the_pack: Pack 
            channel: str, category: str | None, out: IO[bytes]) -> None:
     import orjson
 
+    from ..detect.content.labels import term_label
+    from ..web.names import name
+
+    code = the_pack.code if the_pack is not None else None
     for chunk, findings in scanned:
         lines = []
         for i, (rid, found) in enumerate(zip(chunk.ids, findings, strict=True)):
@@ -154,8 +158,9 @@ def _jsonl(scanned: Iterator[tuple[Chunk, list[list[Finding]]]], the_pack: Pack 
                 lines.append(b'{"id":' + orjson.dumps(rid) + b',"findings":[]}\n')
                 continue
             chan, cat = _record_context(chunk, i, channel, category)
-            rows = [{"finding": f.finding, "start": f.start, "end": f.end, "text": f.text,
-                     "term": f.term, "rule": rule}
+            rows = [{"finding": f.finding, "name": name("finding", f.finding, code),
+                     "start": f.start, "end": f.end, "text": f.text, "term": f.term,
+                     "term_name": term_label(f.term), "rule": rule}
                     for f, rule in zip(found, _rules(found, the_pack, chan, cat), strict=True)]
             lines.append(orjson.dumps({"id": rid, "findings": rows},
                                       option=orjson.OPT_APPEND_NEWLINE))
@@ -175,21 +180,27 @@ def _items(scanned: Iterator[tuple[Chunk, list[list[Finding]]]], the_pack: Pack 
 
 def _html(items: list[ScannedText], file: Path, the_pack: Pack | None) -> str:
     from ..detect.content.report import render_html
+    from ..web.names import name, pack_name
 
+    code = the_pack.code if the_pack is not None else None
     return render_html(items, title=f"zhili scan — {file.name}",
-                       pack=the_pack.code if the_pack is not None else None)
+                       pack=pack_name(code) if code else None,
+                       name=lambda kind, c: name(kind, c, code))
 
 
 def _table(items: list[ScannedText]) -> str:
     from rich.console import Console
     from rich.table import Table
 
-    from ..i18n import _
+    from ..detect.content.labels import term_label
+    from ..web.names import name
 
     table = Table(_("id"), _("finding"), _("text"), _("term"), _("rule"), _("at"))
     for item in items:
         for f, rule in zip(item.findings, item.rules, strict=True):
-            table.add_row(item.id, f.finding, f.text, f.term, rule or "—", f"{f.start}–{f.end}")
+            table.add_row(item.id, name("finding", f.finding), f.text or "—",
+                          term_label(f.term), name("rule", rule) if rule else "—",
+                          f"{f.start}–{f.end}")
     buffer = io.StringIO()
     console = Console(file=buffer, width=140)
     console.print(table)
