@@ -7,7 +7,7 @@ Generates the orders (Parquet, DuckDB SQL), then in one run, every measure readi
 Parquet file from the start:
   1. the column read: the columns the rules need, merely read (one DuckDB query summing each):
      the physical floor no assessment can beat;
-  2. the complete assessment (`assess_orders`, every rule of RULES 5, every daily assessment,
+  2. the complete assessment (`assess_orders`, every rule of 速卖通自发货履约规则 2022-07-19, every daily assessment,
      folding through the engine);
   3. the line rule alone in one hand-written DuckDB SQL query (per line, the 30-day window
      rate at the end of every day, orders on their line from their notice's day, no freezes);
@@ -45,7 +45,7 @@ OFFSET = 8 * 3600          # Asia/Shanghai
 DAY = 86_400
 
 # The line rule at every daily assessment (no freezes), in one hand-written query. An order
-# enters its line's window on the day its shipping notice is filed (RULES 5.4) and leaves 30
+# enters its line's window on the day its shipping notice is filed (速卖通自发货履约规则 2022-07-19) and leaves 30
 # days after its placed day; a dispute enters on the later of that and its own day.
 FLOOR_SQL = f"""
 WITH daily AS (
@@ -104,7 +104,7 @@ SELECT * FROM (""" + KNOWN + """) WHERE greatest(placed_at, ship_notice_at, nrd_
   sold_not_shipped_at) >= $since
 """
 
-# The columns the rules of RULES 5 read, merely read: the physical floor.
+# The columns the rules of 速卖通自发货履约规则 2022-07-19 read, merely read: the physical floor.
 READ_COLUMNS = ("store", "placed_at", "ship_notice_at", "line", "line_cainiao",
                 "line_cainiao_overseas_wh", "buyer_line_cainiao_overseas_wh", "ship_from",
                 "nrd_at", "sold_not_shipped_at", "line_assessed")

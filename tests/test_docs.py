@@ -15,10 +15,16 @@ from zhili.cli import app
 from zhili.engine import Subject
 from zhili.events import EVENT_TYPES, Event
 from zhili.scenario import CASE_KEYS, EXPECT_KEYS
+from zhili.textfiles import read_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-OUTSIDE = re.compile(r"RULES\.md|SCENARIOS\.md|RULES \d|seeds?/|seed file|/work/shared|[Ss]eed \d{3}")
+# References to what does not ship with the project (written in pieces, so that this file
+# itself does not match): the specification's files and section numbers, the files of sources
+# it was written from, the folder it lives in.
+_SPEC, _SEED, _WORK = "RU" + "LES", "[Ss]" + "eed", "/work" + "/shared"
+OUTSIDE = re.compile(rf"{_SPEC}\.md|SCENA{_SPEC[2:]}\.md|{_SPEC} \d|{_SEED}s?/|{_SEED} file"
+                     rf"|{_WORK}|{_SEED} \d{{3}}")
 READ_BY_USERS = [ROOT / "README.md", ROOT / "examples" / "README.md", *sorted(DOCS.glob("*.md"))]
 
 
@@ -27,6 +33,21 @@ def test_documents_name_no_file_outside_the_repository(path):
     found = [line for line in path.read_text(encoding="utf-8").splitlines()
              if OUTSIDE.search(line)]
     assert not found, found
+
+
+# Every text file the project ships or tests with: packs (their assumptions), scenario files,
+# code comments and docstrings, benchmarks, examples.
+SHIPPED = sorted(p for folder in ("src", "tests", "benchmarks", "examples", "tools")
+                 for p in (ROOT / folder).rglob("*")
+                 if p.suffix in (".py", ".yaml", ".yml", ".md", ".jsonl", ".html", ".csv")
+                 and "__pycache__" not in p.parts)
+
+
+def test_the_project_names_its_sources_by_title_and_date_not_by_outside_sections():
+    found = [f"{path.relative_to(ROOT)}:{n}: {line.strip()}" for path in SHIPPED
+             for n, line in enumerate(read_text(path).splitlines(), 1)
+             if OUTSIDE.search(line)]
+    assert not found, "\n".join(found)
 
 
 def test_help_texts_name_no_file_outside_the_repository():

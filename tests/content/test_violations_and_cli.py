@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @dataclass
 class FakePack:
-    """The part of zhili.rules.Pack that content needs: RULES.md §6 on wechat_channels."""
+    """The part of zhili.rules.Pack that content needs: docs/content.md on wechat_channels."""
     code: str = "fake_channels"
     version: str = "0"
     timezone: str = "Asia/Shanghai"

@@ -1,4 +1,4 @@
-"""Documents through the engine on WeChat Channels (RULES 1.7): expiry notices, expired
+"""Documents through the engine on WeChat Channels (视频号橱窗达人违规管理规则 2025): expiry notices, expired
 licences counted as not displayed, and review results for a pack without determinations."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Document status as of an instant, from document events (RULES 1.7, 3, 4)."""
+"""Document status as of an instant, from document events (视频号橱窗达人违规管理规则 2025; 拼多多海淘商品溯源 2026-05-31; 天猫国际/抖音全球购违规扣分点 2026-02-10)."""
 
 from __future__ import annotations
 

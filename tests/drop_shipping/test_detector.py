@@ -1,4 +1,4 @@
-"""The drop-shipping detector of RULES.md 2.1: signals, evidence, candidates for review."""
+"""The drop-shipping detector of 微信小店严打无货源店铺 2026-03-24: signals, evidence, candidates for review."""
 
 from __future__ import annotations
 

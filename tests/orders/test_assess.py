@@ -1,4 +1,4 @@
-"""The daily assessments of RULES 5 with a stand-in book (every violation freezes 30 days,
+"""The daily assessments of 速卖通自发货履约规则 2022-07-19 with a stand-in book (every violation freezes 30 days,
 the store streak permanently); engine-backed cases are the pack's scenario files."""
 
 import datetime as dt
@@ -190,7 +190,7 @@ def test_colliding_name_hashes_fall_back_to_grouping_on_names(monkeypatch):
 
 
 def test_an_assessment_uses_no_notice_filed_after_it(tmp_path):
-    """RULES 5.4 on a generated table: as of 2026-02-09 00:00, S000029's line CAINIAO-STD held
+    """速卖通自发货履约规则 2022-07-19 on a generated table: as of 2026-02-09 00:00, S000029's line CAINIAO-STD held
     194 orders (19 disputes, 9.8%) when notices filed later were used; on the orders whose
     notice naming the line was filed by each assessment it is frozen at the end of 02-07
     (183 orders, 19 disputes) and would hold 187 orders (10.2%) on 02-08."""

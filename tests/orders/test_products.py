@@ -1,4 +1,4 @@
-"""Inactive products (RULES 5.5) from the product table."""
+"""Inactive products (速卖通自发货履约规则 2022-07-19) from the product table."""
 
 import pytest
 

@@ -16,7 +16,7 @@ DAYS = 75
 
 def reference(orders: list[tuple[int, int | None, int]]) -> list[int]:
     """Assessment days (0 = 2026-03-01) at which the line freezes, read directly: an order is
-    on the line from the day its shipping notice is filed (RULES 5.4)."""
+    on the line from the day its shipping notice is filed (速卖通自发货履约规则 2022-07-19)."""
     hits, floor, frozen_until = [], 0, -1
     for d in range(DAYS):
         if d <= frozen_until:

@@ -1,4 +1,4 @@
-"""The warehouse-inspection flow of RULES.md 2.2 as a state machine."""
+"""The warehouse-inspection flow of 微信小店严打无货源店铺 2026-03-24 as a state machine."""
 
 from __future__ import annotations
 

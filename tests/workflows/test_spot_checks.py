@@ -1,4 +1,4 @@
-"""The 神买 spot-check programme of RULES.md 2.3."""
+"""The 神买 spot-check programme of 微信小店严打无货源店铺 2026-03-24."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from zhili.workflows.spot_checks import (
     violations_from_results,
 )
 
-# The programme's criteria as the wechat_store pack states them (seed 000).
+# The programme's criteria as the wechat_store pack states them (微信小店严打无货源店铺 2026-03-24).
 CRITERIA = SupplierCriteria.from_mapping({
     "accreditations": ["CNAS", "CMA"], "min_years_registered": 3,
     "min_registered_capital": 3_000_000, "min_own_labs": 10, "suppliers_selected": 2,

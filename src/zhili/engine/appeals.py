@@ -1,4 +1,4 @@
-"""The appeal flow (RULES 1.6): filing within the window, working-day deadlines, requests for
+"""The appeal flow (视频号橱窗达人违规管理规则 2025): filing within the window, working-day deadlines, requests for
 material, and decisions; a grant stops the component's fold so that it is folded again without
 the violation. Each handler takes the component fold and the event."""
 

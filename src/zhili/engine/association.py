@@ -1,4 +1,4 @@
-"""Association (RULES 1.3): subjects linked by a licence, and from a date by a legal
+"""Association (视频号橱窗达人违规管理规则 2025): subjects linked by a licence, and from a date by a legal
 representative, device or IP, or by an observed link, share the consequences of a member's
 violations. Links are (effective from, subject, subject); None: from any date."""
 
@@ -79,7 +79,7 @@ def group_of(fold: ComponentFold, sid: str, t: dt.datetime) -> set[str]:
 
 
 def group_violation(fold: ComponentFold, book: SubjectBook, rec: ViolationRecord) -> None:
-    """Any member's violation counts against the group (RULES 1.3, 任一账号违规将触发连带处罚):
+    """Any member's violation counts against the group (视频号橱窗达人违规管理规则 2025, 任一账号违规将触发连带处罚):
     the main account's own included, with or without a credit deduction. The tier of its
     occurrence in the natural year applies to every member; the main account's part to the
     main account unless it is the violator itself (one act is not deducted twice); the linked

@@ -150,7 +150,7 @@ class ComponentFold:
                                                               else ""),
                             rule.provenance.to_dict(), {"flags": list(rec.flags)})
         self.consequences(book, cons, rec.at, rule.code, rec.id, rec, rule.meaning)
-        if self.pack.association is not None:  # every violation of a member counts (RULES 1.3)
+        if self.pack.association is not None:  # every violation of a member counts (视频号橱窗达人违规管理规则 2025)
             association.group_violation(self, book, rec)
 
     def consequences(self, book: SubjectBook, cons: Consequences, at: dt.datetime, rule: str,

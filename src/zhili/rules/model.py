@@ -203,7 +203,7 @@ class Association:
     extended_from: Param              # instant from which legal_rep/device/ip link subjects
     extended_via: tuple[str, ...]
     score: str                        # the group's score; every member's violation counts,
-                                      # with or without a deduction of it (RULES 1.3)
+                                      # with or without a deduction of it (视频号橱窗达人违规管理规则 2025)
     tiers: tuple[AssociationTier, ...]
     provenance: Provenance
 

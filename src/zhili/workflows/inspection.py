@@ -1,4 +1,4 @@
-"""Pre-shipment warehouse inspection (入仓质检, 先检后发), RULES.md 2.2, as a state machine.
+"""Pre-shipment warehouse inspection (入仓质检, 先检后发), 微信小店严打无货源店铺 2026-03-24, as a state machine.
 
 A store first enables inspection and configures its submission information
 (``inspection_enabled``). Each of its orders is then submitted to the platform's QC centre,

@@ -1,4 +1,4 @@
-"""Warehouse inspection in the engine (RULES.md 2.2), registered at import.
+"""Warehouse inspection in the engine (微信小店严打无货源店铺 2026-03-24), registered at import.
 
 Each ``inspection_result`` goes through the per-order state machine of
 :mod:`zhili.workflows.inspection`, so an impossible step (a result for a store that never

@@ -1,4 +1,4 @@
-"""The "神买" spot-check programme (抽检), RULES.md 2.3.
+"""The "神买" spot-check programme (抽检), 微信小店严打无货源店铺 2026-03-24.
 
 Four steps, each a pure function:
 

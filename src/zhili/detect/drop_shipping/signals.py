@@ -1,4 +1,4 @@
-"""The drop-shipping signals of RULES.md 2.1 as Ibis expressions.
+"""The drop-shipping signals of 微信小店严打无货源店铺 2026-03-24 as Ibis expressions.
 
 Each signal is one expression over the order, purchase and parcel tables, returning one row
 per hit with the columns its evidence needs; the expressions never name a backend (DuckDB by

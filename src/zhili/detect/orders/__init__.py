@@ -1,4 +1,4 @@
-"""Fulfilment quality from order data (RULES 5, and the order rules of sections 1.2 and 4).
+"""Fulfilment quality from order data (速卖通自发货履约规则 2022-07-19; 视频号橱窗达人违规管理规则 2025; 天猫国际/抖音全球购违规扣分点 2026-02-10).
 
 ``load_orders`` validates an order table; ``violations_from_orders`` runs the daily
 assessments up to an instant and returns the determinations as ``Violation`` events, which the

@@ -1,4 +1,4 @@
-"""``violations_from_orders``: the AliExpress daily assessments (RULES 5) as violations.
+"""``violations_from_orders``: the AliExpress daily assessments (速卖通自发货履约规则 2022-07-19) as violations.
 
 One Ibis pass aggregates the orders per scope and day on the chosen backend; the daily loop
 (``driver``) then finds the determinations, folding them through the engine to learn what is
@@ -191,7 +191,7 @@ def assess_aggregate(agg: Aggregate, pack: Any, *, until: dt.datetime,
 def violations_from_orders(orders: OrdersInput, pack: Any, *, until: dt.datetime | str,
                            events: Iterable[Event] = (), engine: str = "duckdb",
                            subjects: Any = None) -> list[Violation]:
-    """The violations the daily assessments of RULES 5 raise up to ``until``."""
+    """The violations the daily assessments of 速卖通自发货履约规则 2022-07-19 raise up to ``until``."""
     return assess_orders(orders, pack, until=until, events=events, engine=engine,
                          subjects=subjects).violations
 

@@ -1,4 +1,4 @@
-"""WeChat Channels rules computed from two small tables (RULES 1.2, defined in docs/orders.md):
+"""WeChat Channels rules computed from two small tables (视频号橱窗达人违规管理规则 2025, defined in docs/orders.md):
 
 - ``after_sales_dispute_rate``: after-sales disputes over the orders placed in the window,
   more than 5% (strictly), at the end of each local day;

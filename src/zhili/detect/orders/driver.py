@@ -1,4 +1,4 @@
-"""The daily assessment loop of RULES 5.4 over the per-day aggregate.
+"""The daily assessment loop of 速卖通自发货履约规则 2022-07-19 over the per-day aggregate.
 
 At the end of each local day every scope that is not frozen is assessed on the orders placed in
 its window, never reaching back before the end of its last freeze. What is frozen is not decided

@@ -1,6 +1,6 @@
 """The Ibis expressions over the order table; they run unchanged on DuckDB and on Spark.
 
-The daily assessments of RULES 5.4 need, for every scope, the orders placed per local day and
+The daily assessments of 速卖通自发货履约规则 2022-07-19 need, for every scope, the orders placed per local day and
 when each of their disputes landed. One pass over the order table reduces it to counts per
 (store, line, ship-from, rule membership, placed day, NRD day, sold-not-shipped day); everything
 sequential (freezes, windows, streaks) then runs over that small aggregate.
@@ -89,7 +89,7 @@ def day_numbers(table: pa.Table) -> pa.Table:
 
 
 def _exempt(orders: ibis.Table, exemptions: Sequence[ExemptionDeclared]) -> ibis.Value:
-    """Orders placed inside a declared exemption (RULES 5.4, force majeure): they leave both
+    """Orders placed inside a declared exemption (速卖通自发货履约规则 2022-07-19, force majeure): they leave both
     numerator and denominator. A scope names a line or a ship-from country, or `all`."""
     hit = ibis.literal(False)
     for ex in exemptions:
@@ -156,7 +156,7 @@ def order_keys(t: ibis.Table, clock: DayClock, *, hashed: bool = True,
     ``LEAVES_SHIP_FROM``, the notice names a Cainiao overseas-warehouse line, so the order
     leaves 5.2 on the notice's day; ``IN_STORE``, shipped on a non-Cainiao line (5.3); ``BAD``,
     a row ``load_orders`` would refuse. Line and store memberships start on ``notice_day``
-    (RULES 5.4: nothing after an assessment is used).
+    (速卖通自发货履约规则 2022-07-19: nothing after an assessment is used).
     """
     shipped = t.line.notnull() & t.ship_notice_at.notnull()
     members = ((shipped & t.line_assessed.fill_null(True), IN_LINE),

@@ -1,4 +1,4 @@
-"""The AliExpress fulfilment rules of RULES 5.1-5.3 as scope families over the aggregate.
+"""The AliExpress fulfilment rules of 速卖通自发货履约规则 2022-07-19 as scope families over the aggregate.
 
 A *family* is a kind of assessed scope (a line, an overseas ship-from country, a store's
 self-fulfilled orders) with the sanction that freezes it and the triggers assessed on it. The
@@ -50,7 +50,7 @@ class Family:
     scope_col: str | None     # aggregate column naming the scope; None: the store itself
     sanction: str
     triggers: tuple[Trigger, ...]
-    # RULES 5.4: when an order is a member, as far as was known at each assessment. A line
+    # 速卖通自发货履约规则 2022-07-19: when an order is a member, as far as was known at each assessment. A line
     # (and the store's self-fulfilled orders) holds an order from the day its shipping notice
     # naming the line is filed; the ship-from scope from the order on, until a notice names a
     # Cainiao overseas-warehouse line (``LEAVES_SHIP_FROM``).

@@ -60,7 +60,7 @@ def assess_incrementally(changes: OrdersInput, pack: Any, *, state: str | Path,
     clock = DayClock.for_zone(tz)
     th = thresholds_for(pack)
     if not th.has("line_nrd_rate") or th.has("late_shipment") or th.has("fake_tracking"):
-        raise InputError(_("--state keeps the AliExpress fulfilment assessments (RULES 5); "
+        raise InputError(_("--state keeps the AliExpress fulfilment assessments (速卖通自发货履约规则 2022-07-19); "
                            "pack %(pack)s has other order rules: assess it without --state")
                          % {"pack": pack.code})
     events = [e for e in events if e.at <= until]

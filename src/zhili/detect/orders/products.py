@@ -1,4 +1,4 @@
-"""AliExpress inactive products (RULES 5.5) from the product table of docs/orders.md.
+"""AliExpress inactive products (速卖通自发货履约规则 2022-07-19) from the product table of docs/orders.md.
 
 A product is inactive at an assessment (end of a local day) when it was created more than 90
 days before and has not sold in the last 180. The table holds each product's *last* sale, so

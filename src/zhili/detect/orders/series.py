@@ -20,7 +20,7 @@ class Counts:
     """Aggregate rows of one rule: orders per (scope, placed day) and events per
     (scope, placed day, event day).
 
-    An order counts for its scope only while it is a member of it (RULES 5.4: nothing that
+    An order counts for its scope only while it is a member of it (速卖通自发货履约规则 2022-07-19: nothing that
     happened after the assessment is used): from ``order_from`` (an order joins a line when its
     shipping notice is filed) up to, not including, ``order_until`` (an order leaves the
     ship-from scope when its notice names a Cainiao overseas-warehouse line). None: from the

@@ -1,4 +1,4 @@
-"""Tmall Global / Douyin Global order rules of RULES 4: `late_shipment` and `fake_tracking`.
+"""Tmall Global / Douyin Global order rules of 天猫国际/抖音全球购违规扣分点 2026-02-10: `late_shipment` and `fake_tracking`.
 
 Both are assessed at the end of each local day, like the AliExpress rules: one determination
 per store per day, covering every order that became late, or whose tracking number was found

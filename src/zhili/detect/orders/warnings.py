@@ -18,7 +18,7 @@ from .assess import Assessment
 from .series import day_grid, qualifying, streak_candidates, window_series
 from .warning_text import render
 
-# What a family's trigger counts, by the names people use (RULES 5.1-5.3).
+# What a family's trigger counts, by the names people use (速卖通自发货履约规则 2022-07-19).
 METRIC = {"nrd_day": "nrd", "sns_day": "sold_not_shipped"}
 
 
