@@ -51,7 +51,8 @@ def test_csv_in_every_common_encoding_with_chinese_headers(tmp_path, encoding):
     check(load_orders(path))
 
 
-def test_an_undetectable_encoding_is_named_in_the_error(tmp_path):
+def test_an_undetectable_encoding_is_named_in_the_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("ZHILI_LANG", "en")
     path = tmp_path / "orders.csv"
     path.write_bytes(csv_text(CHINESE).replace("店铺甲", "café").encode("utf-8")
                      .replace("caf\xc3\xa9".encode("latin-1"), b"caf\xe9"))
