@@ -16,9 +16,10 @@ import typer
 
 from ..errors import InputWarning, ZhiliError
 from ..i18n import ENV_VAR, LANGUAGES, _language, resolve_language
+from .helptext import TranslatedTyper
 
 
-class _App(typer.Typer):
+class _App(TranslatedTyper):
     """The app, whose command modules are imported when its commands are first read (by
     ``app()``, Typer's ``get_command`` or a test runner), not when this package is imported:
     ``main`` then loads only the module of a standalone command (``zhili scan`` runs over large

@@ -6,12 +6,13 @@ import typer
 from sqlalchemy.engine import make_url
 
 from ..errors import ZhiliError
+from .helptext import TranslatedTyper
 
 DB_HELP = "Database URL (sqlite:///PATH or postgresql://...); default $ZHILI_DB or a SQLite file."
 
 
 def register(app: typer.Typer) -> None:
-    db_app = typer.Typer(help="Manage the event store's database.", no_args_is_help=True)
+    db_app = TranslatedTyper(help="Manage the event store's database.", no_args_is_help=True)
 
     @db_app.command("upgrade")
     def upgrade(

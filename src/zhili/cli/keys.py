@@ -9,6 +9,7 @@ import typer
 
 from ..errors import InputError
 from ..i18n import N_, _, ngettext
+from .helptext import TranslatedTyper
 
 DB_HELP = "Database URL (sqlite:///PATH or postgresql://...); default $ZHILI_DB or a SQLite file."
 KEY_COLUMNS = (N_("id"), N_("role"), N_("subject"), N_("created"), N_("last used"),
@@ -45,7 +46,7 @@ def _shown(t: dt.datetime | None, empty: str = "-") -> str:
 
 
 def register(app: typer.Typer) -> None:
-    keys_app = typer.Typer(help="API keys for the REST API and the console.",
+    keys_app = TranslatedTyper(help="API keys for the REST API and the console.",
                            no_args_is_help=True)
     db_option = typer.Option(None, "--db", envvar="ZHILI_DB", help=DB_HELP)
 

@@ -12,6 +12,7 @@ import typer
 
 from ..i18n import _
 from . import render
+from .helptext import TranslatedTyper
 from .progress import Bars
 
 ENGINE_HELP = "Where the Ibis expressions run: duckdb (embedded) or spark (PySpark)."
@@ -106,7 +107,7 @@ def register(app: typer.Typer) -> None:
         else:
             render.write_json(rows)
 
-    gen = typer.Typer(help="Generate synthetic data for demos and benchmarks.",
+    gen = TranslatedTyper(help="Generate synthetic data for demos and benchmarks.",
                       no_args_is_help=True)
 
     @gen.command("orders")

@@ -36,7 +36,21 @@ def extract(root: Path = ROOT) -> Catalog:
             str(root), method_map, options_map, keywords=KEYWORDS, strip_comment_tags=True):
         template.add(message, None, [(filename, lineno)], auto_comments=comments,
                      context=context)
+    # The CLI's help texts are docstrings and help= strings, read where Click keeps them.
+    for where, text in cli_help_texts():
+        if text not in template:
+            template.add(text, None, [(where, 0)])
     return template
+
+
+def cli_help_texts() -> list[tuple[str, str]]:
+    """Every ``--help`` text of the ``zhili`` command line, with the command it belongs to."""
+    import typer.main
+
+    from ..cli import app
+    from ..cli.helptext import help_texts
+
+    return list(help_texts(typer.main.get_command(app)))
 
 
 def read(tag: str) -> Catalog:
