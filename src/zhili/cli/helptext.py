@@ -61,22 +61,23 @@ def _help_option(option: Any) -> Any:
     return option
 
 
-class TranslatedCommand(TyperCommand):
+class _Translated:
+    """Help in the current language, for a Typer command or group (mixed in before it)."""
+
     def format_help(self, ctx: Any, formatter: Any) -> None:
         _translate(self)
-        super().format_help(ctx, formatter)
+        super().format_help(ctx, formatter)  # type: ignore[misc]
 
     def get_help_option(self, ctx: Any) -> Any:
-        return _help_option(super().get_help_option(ctx))
+        return _help_option(super().get_help_option(ctx))  # type: ignore[misc]
 
 
-class TranslatedGroup(TyperGroup):
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        _translate(self)
-        super().format_help(ctx, formatter)
+class TranslatedCommand(_Translated, TyperCommand):
+    pass
 
-    def get_help_option(self, ctx: Any) -> Any:
-        return _help_option(super().get_help_option(ctx))
+
+class TranslatedGroup(_Translated, TyperGroup):
+    pass
 
 
 class TranslatedTyper(typer.Typer):
