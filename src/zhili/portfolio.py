@@ -10,17 +10,17 @@ its documents, and an urgency level. Rows are sorted most urgent first. Formats:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .documents import DocumentStatus, documents_as_of
+from .documents import DocumentStatus, documents_as_of, load_registry
 from .engine import Subject, SubjectState, replay
 from .errors import InputError
 from .events import Event
 from .histories import check_keys, parse_history, read_yaml, warn_no_subjects
-from .i18n import _
+from .i18n import N_, _, ngettext
 from .rules import Pack
 from .timekit import fmt
 
@@ -31,6 +31,12 @@ STOPPING = frozenset({"account_ban", "showcase_ban", "store_closure", "store_fre
 BAD_DOCUMENTS = frozenset({"overdue", "expired", "falsified", "noncompliant", "missing",
                            "incomplete"})
 LEVELS = ("ok", "watch", "elevated", "high", "critical")
+LEVEL_NAMES = (N_("ok"), N_("watch"), N_("elevated"), N_("high"), N_("critical"))
+DOCUMENT_STATES = {"valid": N_("valid"), "expiring": N_("expiring"),
+                   "pending_review": N_("under review"), "missing": N_("missing"),
+                   "incomplete": N_("incomplete"), "expired": N_("expired"),
+                   "noncompliant": N_("non-compliant"), "falsified": N_("falsified"),
+                   "overdue": N_("overdue")}
 
 
 @dataclass
@@ -77,16 +83,20 @@ def book_documents(book: Book, as_of: dt.datetime) -> dict[str, list[DocumentSta
 
 @dataclass(frozen=True)
 class Threshold:
-    """The nearest threshold a score can still cross, and how far away it is."""
+    """The nearest threshold a score can still cross, and how far away it is; ``leads_to``
+    names what crossing it brings, in the language current when it was found."""
 
     score: str
     value: float
     limit: float
     gap: float  # points still to lose (or gain, for up scores) before it is crossed
     leads_to: str
+    score_name: str = ""
 
     def describe(self) -> str:
-        return f"{self.score} {self.value:g}: {self.gap:g} from {self.leads_to}"
+        return _("%(score)s %(value)s: %(gap)s from %(what)s") % {
+            "score": self.score_name or self.score, "value": f"{self.value:g}",
+            "gap": f"{self.gap:g}", "what": self.leads_to}
 
 
 def nearest_threshold(state: SubjectState, pack: Pack) -> Threshold | None:
@@ -95,23 +105,34 @@ def nearest_threshold(state: SubjectState, pack: Pack) -> Threshold | None:
     t = state.as_of
     if pack.bands is not None:
         x = state.scores[pack.bands.score]
+        named = str(pack.name("scores", pack.bands.score))
         for level in pack.bands.levels:
             upto = float(level.upto.at(t))
             if upto < x:  # entered when the score falls to upto or below
-                kinds = ", ".join(s.kind for s in level.sanctions) or level.name
-                found.append(Threshold(pack.bands.score, x, upto, x - upto, kinds))
+                kinds = _names(pack, level.sanctions) or str(pack.name("bands", level.name))
+                found.append(Threshold(pack.bands.score, x, upto, x - upto, kinds, named))
                 break
     for ladder in pack.ladders:
         x = state.scores[ladder.score]
+        named = str(pack.name("scores", ladder.score))
         for step in ladder.steps:
-            kinds = ", ".join(s.kind for s in step.sanctions) or step.name
+            kinds = _names(pack, step.sanctions) or str(pack.name("steps", step.name))
             if step.below is not None and float(step.below.at(t)) <= x:
                 limit = float(step.below.at(t))
-                found.append(Threshold(ladder.score, x, limit, x - limit, kinds))
+                found.append(Threshold(ladder.score, x, limit, x - limit, kinds, named))
             elif step.at_least is not None and x < float(step.at_least.at(t)):
                 limit = float(step.at_least.at(t))
-                found.append(Threshold(ladder.score, x, limit, limit - x, kinds))
+                found.append(Threshold(ladder.score, x, limit, limit - x, kinds, named))
     return min(found, key=lambda th: (th.gap, th.score), default=None)
+
+
+def listed(names: Iterable[str]) -> str:
+    """Names one after another, as the current language lists them (、 in Chinese)."""
+    return _("list separator, between names|, ").split("|")[-1].join(names)
+
+
+def _names(pack: Pack, sanctions: Sequence[Any]) -> str:
+    return listed(str(pack.name("sanctions", s.kind)) for s in sanctions)
 
 
 @dataclass(frozen=True)
@@ -140,48 +161,63 @@ class RiskRow:
                 "reasons": list(self.reasons)}
 
 
-def _standing(state: SubjectState) -> str:
-    scores = ", ".join(f"{k} {v:g}" for k, v in state.scores.items())
-    band = f" ({state.band})" if state.band else ""
-    return (scores + band) if scores else "no score"
+def _standing(state: SubjectState, pack: Pack) -> str:
+    scores = ", ".join(f"{pack.name('scores', k)} {v:g}" for k, v in state.scores.items())
+    band = f" ({pack.name('bands', state.band)})" if state.band else ""
+    return (scores + band) if scores else _("no score")
+
+
+def _state(status: DocumentStatus) -> str:
+    return _(DOCUMENT_STATES[status.state]) if status.state in DOCUMENT_STATES else status.state
 
 
 def risk_row(state: SubjectState, pack: Pack, docs: Sequence[DocumentStatus],
              tz: str) -> RiskRow:
+    """A subject's row; its words (standing, thresholds, documents, reasons) are in the current
+    language with the pack's names, its sanctions and level are codes."""
+    registry = load_registry()
+
+    def doc(status: DocumentStatus) -> str:
+        return str(registry.name("doc_types", status.doc_type))
+
     reasons: list[str] = []
     level = 0
     names = tuple(sorted(s.name for s in state.sanctions))
     stopping = sorted({s.kind for s in state.sanctions} & STOPPING)
     if stopping:
         level = 4
-        reasons.append("business stopped: " + ", ".join(stopping))
+        reasons.append(_("business stopped: %(what)s") % {
+            "what": listed(str(pack.name("sanctions", k)) for k in stopping)})
     elif names or state.held:
         level = 3
-        reasons.append(f"{len(names)} active sanction(s)" + (", funds held" if state.held
-                                                                else ""))
+        reasons.append(ngettext("%(n)d active sanction", "%(n)d active sanctions", len(names))
+                       % {"n": len(names)} + (_(", funds held") if state.held else ""))
     bad = [d for d in docs if d.state in BAD_DOCUMENTS and d.code]
     if bad:
         level = max(level, 3)
-        reasons.append("documents: " + ", ".join(f"{d.doc_type} {d.state}" for d in bad))
+        reasons.append(_("documents: %(list)s") % {
+            "list": ", ".join(f"{doc(d)} {_state(d)}" for d in bad)})
     threshold = nearest_threshold(state, pack)
     if threshold is not None and threshold.gap <= smallest_deduction(pack, threshold.score):
         level = max(level, 2)
-        reasons.append(f"one violation from {threshold.leads_to}")
+        reasons.append(_("one violation from %(what)s") % {"what": threshold.leads_to})
     expiring = [d for d in docs if d.state == "expiring"]
     if expiring:
         level = max(level, 2)
-        reasons.append("documents expiring: " + ", ".join(d.doc_type for d in expiring))
+        reasons.append(_("documents expiring: %(list)s") % {
+            "list": ", ".join(doc(d) for d in expiring)})
     upcoming = [x for d in docs for x in (d.notice_at, d.valid_until, d.due)
                 if x is not None and x > state.as_of]
     if level == 0 and upcoming:
         level = 1
     doc_text = tuple(
-        f"{d.doc_type}{'/' + d.batch if d.batch else ''} {d.state}"
-        + (f" until {fmt(d.valid_until, tz)}" if d.valid_until and d.ok else "")
-        + (f" due {fmt(d.due, tz)}" if d.due else "")
-        + (f" → {d.code}" if d.code and not d.ok else "")
+        f"{doc(d)}{'/' + d.batch if d.batch else ''} {_state(d)}"
+        + (" " + _("until %(at)s") % {"at": fmt(d.valid_until, tz)}
+           if d.valid_until and d.ok else "")
+        + (" " + _("due %(at)s") % {"at": fmt(d.due, tz)} if d.due else "")
+        + (f" → {pack.name('rules', d.code)}" if d.code and not d.ok else "")
         for d in docs)
-    return RiskRow(pack.code, state.subject, _standing(state), names, threshold, doc_text,
+    return RiskRow(pack.code, state.subject, _standing(state, pack), names, threshold, doc_text,
                    min(upcoming, default=None), level, tuple(reasons))
 
 

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from zhili.cli import app
 from zhili.errors import InputError
+from zhili.i18n import use_language
 from zhili.portfolio import RiskRow, load_books, nearest_threshold, portfolio
 from zhili.timekit import parse_instant
 
@@ -18,8 +19,10 @@ AS_OF = parse_instant("2026-04-01 00:00")
 runner = CliRunner()
 
 
-def rows() -> dict[str, RiskRow]:
-    return {r.subject: r for r in portfolio(load_books(AGENCY), AS_OF)}
+def rows(lang: str = "en") -> dict[str, RiskRow]:
+    """The rows, their words in ``lang`` (the pack's names, not codes)."""
+    with use_language(lang):
+        return {r.subject: r for r in portfolio(load_books(AGENCY), AS_OF)}
 
 
 def test_one_row_per_subject_of_every_pack_most_urgent_first() -> None:
@@ -32,10 +35,15 @@ def test_one_row_per_subject_of_every_pack_most_urgent_first() -> None:
 
 def test_a_creator_one_violation_from_the_next_band_is_ranked_by_that_gap() -> None:
     creator = rows()["ch-creator"]
-    assert creator.standing == "credit 8, live_safety 100 (band_8)"
+    assert creator.standing == "Credit score 8, Live-safety score 100 (4-point tier)"
     threshold = creator.threshold
     assert (threshold.score, threshold.gap, threshold.limit) == ("credit", 2.0, 6.0)
-    assert "one violation from delist_all_items, live_ban" in creator.reasons
+    assert ("one violation from All items on sale delisted, Live streaming banned"
+            in creator.reasons)
+    chinese = rows("zh-CN")["ch-creator"]
+    assert chinese.standing == "信用分 8, 直播安全分 100 (累计扣分 4 分档)"
+    assert "再有一次违规即下架全部在售商品、禁播" in chinese.reasons
+    assert chinese.threshold.describe() == "信用分 8：距「下架全部在售商品、禁播」还差 2"
     # It has active sanctions too, so it is high and, at the smallest gap, first among them.
     found = portfolio(load_books(AGENCY), AS_OF)
     assert found[0].subject == "ch-creator"
@@ -45,13 +53,14 @@ def test_overdue_documents_and_their_sanctions_make_a_row_high() -> None:
     pdd = rows()["pdd-1"]
     assert pdd.level == 3
     assert pdd.sanctions == ("no_new_listings", "restrict_operations")
-    assert "circulation_proof overdue due 2026-03-15 23:59 → document_overdue" in \
-        pdd.documents
+    assert ("Proof of overseas circulation overdue due 2026-03-15 23:59 → Proof submitted late"
+            in pdd.documents)
+    assert "境外流通证明 逾期未交 截止 2026-03-15 23:59 → 逾期提交" in rows("zh-CN")["pdd-1"].documents
 
 
 def test_an_expiring_document_is_named_with_its_date() -> None:
     calm = rows()["tg-calm"]
-    assert "qc_report expiring until 2026-05-31 00:00" in calm.documents
+    assert "Product quality-inspection report expiring until 2026-05-31 00:00" in calm.documents
     assert calm.next_date == parse_instant("2026-05-31 00:00")
 
 
@@ -90,6 +99,14 @@ def test_the_portfolio_table_names_every_subject() -> None:
     assert result.exit_code == 0, result.output
     for subject in ("ch-creator", "pdd-1", "tg-calm", "ws-quiet"):
         assert subject in result.output
+    # In Chinese by default, by the platforms' and packs' names rather than their codes.
+    for words in ("紧急程度", "视频号", "拼多多跨境", "禁止上新", "无分数"):
+        assert words in result.output
+    for code in ("wechat_channels", "band_8", "no_new_listings", "circulation_proof"):
+        assert code not in result.output
+    english = runner.invoke(app, ["--lang", "en", "portfolio", str(AGENCY), "--as-of",
+                                  "2026-04-01 00:00"]).output
+    assert "urgency" in english and "WeChat Channels" in english and "紧急程度" not in english
 
 
 def test_the_documents_command_says_what_is_missing_and_what_it_costs() -> None:

@@ -10,18 +10,21 @@ import typer
 from rich.markup import escape
 
 from ..documents import DocumentStatus, load_registry
-from ..i18n import N_, _
-from ..portfolio import LEVELS, book_documents, load_books, portfolio
+from ..i18n import _, ngettext
+from ..portfolio import (
+    DOCUMENT_STATES,
+    LEVEL_NAMES,
+    book_documents,
+    listed,
+    load_books,
+    portfolio,
+)
 from ..rules import Pack
 from ..timekit import fmt
 from . import render
 from .core import AsOfOpt, Format, console, resolve_as_of
 
 LEVEL_STYLE = {4: "bold red", 3: "red", 2: "yellow", 1: "cyan", 0: "green"}
-STATES = {"valid": N_("valid"), "expiring": N_("expiring"), "pending_review": N_("under review"),
-          "missing": N_("missing"), "incomplete": N_("incomplete"), "expired": N_("expired"),
-          "noncompliant": N_("non-compliant"), "falsified": N_("falsified"),
-          "overdue": N_("overdue")}
 
 
 def _rule(code: str, pack: Pack) -> str:
@@ -83,7 +86,7 @@ def documents(subject_file: Annotated[Path, typer.Argument(
             registry = load_registry()
             rows = [[escape(registry.name("doc_types", s.doc_type).labelled()
                             + (f" / {s.batch}" if s.batch else "")),
-                     _(STATES[s.state]) if s.state in STATES else s.state,
+                     _(DOCUMENT_STATES[s.state]) if s.state in DOCUMENT_STATES else s.state,
                      escape(_when(s, tz)), escape(_cost(s, pack))] for s in order]
             title = _("%(subject)s (%(pack)s) documents as of %(at)s") % {
                 "subject": subject, "pack": pack.code, "at": fmt(at, tz)}
@@ -119,16 +122,20 @@ def portfolio_cmd(file: Annotated[Path, typer.Argument(
     if fmt_ is Format.json:
         render.write_json([r.to_dict(tz) for r in rows])
         return
-    table_rows = [[f"[{LEVEL_STYLE[r.level]}]{LEVELS[r.level]}[/]", r.pack, escape(r.subject),
-                   escape(r.standing), escape(", ".join(r.sanctions) or "—"),
+    from ..web.names import name, pack_name
+
+    table_rows = [[f"[{LEVEL_STYLE[r.level]}]{_(LEVEL_NAMES[r.level])}[/]", pack_name(r.pack),
+                   escape(r.subject), escape(r.standing),
+                   escape(listed(name("sanction", s, r.pack) for s in r.sanctions) or "—"),
                    escape(r.threshold.describe() if r.threshold else "—"),
                    escape("\n".join(r.documents) or "—"),
                    escape("; ".join(r.reasons) or "—")] for r in rows]
     console.print(render.table(
-        f"Portfolio as of {fmt(at, tz)}: {len(rows)} subjects, "
-        f"most urgent first",
-        ["urgency", "pack", "subject", "standing", "active sanctions", "nearest threshold",
-         "documents", "why"], table_rows))
+        ngettext("Portfolio as of %(at)s: %(n)d subject, most urgent first",
+                 "Portfolio as of %(at)s: %(n)d subjects, most urgent first", len(rows))
+        % {"at": fmt(at, tz), "n": len(rows)},
+        [_("urgency"), _("platform"), _("subject"), _("standing"), _("active sanctions"),
+         _("nearest threshold"), _("documents"), _("why")], table_rows))
 
 
 def register(app: typer.Typer) -> None:
