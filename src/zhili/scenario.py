@@ -18,6 +18,7 @@ from .engine import Ledger, Subject, SubjectState, replay
 from .errors import InputError
 from .events import Event
 from .histories import check_keys, parse_history, read_yaml, timed_entries
+from .i18n import _
 from .rules import Pack
 from .scenario_match import (
     check_shape,
@@ -60,8 +61,11 @@ class Failure:
     actual: Any
 
     def describe(self) -> str:
-        return (f"  at {self.at}, subject {self.subject}: {self.key}\n"
-                f"    expected: {self.expected}\n    actual:   {self.actual}")
+        return "  " + _("at %(at)s, subject %(subject)s: %(key)s\n"
+                        "    expected: %(expected)s\n"
+                        "    actual:   %(actual)s") % {
+            "at": self.at, "subject": self.subject, "key": self.key,
+            "expected": self.expected, "actual": self.actual}
 
 
 @dataclass

@@ -106,10 +106,12 @@ def test_zhili_test_exit_codes(tmp_path: Path) -> None:
     invalid = tmp_path / "invalid.yaml"
     invalid.write_text(good.read_text().replace("expect:", "expectations:"))
     ok = zhili("test", str(good))
-    assert ok.returncode == 0 and ok.stdout.strip().endswith("1 passed, 0 failed")
-    failed = zhili("test", str(bad))
+    assert ok.returncode == 0 and ok.stdout.strip().endswith("1 个通过，0 个失败")
+    failed = zhili("--lang", "en", "test", str(bad))
     assert failed.returncode == 1 and "expected: 9" in failed.stdout
     assert "actual:   10" in failed.stdout and "0 passed, 1 failed" in failed.stdout
+    chinese = zhili("test", str(bad)).stdout
+    assert "失败" in chinese and "预期：9" in chinese and "实际：10" in chinese
     broken = zhili("test", str(invalid))
     assert broken.returncode == 2 and "case 'ok'.expectations: unknown key" in broken.stderr
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..engine import Ledger
 from ..engine import replay as replay_events
@@ -242,13 +243,16 @@ def test(paths: Annotated[list[str], typer.Argument(metavar="PATH...",
         if result.passed:
             passed += 1
             if verbose:
-                console.print(f"[green]PASS[/] {case.name}")
+                label = _("PASS")
+                console.print(f"[green]{label}[/] {escape(case.name)}")
         else:
             failed += 1
-            console.print(f"[red]FAIL[/] {case.name}  ({case.file})")
+            label = _("FAIL")
+            console.print(f"[red]{label}[/] {escape(case.name)}  ({escape(case.file)})")
             for failure in result.failures:
                 console.print(failure.describe(), markup=False, highlight=False)
-    console.print(f"{passed} passed, {failed} failed", markup=False, highlight=False)
+    console.print(_("%(passed)d passed, %(failed)d failed") % {"passed": passed, "failed": failed},
+                  markup=False, highlight=False)
     raise typer.Exit(1 if failed else 0)
 
 

@@ -6,6 +6,7 @@ import typer
 from sqlalchemy.engine import make_url
 
 from ..errors import ZhiliError
+from ..i18n import _
 from .helptext import TranslatedTyper
 
 DB_HELP = "Database URL (sqlite:///PATH or postgresql://...); default $ZHILI_DB or a SQLite file."
@@ -38,8 +39,13 @@ def register(app: typer.Typer) -> None:
         finally:
             engine.dispose()
         if before == after:
-            typer.echo(f"{shown}: schema already at revision {after}")
+            typer.echo(_("%(db)s: schema already at revision %(after)s") % {
+                "db": shown, "after": after})
+        elif before:
+            typer.echo(_("%(db)s: schema upgraded from %(before)s to %(after)s") % {
+                "db": shown, "before": before, "after": after})
         else:
-            typer.echo(f"{shown}: schema upgraded from {before or 'nothing'} to {after}")
+            typer.echo(_("%(db)s: schema created at revision %(after)s") % {
+                "db": shown, "after": after})
 
     app.add_typer(db_app, name="db")

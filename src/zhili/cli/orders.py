@@ -131,7 +131,9 @@ def register(app: typer.Typer) -> None:
         n = generate_orders(out, stores=stores, days=n_days, seed=seed, orders=orders,
                             start=first)
         last = first + dt.timedelta(days=n_days - 1)
-        typer.echo(f"{out}: {n} orders, {stores} stores, {first} to {last} (seed {seed})")
+        typer.echo(_("%(file)s: %(n)d orders, %(stores)d stores, %(first)s to %(last)s "
+                     "(seed %(seed)d)") % {"file": out, "n": n, "stores": stores,
+                                            "first": first, "last": last, "seed": seed})
 
     @gen.command("events")
     def generate_events_cmd(
