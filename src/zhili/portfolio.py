@@ -48,8 +48,13 @@ class Book:
 
 
 def load_books(path: Path) -> list[Book]:
-    """A YAML file holding one book (a mapping) or several (a list, or ``{books: [...]}``)."""
+    """A YAML file holding one book (a mapping) or several (a list, or ``{books: [...]}``), or
+    a table of events and subjects in CSV or Excel (``zhili.agency_table``)."""
     file = str(path)
+    from .agency_table import SUFFIXES, books_from_table
+
+    if path.suffix.lower() in SUFFIXES:
+        return [_book(raw, file, f"[{raw['pack']}]") for raw in books_from_table(path)]
     doc = read_yaml(path)
     if isinstance(doc, Mapping) and "books" in doc:
         doc = doc["books"]
