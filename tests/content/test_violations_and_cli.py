@@ -122,11 +122,12 @@ def test_scan_jsonl_from_txt_csv_and_jsonl(tmp_path):
     res = runner.invoke(_app(), ["scan", str(txt)])
     assert res.exit_code == 0, res.output
     lines = [json.loads(x) for x in res.output.splitlines()]
+    contact = "引导添加私人联系方式"  # the finding's name, in the default language
     assert lines[0] == {"id": "1", "findings": [
-        {"finding": "off_platform_contact", "start": 0, "end": 2, "text": "加薇", "term": "加薇",
-         "rule": None},
-        {"finding": "off_platform_contact", "start": 1, "end": 3, "text": "薇信", "term": "微信",
-         "rule": None}]}
+        {"finding": "off_platform_contact", "name": contact, "start": 0, "end": 2,
+         "text": "加薇", "term": "加薇", "term_name": "加薇", "rule": None},
+        {"finding": "off_platform_contact", "name": contact, "start": 1, "end": 3,
+         "text": "薇信", "term": "微信", "term_name": "微信", "rule": None}]}
     assert lines[1] == {"id": "2", "findings": []}
     csv_file = tmp_path / "a.csv"
     csv_file.write_text("id,text,category\nx1,鱼油软胶囊,health_supplement\n", encoding="utf-8")
@@ -136,7 +137,7 @@ def test_scan_jsonl_from_txt_csv_and_jsonl(tmp_path):
     jsonl.write_text('{"id": "j", "text": "益智米粉", "category": "infant_food"}\n',
                      encoding="utf-8")
     res = runner.invoke(_app(), ["scan", str(jsonl), "--format", "table"])
-    assert res.exit_code == 0 and "infant_food_claim" in res.output
+    assert res.exit_code == 0 and "婴幼儿辅食暗示" in res.output
 
 
 def test_scan_html_is_self_contained(tmp_path):
