@@ -122,7 +122,7 @@ def test_family_rows_are_the_members_as_known_each_day(days_and_data):
 
 
 def test_a_line_holds_an_order_from_its_shipping_notice_the_ship_from_from_its_placing():
-    """RULES 5.4: placed on day 1, its notice naming the line filed on day 3, disputed on
+    """速卖通自发货履约规则 2022-07-19: placed on day 1, its notice naming the line filed on day 3, disputed on
     day 2: the line counts the order and its dispute from day 3; the ship-from country from
     day 1 and 2, until a notice names a Cainiao overseas-warehouse line."""
     data = [(0, 0, 1, IN_LINE | IN_SHIP_FROM | IN_STORE, 1, 3, 2, -1, 1),

@@ -19,11 +19,11 @@ def _app():
 def test_upgrade_creates_then_reports_the_schema_current(tmp_path):
     url = f"sqlite:///{tmp_path / 'z.db'}"
     runner = CliRunner()
-    first = runner.invoke(_app(), ["db", "upgrade", "--db", url])
+    first = runner.invoke(_app(), ["--lang", "en", "db", "upgrade", "--db", url])
     assert first.exit_code == 0, first.output
-    assert f"upgraded from nothing to {head_revision()}" in first.output
+    assert f"schema created at revision {head_revision()}" in first.output
     again = runner.invoke(_app(), ["db", "upgrade", "--db", url])
-    assert again.exit_code == 0 and "already at revision" in again.output
+    assert again.exit_code == 0 and f"数据库结构已是版本 {head_revision()}" in again.output
     store = open_store(url, migrate=False)
     assert store.count_events(pack="wechat_channels") == 0
     store.close()
