@@ -11,6 +11,7 @@ import typer
 
 from ..errors import InputError
 from ..i18n import N_, _, ngettext
+from .helptext import TranslatedTyper
 
 DB_HELP = "Database URL (sqlite:///PATH or postgresql://...); default $ZHILI_DB or a SQLite file."
 T = TypeVar("T")
@@ -50,7 +51,7 @@ def _over_store(db: str | None, act: Callable[[Any], T]) -> T:
 
 
 def register(app: typer.Typer) -> None:
-    shadow_app = typer.Typer(help="Shadows: candidate rule sets folded beside the live rules "
+    shadow_app = TranslatedTyper(help="Shadows: candidate rule sets folded beside the live rules "
                              "over the same events, with no effect on anyone.",
                              no_args_is_help=True)
     db_option = typer.Option(None, "--db", envvar="ZHILI_DB", help=DB_HELP)
