@@ -18,6 +18,7 @@ from zhili.errors import InputError
 from zhili.events import Event, parse_event
 from zhili.rules import load_pack
 from zhili.store import EventStore, MemoryStore, StateService, open_store
+from zhili.store import state as state_module
 from zhili.store.base import AppendResult
 
 PACK = "wechat_channels"
@@ -198,7 +199,8 @@ class GatedStore(MemoryStore):
         return super().append(events, pack=pack, guard=guard)
 
 
-def test_batches_that_wait_for_a_commit_are_written_together_each_as_if_alone():
+def test_batches_that_wait_for_a_commit_are_written_together_each_as_if_alone(monkeypatch):
+    monkeypatch.setattr(state_module, "GROUP_EVENTS", 5_000)  # group commit on
     store = GatedStore()
     service = StateService(store)
     service.ingest([violation(1, 0, "c0", "counterfeit")], pack=PACK)
@@ -247,3 +249,25 @@ def test_batches_that_wait_for_a_commit_are_written_together_each_as_if_alone():
     for subject in ("c0", "c1"):
         assert observed(service, subject, as_of) == expected(kept, {}, subject, as_of)
     assert observed(StateService(store), "c0", as_of) == expected(kept, {}, "c0", as_of)
+
+
+def test_without_group_commit_each_waiting_batch_has_its_own_transaction():
+    store = GatedStore()
+    service = StateService(store)
+    service.ingest([violation(1, 0, "c0", "counterfeit")], pack=PACK)
+    store.gate.clear()
+    posts = [[violation(i, 60 * i, f"c{i}", "counterfeit")] for i in (2, 3, 4)]
+    threads = [threading.Thread(target=service.ingest, args=(p,), kwargs={"pack": PACK})
+               for p in posts]
+    threads[0].start()
+    assert store.inside.wait(WAIT)
+    for thread in threads[1:]:
+        thread.start()
+    deadline = time.monotonic() + WAIT
+    while len(service._writers[PACK].queue) < 2:
+        assert time.monotonic() < deadline
+        time.sleep(0.001)
+    store.gate.set()
+    for thread in threads:
+        thread.join(WAIT)
+    assert sorted(store.batches[1:]) == [["v2"], ["v3"], ["v4"]]
