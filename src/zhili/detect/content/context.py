@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+import ahocorasick_rs
+
 from .normalize import CLAUSE_PUNCT, Normalized, squeeze
 
 CONTACT = "off_platform_contact"
@@ -49,6 +51,7 @@ ORDINAL_END = frozenset(CLAUSE_PUNCT) | frozenset("。！!；;：:）)】 \n\r")
 # A title, or a quotation, of at most 40 characters on one line: what it holds is a name.
 # Reviews and plain-text copy write titles in ASCII angle brackets too (<父母是孩子最好的医生>).
 TITLES = re.compile("《[^《》\n]{1,40}》|〈[^〈〉\n]{1,40}〉|<[^<>\n]{1,40}>")
+OPENERS = "《〈<“「『\""                           # what TITLES and QUOTES begin with
 QUOTES = re.compile("“[^“”\n]{1,40}”|「[^「」\n]{1,40}」|『[^『』\n]{1,40}』|\"[^\"\n]{1,40}\"")
 ASPIRATION_REACH = 8
 
@@ -56,6 +59,27 @@ ASPIRATION_REACH = 8
 def _words(spec: Mapping[str, Any], key: str) -> tuple[str, ...]:
     return tuple(sorted({squeeze(str(w)) for w in spec.get(key) or ()} - {""}, key=len,
                         reverse=True))
+
+
+class _Cue:
+    """A list of cue words found as ``re.finditer`` finds their alternation sorted longest
+    first: leftmost, then the longest there, then on after it — which is the leftmost-longest
+    match of an Aho-Corasick automaton, one pass however many words (a regex tries them one by
+    one)."""
+
+    def __init__(self, words: Sequence[str]):
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+
+    def spans(self, text: str) -> tuple[list[int], list[int]] | None:
+        found = self._automaton.find_matches_as_indexes(text)
+        if not found:
+            return None
+        return [s for _, s, _ in found], [e for _, _, e in found]
+
+
+def _cue(words: Sequence[str]) -> _Cue | None:
+    return _Cue(words) if words else None
 
 
 def _alternation(words: Sequence[str], prefix: str = "") -> re.Pattern[str] | None:
@@ -71,16 +95,16 @@ class ContextRules:
     measure_words: re.Pattern[str] | None
     title_findings: frozenset[str]
     named_after: re.Pattern[str] | None
-    negation: re.Pattern[str] | None
-    contact_negation: re.Pattern[str] | None
+    negation: _Cue | None
+    contact_negation: _Cue | None
     denied_after: re.Pattern[str] | None
     reach: int
-    meta: re.Pattern[str] | None
+    meta: _Cue | None
     advice_terms: frozenset[str]
     ranks_after: re.Pattern[str] | None
     feature_pick: re.Pattern[str] | None
-    aspiration: re.Pattern[str] | None
-    self_comparison: re.Pattern[str] | None
+    aspiration: _Cue | None
+    self_comparison: _Cue | None
 
     @classmethod
     def from_config(cls, config: Mapping[str, Mapping[str, Any]]) -> ContextRules:
@@ -91,14 +115,14 @@ class ContextRules:
             _alternation(_words(ordinal, "measure_words")),
             frozenset(str(f) for f in titles.get("findings") or ()),
             _alternation(_words(titles, "after")),
-            _alternation(_words(negation, "cues")), _alternation(_words(negation, "contact_cues")),
+            _cue(_words(negation, "cues")), _cue(_words(negation, "contact_cues")),
             _alternation(_words(negation, "after_cues"), "的?"),
-            int(negation.get("reach", 4)), _alternation(_words(get("meta", {}), "cues")),
+            int(negation.get("reach", 4)), _cue(_words(get("meta", {}), "cues")),
             frozenset(str(t) for t in get("advice", {}).get("terms") or ()),
             _alternation(_words(get("advice", {}), "ranks_after")),
             _alternation(_words(get("feature_pick", {}), "after")),
-            _alternation(_words(get("aspiration", {}), "cues")),
-            _alternation(_words(get("self_comparison", {}), "cues")))
+            _cue(_words(get("aspiration", {}), "cues")),
+            _cue(_words(get("self_comparison", {}), "cues")))
 
     def keep(self, norm: Normalized, found: Sequence[Any], source: str = "seller") -> list[Any]:
         """The findings that stay findings in their context (``source`` is ``seller`` or
@@ -108,14 +132,28 @@ class ContextRules:
         if not found:
             return []
         at = _Around(norm)
-        return [f for f in found if self._stays(at, f)]
+        if len(found) == 1 or len({f.finding for f in found}) == len(found):
+            return [f for f in found if self._stays(at, f)]
+        # A finding inside a longer one of its kind that stays (最佳 inside 全网最佳) is dropped
+        # afterwards whatever its own context says (the scanner keeps the longest), so its
+        # rules are not read: the findings in the order of that sweep, longest first.
+        kept: list[Any] = []
+        reach: dict[str, int] = {}
+        for f in sorted(found, key=sweep_order):
+            if f.end > 0 and reach.get(f.finding, -1) >= f.end:
+                continue
+            if self._stays(at, f):
+                kept.append(f)
+                if f.end > 0:
+                    reach[f.finding] = max(reach.get(f.finding, -1), f.end)
+        return kept
 
     def _stays(self, at: _Around, f: Any) -> bool:
         contact = f.finding == CONTACT
         if f.end == 0 or f.term[0] == "<":           # a missing label, or a detector's match
             return True
         e = at.squeezed_index(f.end)
-        if f.term in self.ordinal_terms and self._ordinal(at, f.end, e):
+        if f.term in self.ordinal_terms and self.ordinal_at(at.norm, f.end, e):
             return False
         if f.finding in self.title_findings and (at.in_title(f.start, f.end)
                                                  or at.followed_by(e, self.named_after)):
@@ -166,11 +204,20 @@ class ContextRules:
             return False
         return e < len(at.norm.squeezed) and not at.followed_by(e, self.ranks_after)
 
-    def _ordinal(self, at: _Around, end: int, e: int) -> bool:
-        text = at.norm.original
+    def ordinal_at(self, norm: Normalized, end: int, e: int) -> bool:
+        """An ordinal term ending at original offset ``end`` (squeezed ``e``) counts or lists:
+        the text ends, or punctuation or a measure word follows."""
+        text = norm.original
         if end >= len(text) or text[end] in ORDINAL_END:
             return True
-        return at.followed_by(e, self.measure_words)
+        return self.measure_words is not None and self.measure_words.match(norm.squeezed,
+                                                                           e) is not None
+
+
+def sweep_order(f: Any) -> tuple[int, int, str, bool, str]:
+    """By start, the longest first (the order in which the scanner drops a finding lying
+    inside a longer one of its kind)."""
+    return f.start, -(f.end - f.start), f.finding, f.term.startswith("<"), f.term
 
 
 class _Around:
@@ -198,6 +245,8 @@ class _Around:
     @cached_property
     def _titles(self) -> list[tuple[int, int, bool]]:
         text = self.norm.original
+        if not any(mark in text for mark in OPENERS):
+            return []                               # most texts: no title, no quotation
         spans = [(m.start(), m.end(), True) for m in TITLES.finditer(text)]
         spans += [(m.start(), m.end(), False) for m in QUOTES.finditer(text)]
         return sorted(spans)
@@ -234,15 +283,13 @@ class _Around:
                     return True
         return False
 
-    def cues(self, rx: re.Pattern[str] | None) -> _Cues:
-        """Where the cues of ``rx`` stand in the squeezed view: (starts, ends), or None."""
-        if rx is None:
+    def cues(self, cue: _Cue | None) -> _Cues:
+        """Where the words of ``cue`` stand in the squeezed view: (starts, ends), or None."""
+        if cue is None:
             return None
-        key = id(rx)
+        key = id(cue)
         if key not in self._cues:
-            matches = list(rx.finditer(self.norm.squeezed))
-            self._cues[key] = (([m.start() for m in matches], [m.end() for m in matches])
-                               if matches else None)
+            self._cues[key] = cue.spans(self.norm.squeezed)
         return self._cues[key]
 
 

@@ -16,13 +16,15 @@ tests) skips every shortcut: all detectors run and all views are built.
 
 from __future__ import annotations
 
+import bisect
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import ahocorasick_rs
 
-from .context import SOURCES, ContextRules
+from .context import SOURCES, ContextRules, sweep_order
 from .detectors import (
     EFFICACY,
     EVERY,
@@ -41,6 +43,7 @@ _EMPTY: Mapping[str, Any] = {}
 DFA_PATTERNS = 20_000
 # Shared empty results inside a scan (never returned, never appended to).
 _NONE: list[Any] = []
+_NONE_MATCHES: list[tuple[int, int, int]] = []
 _NONE_ENDS: list[int] = []
 
 
@@ -195,10 +198,16 @@ def _term_findings(norm: Normalized, comp: _Compiled, ctx: _Context,
     if allowed:
         reporting = _outside_allowed(matches, reporting, allowed)
     out: list[Finding] = _NONE
+    rules = comp.rules
     for k in reporting:
         i, s, e = matches[k]
         start, end = norm.span(s, e)
         if _glued(norm, start, end, comp.latin[i]):
+            continue
+        # The context rules' first test, taken here so that a text whose only match is an
+        # ordinal 第一 (第一次来, 第一本书) builds no finding: it is dropped whatever else holds.
+        if (rules.ordinal_terms and all(term in rules.ordinal_terms for _, term, _ in reports[i])
+                and rules.ordinal_at(norm, end, e)):
             continue
         text = norm.original[start:end]
         if out is _NONE:
@@ -247,8 +256,7 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
         return sorted(findings, key=_order)     # one of each kind: nothing to drop
     kept: list[Finding] = []
     reach: dict[str, int] = {}
-    for f in sorted(findings, key=lambda f: (f.start, -(f.end - f.start), f.finding,
-                                        f.term.startswith("<"), f.term)):
+    for f in sorted(findings, key=sweep_order):
         if reach.get(f.finding, -1) >= f.end and f.end > 0:
             continue
         kept.append(f)
@@ -333,10 +341,13 @@ def _may_find(batch: Batch, i: int, comp: _Compiled, ctx: _Context, gate: int,
     """Whether text ``i`` of the batch may have a finding: a match that reports something, or
     a detector that its gate and hint words open and its second condition does not close."""
     reports, bits = ctx.reports, comp.bits
-    for j, _, _ in matches:
+    reporting = []
+    for k, (j, _, _) in enumerate(matches):
         if reports[j]:
-            return True
+            reporting.append(k)
         gate |= bits[j]
+    if reporting and (not ctx.allowed or _outside_allowed(matches, reporting, ctx.allowed)):
+        return True
     return bool(gate) and bool(comp.detectors.confirm(gate, batch.view(i)))
 
 
@@ -365,17 +376,40 @@ def scan_many(texts: Sequence[str], *, category: str | None = None,
     out: list[list[Finding]] = []
     for batch in batches(texts):
         gates = comp.detectors.gates(batch.joined, batch.starts)
-        # The automaton over the whole batch first: its tables stay in the CPU cache.
-        matches = [find(squeezed, overlapping=True) for squeezed in batch.squeezed]
+        # The automaton once over the whole batch (no pattern holds JOIN, so no match spans
+        # two texts, and after JOIN the automaton is back at its root: each text's matches are
+        # those of a pass over that text alone, in the same order).
+        matches = _per_text(find(batch.joined, overlapping=True), batch.starts)
         first = len(out)
-        for i, (gate, m) in enumerate(zip(gates, matches, strict=True)):
+        out += [[] for _ in batch.texts]
+        if categories is None and not ctx.labels:
+            # Most copy matches nothing, or only allowed phrases (最近, 第一次) and hint words
+            # of detectors that a second condition rules out: nothing to do for it.
+            todo: Sequence[int] = [i for i, gate in enumerate(gates) if gate or i in matches]
+        else:
+            todo = range(len(batch.texts))
+        for i in todo:
             if categories is not None:
                 ctx = comp.context(categories[first + i], opts)
-            src = sources[first + i] if sources is not None else source
-            # Most copy matches nothing, or only allowed phrases (最近, 第一次) and hint words of
-            # detectors that a second condition rules out: nothing to do.
+            gate, m = gates[i], matches.get(i, _NONE_MATCHES)
             if ctx.labels or ((m or gate) and _may_find(batch, i, comp, ctx, gate, m)):
-                out.append(_scan(batch.view(i), comp, ctx, gate, m, src))
-            else:
-                out.append([])
+                src = sources[first + i] if sources is not None else source
+                out[first + i] = _scan(batch.view(i), comp, ctx, gate, m, src)
+    return out
+
+
+def _per_text(found: list[tuple[int, int, int]],
+              starts: list[int]) -> dict[int, list[tuple[int, int, int]]]:
+    """The matches of a pass over texts joined as ``starts`` says, by text, in each text's
+    own offsets; texts without a match are absent."""
+    out: dict[int, list[tuple[int, int, int]]] = {}
+    lo, hi = 0, -1
+    mine: list[tuple[int, int, int]] = []
+    for j, s, e in found:
+        if not lo <= s < hi:
+            i = bisect.bisect_right(starts, s) - 1
+            lo = starts[i]
+            hi = starts[i + 1] if i + 1 < len(starts) else sys.maxsize
+            mine = out[i] = []
+        mine.append((j, s - lo, e - lo))
     return out
