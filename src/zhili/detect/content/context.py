@@ -132,21 +132,7 @@ class ContextRules:
         if not found:
             return []
         at = _Around(norm)
-        if len(found) == 1 or len({f.finding for f in found}) == len(found):
-            return [f for f in found if self._stays(at, f)]
-        # A finding inside a longer one of its kind that stays (最佳 inside 全网最佳) is dropped
-        # afterwards whatever its own context says (the scanner keeps the longest), so its
-        # rules are not read: the findings in the order of that sweep, longest first.
-        kept: list[Any] = []
-        reach: dict[str, int] = {}
-        for f in sorted(found, key=sweep_order):
-            if f.end > 0 and reach.get(f.finding, -1) >= f.end:
-                continue
-            if self._stays(at, f):
-                kept.append(f)
-                if f.end > 0:
-                    reach[f.finding] = max(reach.get(f.finding, -1), f.end)
-        return kept
+        return [f for f in found if self._stays(at, f)]
 
     def _stays(self, at: _Around, f: Any) -> bool:
         contact = f.finding == CONTACT
@@ -212,12 +198,6 @@ class ContextRules:
             return True
         return self.measure_words is not None and self.measure_words.match(norm.squeezed,
                                                                            e) is not None
-
-
-def sweep_order(f: Any) -> tuple[int, int, str, bool, str]:
-    """By start, the longest first (the order in which the scanner drops a finding lying
-    inside a longer one of its kind)."""
-    return f.start, -(f.end - f.start), f.finding, f.term.startswith("<"), f.term
 
 
 class _Around:

@@ -24,7 +24,7 @@ from typing import Any
 
 import ahocorasick_rs
 
-from .context import SOURCES, ContextRules, sweep_order
+from .context import SOURCES, ContextRules
 from .detectors import (
     EFFICACY,
     EVERY,
@@ -74,6 +74,7 @@ class _Context:
     reports: tuple[_Reports, ...]           # per pattern; () when it reports nothing here
     # (label, the squeezed wordings that satisfy it, provenance)
     labels: tuple[tuple[str, tuple[str, ...], str], ...]
+    ordinals: frozenset[int]                # patterns whose every report is an ordinal term
 
 
 class _Compiled:
@@ -131,7 +132,10 @@ class _Compiled:
         labels = tuple((lb.label, tuple(squeeze(w) for w in (lb.label, *lb.alternatives)),
                         lb.provenance)
                        for lb in self.lex.label_for(category) if lb.label)
-        return _Context(frozenset(allowed), tuple(reports), labels)
+        ordinal = self.rules.ordinal_terms
+        ordinals = frozenset(i for i, found in enumerate(reports)
+                             if found and all(term in ordinal for _, term, _ in found))
+        return _Context(frozenset(allowed), tuple(reports), labels, ordinals)
 
 
 _compiled: dict[int, _Compiled] = {}
@@ -198,7 +202,7 @@ def _term_findings(norm: Normalized, comp: _Compiled, ctx: _Context,
     if allowed:
         reporting = _outside_allowed(matches, reporting, allowed)
     out: list[Finding] = _NONE
-    rules = comp.rules
+    rules, ordinals = comp.rules, ctx.ordinals
     for k in reporting:
         i, s, e = matches[k]
         start, end = norm.span(s, e)
@@ -206,8 +210,7 @@ def _term_findings(norm: Normalized, comp: _Compiled, ctx: _Context,
             continue
         # The context rules' first test, taken here so that a text whose only match is an
         # ordinal 第一 (第一次来, 第一本书) builds no finding: it is dropped whatever else holds.
-        if (rules.ordinal_terms and all(term in rules.ordinal_terms for _, term, _ in reports[i])
-                and rules.ordinal_at(norm, end, e)):
+        if i in ordinals and rules.ordinal_at(norm, end, e):
             continue
         text = norm.original[start:end]
         if out is _NONE:
@@ -256,7 +259,8 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
         return sorted(findings, key=_order)     # one of each kind: nothing to drop
     kept: list[Finding] = []
     reach: dict[str, int] = {}
-    for f in sorted(findings, key=sweep_order):
+    for f in sorted(findings, key=lambda f: (f.start, -(f.end - f.start), f.finding,
+                                        f.term.startswith("<"), f.term)):
         if reach.get(f.finding, -1) >= f.end and f.end > 0:
             continue
         kept.append(f)
