@@ -265,6 +265,13 @@ def notice(decision: Decision, pack: Pack) -> str:
         return decision.text
 
 
+def assumption(why: str) -> str:
+    """A pack's assumption in the reader's language. The shipped packs' assumptions are in the
+    catalog (``python -m zhili.i18n update`` reads them from the packs); a pack of the user's
+    own shows its text as written."""
+    return _(why) if why else why
+
+
 def source(decision: Decision) -> str:
     """Where the rule comes from: ``title (date): 「quote」``, the assumption, or the override."""
     prov = decision.provenance or {}
@@ -272,7 +279,7 @@ def source(decision: Decision) -> str:
     if cited:
         return cited
     if prov.get("assumption"):
-        return _("Assumption: %(why)s") % {"why": prov["assumption"]}
+        return _("Assumption: %(why)s") % {"why": assumption(prov["assumption"])}
     if prov.get("override"):
         return _("A value overridden for a what-if run")
     return ""

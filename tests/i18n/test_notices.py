@@ -118,3 +118,27 @@ def test_no_code_word_in_any_notice_of_the_packs_scenarios(monkeypatch):
                 if d.kind in RENDER:
                     seen += 1
     assert seen > 500
+
+
+def test_assumptions_read_in_the_readers_language(monkeypatch):
+    """Where a source is silent the pack states its assumption; decisions resting on one show
+    it in Chinese by default (the shipped packs' assumptions are in the catalog) and as written
+    in English, and a parameter's provenance in `zhili rules --params` does the same."""
+    monkeypatch.delenv("ZHILI_LANG", raising=False)
+    decisions = [d for d in _decisions([
+        {"id": "v1", "at": "2026-03-02 10:00", "type": "violation", "subject": "c1",
+         "code": "health_food_claim_violation", "item": "sku-1"}])
+        if (d.provenance or {}).get("assumption")]
+    assert decisions, "an 8-point fall enters bands whose sanctions rest on assumptions"
+    for d in decisions:
+        written = d.provenance["assumption"]
+        with use_language("zh-CN"):
+            chinese = source(d)
+        with use_language("en"):
+            english = source(d)
+        assert english == f"Assumption: {written}"
+        assert chinese.startswith("假设：") and written not in chinese
+        assert re.search(r"[\u4e00-\u9fff]{4}", chinese.removeprefix("假设："))
+    fee_mode = CHANNELS.params["bands.fee_mode"].provenance
+    with use_language("zh-CN"):
+        assert fee_mode.describe().startswith("假设：违约金一栏")

@@ -10,6 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import PackError
+from ..i18n import _
+from ..notices import assumption as assumption_words
 from ..notices import notice
 from ..rules import load_pack
 from ..rules.sources import citation
@@ -130,8 +132,8 @@ def explanation_out(e) -> ExplanationOut:
     reason."""
     prov = dict(getattr(e, "provenance", None) or {})
     source = citation(prov)
-    assumption = prov.get("assumption")
+    assumption = assumption_words(prov["assumption"]) if prov.get("assumption") else None
     if prov.get("override"):
-        assumption = "a value the user overrode"
+        assumption = _("A value overridden for a what-if run")
     return ExplanationOut(rule=e.rule, source=source, assumption=assumption,
                           inputs=plain(dict(e.inputs or {})), text=e.text)

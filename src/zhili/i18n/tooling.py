@@ -12,7 +12,9 @@ different places seldom touch the same lines of a ``.po``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
@@ -37,10 +39,38 @@ def extract(root: Path = ROOT) -> Catalog:
         template.add(message, None, [(filename, lineno)], auto_comments=comments,
                      context=context)
     # The CLI's help texts are docstrings and help= strings, read where Click keeps them.
-    for where, text in cli_help_texts():
+    for where, text in [*cli_help_texts(), *pack_assumptions(root)]:
         if text not in template:
             template.add(text, None, [(where, 0)])
     return template
+
+
+def pack_assumptions(root: Path = ROOT) -> list[tuple[str, str]]:
+    """Every assumption the shipped packs and the document registry state (where a source is
+    silent, how the rule is modelled), as the loaders keep them: the text, stripped. People
+    read them beside decisions and parameters, so they are translated like any message."""
+    found: list[tuple[str, str]] = []
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(value, str) and (key == "assumption"
+                                               or str(key).endswith("_assumption")):
+                    if value.strip():
+                        found.append((where, value.strip()))
+                else:
+                    walk(value, where)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, where)
+
+    package = root / "src" / "zhili"
+    files = [*sorted(package.glob("packs/*/pack.yaml")),
+             *sorted(package.glob("packs/*/versions/*.yaml")),
+             package / "documents" / "requirements.yaml"]
+    for path in files:
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")), str(path.relative_to(root)))
+    return found
 
 
 def cli_help_texts() -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..engine import Decision
 from ..i18n import _
-from ..notices import kind_name, notice, rule_name
+from ..notices import assumption, kind_name, notice, rule_name
 from ..rules import Pack, Provenance
 from .diff import Change, DecisionChange
 
@@ -52,7 +52,7 @@ def provenance(p: Provenance | None) -> str:
     if p.override:
         return _("A value overridden for a what-if run")
     if p.assumption is not None:
-        return _("Assumption: %(why)s") % {"why": p.assumption}
+        return _("Assumption: %(why)s") % {"why": assumption(p.assumption)}
     return p.describe()
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import PackError
+from ..i18n import _
 from ..timekit import parse_instant
 from .sources import citation
 
@@ -39,9 +40,10 @@ class Provenance:
 
     def describe(self) -> str:
         if self.override:
-            return "user override (what-if parameter)"
+            return _("A value overridden for a what-if run")
         if self.assumption is not None:
-            return f"assumption: {self.assumption}"
+            # The shipped packs' assumptions are in the catalog (notices.assumption).
+            return _("Assumption: %(why)s") % {"why": _(self.assumption)}
         return citation(self._dict) or ""
 
     def to_dict(self) -> Mapping[str, Any]:

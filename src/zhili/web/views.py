@@ -111,7 +111,8 @@ def _explained(pack, d) -> dict[str, Any]:
     # is silent) is kept apart, for the analysts who read it.
     cited = citation(prov) or ("" if assumption else notices.source(d))
     return {"kind": d.kind, "kind_name": notices.kind_name(d.kind),
-            "text": notices.notice(d, pack), "source": cited, "assumption": assumption}
+            "text": notices.notice(d, pack), "source": cited,
+            "assumption": notices.assumption(assumption) if assumption else None}
 
 
 def appeal_rows(gov: Governance, who: Principal, now: dt.datetime) -> list[dict[str, Any]]:
