@@ -59,6 +59,16 @@ def test_the_cli_names_findings_and_patterns(scan_cli):
         assert "off_platform_contact" not in shown and "extreme_word" not in shown
 
 
+def test_the_html_report_words_assumptions_in_the_readers_language(scan_cli):
+    """A finding resting on the lexicon's assumption (what counts as a WeChat ID) shows it in
+    the reader's language; JSON Lines keep it as the lexicon wrote it, for programs."""
+    chinese = _visible(scan_cli("--format", "html"))
+    assert "假设：紧跟在微信类词语之后的微信号" in chinese
+    assert "A WeChat ID (a letter" not in chinese
+    english = _visible(scan_cli("--format", "html", lang="en"))
+    assert "Assumption: A WeChat ID (a letter" in english
+
+
 @pytest.mark.parametrize(("lang", "term", "finding"), [
     ("zh-CN", "微信号", "引导添加私人联系方式"), ("en", "WeChat ID", "Steering buyers off the platform"),
 ])

@@ -46,9 +46,10 @@ def extract(root: Path = ROOT) -> Catalog:
 
 
 def pack_assumptions(root: Path = ROOT) -> list[tuple[str, str]]:
-    """Every assumption the shipped packs and the document registry state (where a source is
-    silent, how the rule is modelled), as the loaders keep them: the text, stripped. People
-    read them beside decisions and parameters, so they are translated like any message."""
+    """Every assumption the shipped packs, the document registry and the content lexicon
+    state (where a source is silent, how the rule is modelled), as their loaders keep them.
+    People read them beside decisions, parameters and findings, so they are translated like
+    any message."""
     found: list[tuple[str, str]] = []
 
     def walk(node: Any, where: str) -> None:
@@ -56,8 +57,12 @@ def pack_assumptions(root: Path = ROOT) -> list[tuple[str, str]]:
             for key, value in node.items():
                 if isinstance(value, str) and (key == "assumption"
                                                or str(key).endswith("_assumption")):
-                    if value.strip():
-                        found.append((where, value.strip()))
+                    # The lexicon folds an assumption's spaces (lexicon.provenance); the
+                    # packs keep them. Both strip.
+                    text = (" ".join(value.split()) if where.endswith("lexicon.yaml")
+                            else value.strip())
+                    if text:
+                        found.append((where, text))
                 else:
                     walk(value, where)
         elif isinstance(node, list):
@@ -67,7 +72,8 @@ def pack_assumptions(root: Path = ROOT) -> list[tuple[str, str]]:
     package = root / "src" / "zhili"
     files = [*sorted(package.glob("packs/*/pack.yaml")),
              *sorted(package.glob("packs/*/versions/*.yaml")),
-             package / "documents" / "requirements.yaml"]
+             package / "documents" / "requirements.yaml",
+             package / "detect" / "content" / "data" / "lexicon.yaml"]
     for path in files:
         walk(yaml.safe_load(path.read_text(encoding="utf-8")), str(path.relative_to(root)))
     return found

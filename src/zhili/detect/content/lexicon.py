@@ -152,6 +152,10 @@ def _pinyin(text: str) -> list[str]:
     return lazy_pinyin(text)
 
 
+# How a finding's provenance names an assumption (the text follows, its spaces folded).
+ASSUMED = "assumption: "
+
+
 def provenance(spec: Mapping[str, Any], sources: Mapping[str, Source], *,
                file: str, path: str) -> str:
     """``title (date): 「quote」`` or ``assumption: why`` from a mapping that has one of them."""
@@ -165,7 +169,7 @@ def provenance(spec: Mapping[str, Any], sources: Mapping[str, Source], *,
                              path=f"{path}.quote")
         return f"{sources[ref].cite()}: 「{spec['quote'].strip()}」"
     if isinstance(spec.get("assumption"), str) and spec["assumption"].strip():
-        return f"assumption: {' '.join(spec['assumption'].split())}"
+        return f"{ASSUMED}{' '.join(spec['assumption'].split())}"
     raise InputError("missing provenance: give `source` and `quote`, or `assumption`",
                      file=file, path=path)
 

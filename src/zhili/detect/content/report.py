@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from ...i18n import _, current_language, ngettext
+from ...notices import assumption
 from .labels import term_label
-from .lexicon import FINDINGS
+from .lexicon import ASSUMED, FINDINGS
 from .scanner import Finding
 
 Namer = Callable[[str, str], str]  # (kind, code) -> the name a person reads
@@ -124,4 +125,13 @@ def _row(f: Finding, rule: str | None, name: Namer) -> str:
              f"{html.escape(name('rule', rule))}</span>" if rule else "")
     return (f"<li><b style='color:{COLOURS[f.finding]}' title='{html.escape(f.finding)}'>"
             f"{html.escape(name('finding', f.finding))}</b> <code>{matched}</code> {term}{ruled}"
-            f"<br><small>{html.escape(f.provenance)}</small></li>")
+            f"<br><small>{html.escape(_cited(f.provenance))}</small></li>")
+
+
+def _cited(provenance: str) -> str:
+    """A finding's provenance as the lexicon words it (``title (date): 「quote」`` or
+    ``assumption: why``), for a person: an assumption in the reader's language."""
+    if provenance.startswith(ASSUMED):
+        return _("Assumption: %(why)s") % {
+            "why": assumption(provenance.removeprefix(ASSUMED))}
+    return provenance
