@@ -34,8 +34,10 @@ def test_packs_and_rules_list_the_channels_pack() -> None:
     assert "wechat_channels" in zhili("packs").stdout
     out = zhili("rules", "wechat_channels").stdout
     assert "false_health_claim" in out and "(2025)" in out and ".txt" not in out
-    params = zhili("rules", "wechat_channels", "--params").stdout
-    assert "bands.levels.band_8.fee" in params and "assumption" in params
+    params = zhili("--lang", "zh-CN", "rules", "wechat_channels", "--params").stdout
+    assert "bands.levels.band_8.fee" in params and "假设：" in params
+    english = zhili("--lang", "en", "rules", "wechat_channels", "--params").stdout
+    assert "Assumption: " in english
 
 
 def test_replay_json_gives_state_and_explanations(history: Path) -> None:
