@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import subprocess
 import sys
@@ -32,8 +31,8 @@ from zhili.rules import load_pack
 from zhili.store import StateService, open_store
 from zhili.store.scratch import postgres_for_tests, scratch_schema
 from zhili.stream.apply import PLATFORM
-from zhili.stream.layout import out_stream
 from zhili.stream.publish import publish
+from zhili.stream.streams import drop_streams
 
 PACK = "wechat_channels"
 NATS = os.environ.get("ZHILI_NATS", "nats://127.0.0.1:4222")
@@ -74,19 +73,8 @@ def consumers(url: str, raws: list[dict], n: int, args: argparse.Namespace) -> f
         store.close()
         for p in procs:
             p.wait(timeout=120)
-        asyncio.run(_drop(stream))
+        asyncio.run(drop_streams(NATS, stream))
     return took
-
-
-async def _drop(stream: str) -> None:
-    import nats
-
-    nc = await nats.connect(NATS)
-    js = nc.jetstream()
-    for name in (stream, out_stream(stream), f"KV_{stream}_leases"):
-        with contextlib.suppress(Exception):  # a stream this run never made
-            await js.delete_stream(name)
-    await nc.close()
 
 
 def main() -> None:

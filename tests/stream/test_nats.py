@@ -8,7 +8,6 @@ Where CI=true an unreachable server fails the run; elsewhere the test skips and 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import contextvars
 import json
 import os
@@ -28,8 +27,8 @@ from zhili.i18n import use_language
 from zhili.rules import load_pack
 from zhili.store import StateService, open_store
 from zhili.store.scratch import PostgresUnavailable, postgres_for_tests, scratch_schema
-from zhili.stream.layout import out_stream
 from zhili.stream.publish import publish
+from zhili.stream.streams import drop_streams
 
 from .history import PACK, expected_decisions, write
 
@@ -64,18 +63,7 @@ def stream():
     nats_or_skip()
     name = f"zhili_test_{uuid.uuid4().hex[:10]}"
     yield name
-    run(_drop(name))
-
-
-async def _drop(name: str) -> None:
-    import nats
-
-    nc = await nats.connect(NATS)
-    js = nc.jetstream()
-    for doomed in (name, out_stream(name), f"KV_{name}_leases"):
-        with contextlib.suppress(Exception):  # a stream the test never made
-            await js.delete_stream(doomed)
-    await nc.close()
+    run(drop_streams(NATS, name))
 
 
 @pytest.fixture

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from ..errors import ZhiliError
 from ..i18n import _
-from .layout import check_stream, out_stream, out_subjects, shard_subjects, shards_of
+from .layout import (
+    check_stream,
+    leases_bucket,
+    out_stream,
+    out_subjects,
+    shard_subjects,
+    shards_of,
+)
 
 DUPLICATE_WINDOW = 120.0  # seconds in which JetStream drops a repeated Nats-Msg-Id
 
@@ -30,6 +38,18 @@ async def ensure_streams(js: Any, stream: str, shards: int) -> int:
     info = await _ensure(js, stream, shard_subjects(stream, shards))
     await _ensure(js, out_stream(stream), out_subjects(stream))
     return shards_of(stream, info.config.subjects)
+
+
+async def drop_streams(url: str, stream: str) -> None:
+    """Remove what a stream name made: the stream, its output stream and its lease bucket,
+    whichever exist (for tests and benchmarks that leave the server as they found it)."""
+    nc = await connect(url)
+    js = nc.jetstream()
+    for drop, name in ((js.delete_stream, stream), (js.delete_stream, out_stream(stream)),
+                       (js.delete_key_value, leases_bucket(stream))):
+        with contextlib.suppress(Exception):  # one this run never made
+            await drop(name)
+    await nc.close()
 
 
 async def _ensure(js: Any, name: str, subjects: list[str]) -> Any:
