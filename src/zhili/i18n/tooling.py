@@ -50,33 +50,35 @@ def pack_assumptions(root: Path = ROOT) -> list[tuple[str, str]]:
     state (where a source is silent, how the rule is modelled), as their loaders keep them.
     People read them beside decisions, parameters and findings, so they are translated like
     any message."""
-    found: list[tuple[str, str]] = []
+    def stripped(text: str) -> str:         # the pack and registry loaders
+        return text.strip()
 
-    def walk(node: Any, where: str) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if isinstance(value, str) and (key == "assumption"
-                                               or str(key).endswith("_assumption")):
-                    # The lexicon folds an assumption's spaces (lexicon.provenance); the
-                    # packs keep them. Both strip.
-                    text = (" ".join(value.split()) if where.endswith("lexicon.yaml")
-                            else value.strip())
-                    if text:
-                        found.append((where, text))
-                else:
-                    walk(value, where)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value, where)
+    def folded(text: str) -> str:           # lexicon.provenance folds the spaces too
+        return " ".join(text.split())
 
     package = root / "src" / "zhili"
-    files = [*sorted(package.glob("packs/*/pack.yaml")),
-             *sorted(package.glob("packs/*/versions/*.yaml")),
-             package / "documents" / "requirements.yaml",
-             package / "detect" / "content" / "data" / "lexicon.yaml"]
-    for path in files:
-        walk(yaml.safe_load(path.read_text(encoding="utf-8")), str(path.relative_to(root)))
+    files = [*((path, stripped) for path in sorted(package.glob("packs/*/pack.yaml"))),
+             *((path, stripped) for path in sorted(package.glob("packs/*/versions/*.yaml"))),
+             (package / "documents" / "requirements.yaml", stripped),
+             (package / "detect" / "content" / "data" / "lexicon.yaml", folded)]
+    found: list[tuple[str, str]] = []
+    for path, kept in files:
+        where = str(path.relative_to(root))
+        found.extend((where, kept(text)) for text in _assumptions(
+            yaml.safe_load(path.read_text(encoding="utf-8"))) if kept(text))
     return found
+
+
+def _assumptions(node: Any) -> list[str]:
+    """The texts under ``assumption`` (or ``…_assumption``) keys anywhere in a YAML tree."""
+    if isinstance(node, dict):
+        return [text for key, value in node.items() for text in (
+            [value] if isinstance(value, str) and (key == "assumption"
+                                                   or str(key).endswith("_assumption"))
+            else _assumptions(value))]
+    if isinstance(node, list):
+        return [text for value in node for text in _assumptions(value)]
+    return []
 
 
 def cli_help_texts() -> list[tuple[str, str]]:
