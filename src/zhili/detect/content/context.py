@@ -131,7 +131,7 @@ class ContextRules:
             found = [f for f in found if f.finding == CONTACT]
         if not found:
             return []
-        at = _Around(norm)
+        at = _Around(norm, self)
         return [f for f in found if self._stays(at, f)]
 
     def _stays(self, at: _Around, f: Any) -> bool:
@@ -146,8 +146,8 @@ class ContextRules:
             return False
         # Each cue list is found once per text, when a finding first needs it; None where the
         # text holds no cue, so that most findings skip most rules at the cost of a comparison.
-        denials = at.cues(self.contact_negation if contact else self.negation)
-        aspiration = None if contact else at.cues(self.aspiration)
+        denials = at.contact_denials if contact else at.denials
+        aspiration = None if contact else at.aspiration
         if denials is not None or aspiration is not None:
             s = at.squeezed_index(f.start)
             clause = at.squeezed_index(at.clause_start(f.start))
@@ -157,8 +157,8 @@ class ContextRules:
                 return False
         if contact:
             return True
-        meta = at.cues(self.meta)
-        self_comparison = at.cues(self.self_comparison) if f.finding == "extreme_word" else None
+        meta = at.meta
+        self_comparison = at.self_comparison if f.finding == "extreme_word" else None
         sentence = at.sentence(f.start, f.end) if meta or self_comparison else (0, 0)
         if _cue_within(meta, *sentence):
             return False
@@ -204,10 +204,10 @@ class _Around:
     """What the rules look up in one text, each found once, on first use. Positions are
     squeezed-view indices unless named original."""
 
-    def __init__(self, norm: Normalized):
+    def __init__(self, norm: Normalized, rules: ContextRules):
         self.norm = norm
+        self.rules = rules
         self._origin = norm.origin
-        self._cues: dict[int, _Cues] = {}
 
     def squeezed_index(self, original: int) -> int:
         """The index in the squeezed view of the first kept character at or after original
@@ -263,18 +263,35 @@ class _Around:
                     return True
         return False
 
-    def cues(self, cue: _Cue | None) -> _Cues:
-        """Where the words of ``cue`` stand in the squeezed view: (starts, ends), or None."""
-        if cue is None:
-            return None
-        key = id(cue)
-        if key not in self._cues:
-            self._cues[key] = cue.spans(self.norm.squeezed)
-        return self._cues[key]
+    # Where each rule's cue words stand in the squeezed view, (starts, ends) or None: found
+    # once per text, when a finding first needs them, then an attribute read per finding.
+    @cached_property
+    def denials(self) -> _Cues:
+        return _spans(self.rules.negation, self.norm)
+
+    @cached_property
+    def contact_denials(self) -> _Cues:
+        return _spans(self.rules.contact_negation, self.norm)
+
+    @cached_property
+    def aspiration(self) -> _Cues:
+        return _spans(self.rules.aspiration, self.norm)
+
+    @cached_property
+    def meta(self) -> _Cues:
+        return _spans(self.rules.meta, self.norm)
+
+    @cached_property
+    def self_comparison(self) -> _Cues:
+        return _spans(self.rules.self_comparison, self.norm)
 
 
 # The starts and ends of a cue regex's matches in one text, or None when it has none.
 _Cues = tuple[list[int], list[int]] | None
+
+
+def _spans(cue: _Cue | None, norm: Normalized) -> _Cues:
+    return None if cue is None else cue.spans(norm.squeezed)
 
 
 def _cue_before(cues: _Cues, clause: int, s: int, reach: int) -> bool:

@@ -104,8 +104,7 @@ class _Compiled:
             texts, matchkind=ahocorasick_rs.MatchKind.Standard,
             implementation=ahocorasick_rs.Implementation.DFA if dfa else None)
         # Terms that begin or end with a Latin letter or a digit (vx, no1, 第1): see _glued.
-        self.latin = tuple((t[0].isascii() and t[0].isalnum(), t[-1].isascii() and t[-1].isalnum())
-                           for t in texts)
+        self.latin = tuple(_latin_ends(t) for t in texts)
         self.options = tuple(sorted({ph.option for ph in lex.allow if ph.option is not None}))
         self._contexts: dict[tuple[str | None, tuple[bool, ...]], _Context] = {}
 
@@ -148,6 +147,16 @@ def _compile(lex: Lexicon) -> _Compiled:
             _compiled.clear()
         hit = _compiled[id(lex)] = _Compiled(lex)
     return hit
+
+
+_NOT_LATIN = (False, False)
+
+
+def _latin_ends(term: str) -> tuple[bool, bool]:
+    """Whether the term begins, and ends, with a Latin letter or a digit (one shared
+    ``_NOT_LATIN`` for the many that do neither, so the scan tells them apart by identity)."""
+    ends = (term[0].isascii() and term[0].isalnum(), term[-1].isascii() and term[-1].isalnum())
+    return _NOT_LATIN if ends == _NOT_LATIN else ends
 
 
 def _glued(norm: Normalized, start: int, end: int, latin: tuple[bool, bool]) -> bool:
@@ -202,11 +211,11 @@ def _term_findings(norm: Normalized, comp: _Compiled, ctx: _Context,
     if allowed:
         reporting = _outside_allowed(matches, reporting, allowed)
     out: list[Finding] = _NONE
-    rules, ordinals = comp.rules, ctx.ordinals
+    rules, ordinals, latin, origin = comp.rules, ctx.ordinals, comp.latin, norm.origin
     for k in reporting:
         i, s, e = matches[k]
-        start, end = norm.span(s, e)
-        if _glued(norm, start, end, comp.latin[i]):
+        start, end = origin[s], origin[e - 1] + 1           # norm.span, inlined: per match
+        if latin[i] is not _NOT_LATIN and _glued(norm, start, end, latin[i]):
             continue
         # The context rules' first test, taken here so that a text whose only match is an
         # ordinal 第一 (第一次来, 第一本书) builds no finding: it is dropped whatever else holds.
