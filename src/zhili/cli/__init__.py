@@ -19,41 +19,6 @@ from ..i18n import ENV_VAR, LANGUAGES, _language, resolve_language
 from .helptext import TranslatedTyper
 
 
-class _App(TranslatedTyper):
-    """The app, whose command modules are imported when its commands are first read (by
-    ``app()``, Typer's ``get_command`` or a test runner), not when this package is imported:
-    ``main`` then loads only the module of a standalone command (``zhili scan`` runs over large
-    files and does not need the engine that the other modules import)."""
-
-    _commands: list[Any]
-    _modules: tuple[str, ...] | None = None        # None: not loaded yet
-
-    @property
-    def registered_commands(self) -> list[Any]:     # type: ignore[override]
-        if self._modules is None:
-            self._load(COMMAND_MODULES)
-        return self._commands
-
-    @registered_commands.setter
-    def registered_commands(self, value: list[Any]) -> None:
-        self._commands = value
-
-    def _load(self, modules: tuple[str, ...]) -> None:
-        self._modules = modules
-        for name in modules:
-            importlib.import_module(f"{__name__}.{name}").register(self)
-
-
-app = _App(
-    name="zhili",
-    help="治理 zhili: executable, explainable governance rules of China's e-commerce platforms.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-
-@app.callback()
 def options(ctx: typer.Context, lang: Annotated[str | None, typer.Option(
         "--lang", metavar="LANG",
         help=f"Language of tables and messages: {', '.join(LANGUAGES)} (default zh-CN; "
@@ -69,6 +34,39 @@ def options(ctx: typer.Context, lang: Annotated[str | None, typer.Option(
     ctx.call_on_close(lambda: _language.reset(token))
 
 
+class _App(TranslatedTyper):
+    """An app whose command modules are imported when its commands are first read (by
+    ``app()``, Typer's ``get_command`` or a test runner), not when it is made: importing this
+    package stays cheap, and ``main`` can run an app of one module for a standalone command
+    (``zhili scan`` runs over large files and does not need the engine that the other modules
+    import)."""
+
+    _commands: list[Any]
+    _loaded = False
+
+    def __init__(self, modules: tuple[str, ...]) -> None:
+        super().__init__(
+            name="zhili",
+            help="治理 zhili: executable, explainable governance rules of China's e-commerce "
+                 "platforms.",
+            no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+        self._modules = modules
+        self.callback()(options)
+
+    @property
+    def registered_commands(self) -> list[Any]:     # type: ignore[override]
+        if not self._loaded:
+            # Marked first: each module's register() appends through this property.
+            self._loaded = True
+            for name in self._modules:
+                importlib.import_module(f"{__name__}.{name}").register(self)
+        return self._commands
+
+    @registered_commands.setter
+    def registered_commands(self, value: list[Any]) -> None:
+        self._commands = value
+
+
 # Command modules, in the order their commands appear in --help. Each has register(app).
 COMMAND_MODULES: tuple[str, ...] = (
     "core",
@@ -82,6 +80,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "governance",
     "impact",
 )
+
+app = _App(COMMAND_MODULES)
 
 # Commands whose module alone is loaded when they are the command run.
 STANDALONE = {"scan": "scan"}
@@ -112,10 +112,11 @@ def main() -> None:
     warnings.simplefilter("always", InputWarning)
     warnings.showwarning = _show_warning
     standalone = STANDALONE.get(_command(sys.argv[1:]) or "")
-    if standalone is not None and app._modules is None:
-        app._load((standalone,))
+    # A standalone command gets an app of its own for this run: ``app`` itself keeps every
+    # command for whatever reads it later in the same process (a test, a program embedding it).
+    run = app if standalone is None else _App((standalone,))
     try:
-        app()
+        run()
     except ZhiliError as err:
         typer.secho(f"error: {err}", fg=typer.colors.RED, err=True)
         sys.exit(2)
