@@ -4,8 +4,10 @@ One row per event, or per subject: a row whose type is ``subject`` (主体) regi
 with its attributes; every other row is an event of that type (docs/events.md). Headers are the
 field names (``pack``, ``at``, ``type``, ``subject``, ``code``, ``doc_type`` …) or the Chinese
 names back offices use (平台, 时间, 类型, 主体, 违规代码, 资质类型 …; ``HEADERS``); an empty cell
-is a field not given. Rows are grouped into one book per platform, in the order the platforms
-first appear, and read as the books of a YAML file are (``portfolio.load_books``).
+is a field not given. The platform column names the platform as people write it (天猫国际,
+速卖通, AliExpress; ``zhili.platforms``) or a pack code. Rows are grouped into one book per
+platform, in the order the platforms first appear, and read as the books of a YAML file are
+(``portfolio.load_books``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from .errors import InputError
 from .i18n import _
+from .platforms import platform_pack
 from .sheets import CSV_SUFFIXES, EXCEL_SUFFIXES, read_sheet
 
 SUFFIXES = CSV_SUFFIXES + EXCEL_SUFFIXES
@@ -50,9 +53,10 @@ def books_from_table(path: Path) -> list[dict[str, Any]]:
     books: dict[str, dict[str, Any]] = {}
     for n, row in enumerate(table.to_pylist(), start=2):  # row 1 is the header
         values = {fields[k]: _value(fields[k], v) for k, v in row.items() if v is not None}
-        pack = values.pop("pack", None)
-        if pack is None:
+        platform = values.pop("pack", None)
+        if platform is None:
             raise InputError(_("a row needs its platform"), file=file, path=f"row {n}")
+        pack = platform_pack(platform.strip(), file=file, path=f"row {n}")
         book = books.setdefault(pack, {"pack": pack, "subjects": {}, "events": []})
         if str(values.get("type", "")).strip().lower() in SUBJECT_ROW:
             _subject_row(book, values, file, n)

@@ -21,6 +21,7 @@ from .errors import InputError
 from .events import Event
 from .histories import check_keys, parse_history, read_yaml, warn_no_subjects
 from .i18n import N_, _, ngettext
+from .platforms import pack_of
 from .rules import Pack
 from .timekit import fmt
 
@@ -68,7 +69,10 @@ def _book(raw: Any, file: str, where: str) -> Book:
     if not isinstance(raw, Mapping):
         raise InputError("expected a mapping {pack, subjects, events}", file=file, path=where)
     check_keys(raw, BOOK_KEYS, ("pack",), file, where)
-    pack, subjects, events = parse_history(raw, file, where)
+    # A book may name its platform as people do (天猫国际) rather than by the pack's code.
+    named = pack_of(str(raw["pack"]))
+    pack, subjects, events = parse_history(raw if named is None else {**raw, "pack": named},
+                                           file, where)
     warn_no_subjects(subjects, events, file,
                      _("describe them under %(place)s") % {"place": f"{where}.subjects"})
     batches = raw.get("batches") or {}

@@ -75,3 +75,46 @@ def test_mistakes_are_named(tmp_path, monkeypatch, text, message):
     with pytest.raises(InputError, match=message) as found:
         load_books(path)
     assert found.value.file == str(path)
+
+
+def test_the_platform_column_takes_the_names_people_write(tmp_path):
+    """The example writes 天猫国际, 微信视频号, 微信小店, 拼多多跨境; other names of the same
+    platforms (the console's, in either language, aliases, codes, full-width letters) read as
+    the same books."""
+    others = {"天猫国际": "Tmall Global", "微信视频号": "视频号", "微信小店": "wechat_store",
+              "拼多多跨境": "ＰＤＤ"}
+    rows = table()
+    assert {row[0] for row in rows[1:]} == set(others)
+    path = tmp_path / "agency.xlsx"
+    book = Workbook()
+    for row in [rows[0], *([others[row[0]], *row[1:]] for row in rows[1:])]:
+        book.active.append([cell or None for cell in row])
+    book.save(path)
+    assert rows_of(path) == rows_of(EXAMPLES / "agency.yaml")
+
+
+def test_an_unknown_platform_is_named_with_the_allowed_ones(tmp_path, monkeypatch):
+    monkeypatch.delenv("ZHILI_LANG", raising=False)
+    path = tmp_path / "agency.csv"
+    path.write_text("平台,类型,主体\n天猫国际,主体,s1\n京东国际,主体,s2\n", encoding="utf-8")
+    done = CliRunner().invoke(app, ["portfolio", str(path), "--as-of", "2026-04-01"])
+    assert done.exit_code != 0
+    error = str(done.exception)
+    assert "未知的平台 '京东国际'" in error and "row 3" in error
+    for shown in ("视频号 (wechat_channels)", "微信小店 (wechat_store)", "速卖通 (aliexpress)",
+                  "天猫国际 (tmall_global)", "抖音全球购 (douyin_global)",
+                  "拼多多跨境 (pinduoduo_global)"):
+        assert shown in error
+
+
+def test_a_yaml_book_may_name_its_platform(tmp_path):
+    import yaml
+
+    books = yaml.safe_load((EXAMPLES / "agency.yaml").read_text(encoding="utf-8"))
+    listed = books["books"] if isinstance(books, dict) else books
+    for book in listed:
+        book["pack"] = {"tmall_global": "天猫国际", "wechat_channels": "微信视频号",
+                        "wechat_store": "视频号小店", "pinduoduo_global": "拼多多"}[book["pack"]]
+    path = tmp_path / "agency.yaml"
+    path.write_text(yaml.safe_dump(books, allow_unicode=True), encoding="utf-8")
+    assert rows_of(path) == rows_of(EXAMPLES / "agency.yaml")

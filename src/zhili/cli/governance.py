@@ -122,7 +122,8 @@ def portfolio_cmd(file: Annotated[Path, typer.Argument(
     if fmt_ is Format.json:
         render.write_json([r.to_dict(tz) for r in rows])
         return
-    from ..web.names import name, pack_name
+    from ..platforms import pack_name
+    from ..web.names import name
 
     table_rows = [[f"[{LEVEL_STYLE[r.level]}]{_(LEVEL_NAMES[r.level])}[/]", pack_name(r.pack),
                    escape(r.subject), escape(r.standing),

@@ -180,7 +180,8 @@ def _items(scanned: Iterator[tuple[Chunk, list[list[Finding]]]], the_pack: Pack 
 
 def _html(items: list[ScannedText], file: Path, the_pack: Pack | None) -> str:
     from ..detect.content.report import render_html
-    from ..web.names import name, pack_name
+    from ..platforms import pack_name
+    from ..web.names import name
 
     code = the_pack.code if the_pack is not None else None
     return render_html(items, title=f"zhili scan — {file.name}",

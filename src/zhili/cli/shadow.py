@@ -83,8 +83,8 @@ def register(app: typer.Typer) -> None:
         """Every shadow: id, pack, candidate and when it was registered."""
         from rich.console import Console
 
+        from ..platforms import pack_name
         from ..timekit import fmt
-        from ..web.names import pack_name
         from .render import table
 
         found = _over_store(db, lambda shadows: shadows.all(pack))

@@ -35,11 +35,6 @@ CATEGORIES = {"infant_formula": N_("infant formula"), "medical_device": N_("medi
               "infant_food": N_("infant food")}
 # Notices the document mechanism sends whatever the pack.
 MECHANISM_NOTICES = {"document_expiring": N_("document about to expire")}
-# The platforms of the bundled packs, by the names their merchants use.
-PLATFORMS = {"wechat_channels": N_("WeChat Channels"), "wechat_store": N_("WeChat Store"),
-             "pinduoduo_global": N_("Pinduoduo cross-border"),
-             "tmall_global": N_("Tmall Global"), "douyin_global": N_("Douyin Global"),
-             "aliexpress": N_("AliExpress")}
 CONSOLE_WORDS = {"state": STATES, "kind": SUBJECT_KINDS}
 # The console's singular kinds → the pack's ``names:`` sections and the registry's.
 PACK_KINDS = {"rule": "rules", "score": "scores", "band": "bands", "sanction": "sanctions",
@@ -54,11 +49,6 @@ def role_name(role: str) -> str:
 
 def sort_names() -> dict[str, str]:
     return {k: _(v) for k, v in SORTS.items()}
-
-
-def pack_name(code: str) -> str:
-    """The platform a pack governs; a pack of the user's own shows its code."""
-    return _(PLATFORMS[code]) if code in PLATFORMS else code
 
 
 def _packs(code: str | None) -> list[Any]:

@@ -16,6 +16,7 @@ from ..api.scanning import SOURCES
 from ..api.service import NotFound
 from ..errors import InputError
 from ..i18n import _, current_language, install_jinja
+from ..platforms import pack_name
 from ..timekit import fmt, parse_as_of, parse_instant
 from . import HERE, listing, names, shadow_view, views
 from .session import COOKIE, SignInRequired, governance, viewer
@@ -25,7 +26,7 @@ templates = Jinja2Templates(directory=HERE / "templates")
 install_jinja(templates.env)
 templates.env.filters["local"] = lambda t: fmt(parse_instant(t)) if t else ""
 templates.env.filters["num"] = lambda v: f"{float(v):g}"
-templates.env.globals.update(name=names.name, pack_name=names.pack_name,
+templates.env.globals.update(name=names.name, pack_name=pack_name,
                              role_name=names.role_name, lasts_name=names.lasts_name,
                              current_language=current_language)
 Viewer = Annotated[Principal, Depends(viewer)]
