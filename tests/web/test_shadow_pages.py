@@ -80,3 +80,21 @@ def test_an_unknown_shadow_or_subject_is_404(site):
     client = signed_in(site, "admin")
     assert client.get("/shadows/nothing").status_code == 404
     assert client.get("/shadows/per-entry/subjects/nobody").status_code == 404
+
+
+@pytest.mark.parametrize(("lang", "named"), [("zh-CN", "信用分档"), ("en", "Credit tiers")])
+def test_the_causes_column_names_the_parameter_as_the_page_does(site, lang, named):
+    """A subject's row says which parameter made it fare differently by the name the page's
+    table of changes uses; the code stays in the tooltip."""
+    import re
+
+    html = signed_in(site, "admin").get("/shadows/per-entry",
+                                        headers={"Accept-Language": lang}).text
+    row = re.search(r'<tr data-subject="zhao_snacks">(.*?)</tr>', html, re.S)
+    assert row is not None
+    causes = re.findall(r"<td>(.*?)</td>", row.group(1), re.S)[-1]
+    assert f'<span title="bands.fee_mode" data-allow-codes>{named} · bands.fee_mode</span>' \
+        in causes
+    assert "<code>" not in causes
+    changes = re.search(r'<td title="bands.fee_mode" data-allow-codes>(.*?)</td>', html)
+    assert changes is not None and changes.group(1) == f"{named} · bands.fee_mode"

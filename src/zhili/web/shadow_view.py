@@ -36,7 +36,10 @@ def comparison(gov: Governance, who: Principal, shadow_id: str,
         d = comp.diffs[sid]
         rows.append({"subject": sid, "base": d.base, "candidate": d.candidate,
                      "deltas": {k: v for k, v in d.score_deltas.items() if v},
-                     "decisions": len(d.decisions), "causes": [c.name for c in d.causes]})
+                     "decisions": len(d.decisions),
+                     "causes": [{"name": c.name, "title": words.parameter(comp.candidate_pack,
+                                                                          c.name)}
+                                for c in d.causes]})
     return {
         "comparison": comp, "shadow": comp.shadow, "pack_code": code, "summary": s,
         "changes": [_change(comp.candidate_pack, c, at) for c in comp.changes], "rows": rows,
