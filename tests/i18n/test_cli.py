@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -73,3 +74,15 @@ def test_help_reads_in_the_chosen_language(monkeypatch):
     # The language of one run does not stay on the commands for the next.
     again = runner.invoke(app, ["keys", "create", "--help"]).output
     assert "生成一个 API 密钥" in again and "Make an API key" not in again
+
+
+def test_subject_kinds_and_appeal_states_are_named(monkeypatch):
+    monkeypatch.delenv("ZHILI_LANG", raising=False)
+    runner = CliRunner()
+    packs = runner.invoke(app, ["packs"]).output
+    assert "店铺" in packs and "达人" in packs
+    assert not re.search(r"│ (store|creator) +│", packs)
+    example = runner.invoke(app, ["example", "aliexpress"]).output
+    assert "home-a1 申诉成功" in example and "granted" not in example
+    english = runner.invoke(app, ["--lang", "en", "example", "aliexpress"]).output
+    assert "home-a1 granted" in english

@@ -126,12 +126,12 @@ def test_the_documents_command_says_what_is_missing_and_what_it_costs() -> None:
 def test_the_documents_table_keeps_rule_text_literal() -> None:
     result = runner.invoke(app, ["documents", str(AGENCY), "--as-of", "2026-04-01 00:00"])
     assert result.exit_code == 0, result.output
-    assert "标记 severe 时加重" in result.output
-    assert "wechat_store 申诉时需备好：生产许可证" in result.output
+    assert "标记为“情节严重 (severe)”时加重" in result.output
+    assert "微信小店 申诉时需备好：生产许可证" in result.output
     english = runner.invoke(app, ["--lang", "en", "documents", str(AGENCY), "--as-of",
                                   "2026-04-01 00:00"])
-    assert "more with flag severe" in english.output
-    assert "Keep ready for appeals on wechat_store: Production licence" in english.output
+    assert "more with flag serious circumstances (severe)" in english.output
+    assert "Keep ready for appeals on WeChat Store: Production licence" in english.output
 
 
 @pytest.mark.parametrize("text, message", [

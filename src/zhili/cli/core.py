@@ -18,6 +18,7 @@ from ..engine import replay as replay_events
 from ..i18n import _
 from ..rules import Pack, available_packs, load_pack, parse_param_assignment
 from ..timekit import fmt, parse_as_of
+from ..web import names
 from . import history, render
 from .progress import Bars
 
@@ -84,7 +85,8 @@ def packs() -> None:
     rows = []
     for code in available_packs():
         pack = load_pack(code)
-        rows.append([code, pack.version, pack.subject_kind, str(len(pack.rules)), pack.title])
+        rows.append([code, pack.version, names.name("kind", pack.subject_kind),
+                     str(len(pack.rules)), pack.title])
     console.print(render.table(_("Rule packs"), [_("pack"), _("version"), _("subjects"),
                                                   _("rules"), _("title")], rows))
 

@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from ..documents import DocumentStatus, load_registry
 from ..i18n import _, ngettext
+from ..platforms import pack_name
 from ..portfolio import (
     DOCUMENT_STATES,
     LEVEL_NAMES,
@@ -89,7 +90,7 @@ def documents(subject_file: Annotated[Path, typer.Argument(
                      _(DOCUMENT_STATES[s.state]) if s.state in DOCUMENT_STATES else s.state,
                      escape(_when(s, tz)), escape(_cost(s, pack))] for s in order]
             title = _("%(subject)s (%(pack)s) documents as of %(at)s") % {
-                "subject": subject, "pack": pack.code, "at": fmt(at, tz)}
+                "subject": subject, "pack": pack_name(pack.code), "at": fmt(at, tz)}
             if not rows:
                 console.print(_("[bold]%(title)s[/]: no document is required of this subject")
                               % {"title": title})
@@ -101,7 +102,7 @@ def documents(subject_file: Annotated[Path, typer.Argument(
             names = ", ".join(str(load_registry().name("doc_types", m.doc_type))
                               for m in materials)
             console.print(_("Keep ready for appeals on %(pack)s: %(names)s") % {
-                "pack": pack.code, "names": names})
+                "pack": pack_name(pack.code), "names": names})
     if fmt_ is Format.json:
         render.write_json(out)
 
@@ -122,7 +123,6 @@ def portfolio_cmd(file: Annotated[Path, typer.Argument(
     if fmt_ is Format.json:
         render.write_json([r.to_dict(tz) for r in rows])
         return
-    from ..platforms import pack_name
     from ..web.names import name
 
     table_rows = [[f"[{LEVEL_STYLE[r.level]}]{_(LEVEL_NAMES[r.level])}[/]", pack_name(r.pack),

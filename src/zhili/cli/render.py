@@ -17,6 +17,7 @@ from ..notices import event_name, kind_name, notice, rule_name, source
 from ..rules import Pack, Rule
 from ..rules.model import SanctionSpec
 from ..timekit import fmt
+from ..web import names
 
 
 def write_json(value: Any, out: IO[str] | None = None) -> None:
@@ -70,10 +71,16 @@ def consequences(rule: Rule, pack: Pack) -> str:
     if c.raise_deposit_multiple:
         parts.append(_("deposit raised to %(n)s× the base") % {
             "n": f"{c.raise_deposit_multiple.value:g}"})
-    parts += [_("more with flag %(flag)s") % {"flag": flag} for flag in rule.flags]
+    parts += [_("more with flag %(flag)s") % {"flag": _coded(names.name("flag", flag), flag)}
+              for flag in rule.flags]
     if rule.repeats:
         parts.append(_("escalates on repeats (%(window)s)") % {"window": rule.repeats.window})
     return _("; ").join(parts) or _("recorded only")
+
+
+def _coded(name: str, code: str) -> str:
+    """A name with its code beside it, or the code alone where nothing names it."""
+    return code if name == code else f"{name} ({code})"
 
 
 def _lasts(x: Sanction, pack: Pack) -> str:
@@ -101,7 +108,7 @@ def standing(states: Sequence[SubjectState], pack: Pack) -> Group:
     for s in states:
         held = ", ".join(f"{pack.name('accounts', k)} {_('(all)') if v is True else v}"
                          for k, v in s.held.items()) or "—"
-        appeals = ", ".join(f"{a.id} {a.status}" for a in s.appeals) or "—"
+        appeals = ", ".join(f"{a.id} {names.name('state', a.status)}" for a in s.appeals) or "—"
         summary.add_row(s.subject, *(f"{s.scores[n]:g}" for n in scores),
                         pack.name("bands", s.band).labelled() if s.band else "—",
                         f"{s.fees}", held, str(len(s.sanctions)), str(len(s.violations)),

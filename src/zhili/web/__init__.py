@@ -7,15 +7,20 @@ works on a machine without internet access.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fastapi import FastAPI
-from fastapi.responses import FileResponse
-from fastapi.staticfiles import StaticFiles
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 HERE = Path(__file__).parent
 
 
 def mount(app: FastAPI) -> None:
+    # FastAPI is imported here, not with the package: the CLI and the static reports use the
+    # console's names and charts without serving anything.
+    from fastapi.responses import FileResponse
+    from fastapi.staticfiles import StaticFiles
+
     from .pages import install_error_pages, router
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -35,7 +35,11 @@ CATEGORIES = {"infant_formula": N_("infant formula"), "medical_device": N_("medi
               "infant_food": N_("infant food")}
 # Notices the document mechanism sends whatever the pack.
 MECHANISM_NOTICES = {"document_expiring": N_("document about to expire")}
-CONSOLE_WORDS = {"state": STATES, "kind": SUBJECT_KINDS}
+# Flags a violation may carry that make a rule's consequences heavier (the same in every pack).
+FLAGS = {"severe": N_("serious circumstances"),
+         "duty_free_claim": N_("a false duty-free claim on cross-border goods"),
+         "finance_or_health": N_("finance or health content steered off the platform")}
+CONSOLE_WORDS = {"state": STATES, "kind": SUBJECT_KINDS, "flag": FLAGS}
 # The console's singular kinds → the pack's ``names:`` sections and the registry's.
 PACK_KINDS = {"rule": "rules", "score": "scores", "band": "bands", "sanction": "sanctions",
               "notice": "notices", "account": "accounts", "action": "actions",
