@@ -105,6 +105,7 @@ def test_readme_command_runs_as_written(command, root, env):
                               text=True, timeout=300)
         assert done.returncode == 0, f"{command}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
         assert "Traceback" not in done.stderr and "error:" not in done.stderr
+        assert "错误：" not in done.stderr
         assert done.stdout.strip() or Path(root, _output_of(command) or "-").exists()
 
 

@@ -74,5 +74,5 @@ def test_the_cli_prints_a_warning_as_one_line(tmp_path):
     assert done.returncode == 0, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 2
-    assert lines[0].startswith("warning: ") and "未描述任何主体" in lines[0]
+    assert lines[0].startswith("警告：") and "未描述任何主体" in lines[0]
     assert lines[1] == "按 2026-03-03 23:59:59.999999（Asia/Shanghai）计算，即 2026-03-03 当天结束时"

@@ -1,4 +1,5 @@
-"""Every command, every bad input: one `error:` line, a non-zero exit, never a traceback.
+"""Every command, every bad input: one `error:` line (`错误：` in Chinese), a non-zero exit,
+never a traceback.
 
 Commands run in this process through ``zhili.cli.main``, the console script's own entry:
 an exception it does not turn into an `error:` line fails the test with its traceback.
@@ -88,7 +89,8 @@ def run(capsys, monkeypatch):
 
 def _assert_one_error_line(result: Result, args) -> None:
     assert result.returncode != 0, args
-    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    errors = [line for line in result.stderr.splitlines()
+              if line.startswith(("error:", "错误："))]
     assert len(errors) == 1, (args, result.stderr)
 
 

@@ -25,10 +25,15 @@ def test_default_lang_option_and_environment(monkeypatch):
     assert "规则包" in runner.invoke(app, ["--lang", "zh-CN", "packs"]).output
 
 
-def test_an_unknown_language_is_one_error_line():
+def test_an_unknown_language_is_one_error_line(monkeypatch):
+    monkeypatch.delenv("ZHILI_LANG", raising=False)
     done = subprocess.run([sys.executable, "-m", "zhili", "--lang", "fr", "packs"],
                           capture_output=True, text=True)
     assert done.returncode == 2
+    assert done.stderr == "错误：--lang: 未知的语言 'fr'；可选：zh-CN, en\n"
+    monkeypatch.setenv("ZHILI_LANG", "en")
+    done = subprocess.run([sys.executable, "-m", "zhili", "--lang", "fr", "packs"],
+                          capture_output=True, text=True)
     assert done.stderr == "error: --lang: unknown language 'fr'; expected one of zh-CN, en\n"
 
 

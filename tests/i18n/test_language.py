@@ -50,8 +50,13 @@ def test_environment_then_default(monkeypatch):
     assert current_language() == "zh-CN"
 
 
-def test_unknown_language_is_an_input_error():
-    with pytest.raises(InputError, match="unknown language 'fr'; expected one of zh-CN, en"), \
+def test_unknown_language_is_an_input_error(monkeypatch):
+    monkeypatch.delenv("ZHILI_LANG", raising=False)
+    with pytest.raises(InputError, match="未知的语言 'fr'；可选：zh-CN, en"), \
+            use_language("fr"):
+        pass
+    with use_language("en"), pytest.raises(
+            InputError, match="unknown language 'fr'; expected one of zh-CN, en"), \
             use_language("fr"):
         pass
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import InputWarning, ZhiliError
-from ..i18n import ENV_VAR, LANGUAGES, _language, resolve_language
+from ..i18n import ENV_VAR, LANGUAGES, _language, gettext, resolve_language
 from .helptext import TranslatedTyper
 
 
@@ -100,12 +100,18 @@ def _command(argv: list[str]) -> str | None:
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     if issubclass(category, InputWarning):
-        typer.secho(f"warning: {message}", fg=typer.colors.YELLOW, err=True)
+        typer.secho(gettext("warning: %(message)s") % {"message": message},
+                    fg=typer.colors.YELLOW, err=True)
     else:
         _default_show(message, category, filename, lineno, file, line)
 
 
 _default_show = warnings.showwarning
+
+
+def _say_error(message: str) -> None:
+    typer.secho(gettext("error: %(message)s") % {"message": message}, fg=typer.colors.RED,
+                err=True)
 
 
 def main() -> None:
@@ -118,9 +124,9 @@ def main() -> None:
     try:
         run()
     except ZhiliError as err:
-        typer.secho(f"error: {err}", fg=typer.colors.RED, err=True)
+        _say_error(str(err))
         sys.exit(2)
     except OSError as err:  # a file, directory or port the command could not use
         where = f"{err.filename}: " if err.filename else ""
-        typer.secho(f"error: {where}{err.strerror or err}", fg=typer.colors.RED, err=True)
+        _say_error(f"{where}{err.strerror or err}")
         sys.exit(2)

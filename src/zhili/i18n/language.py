@@ -48,8 +48,10 @@ def resolve_language(value: str, *, field: str = "language") -> str:
     """Like :func:`match_language` for a value a person typed: unknown values are an error."""
     tag = match_language(value)
     if tag is None:
-        raise InputError(f"{field}: unknown language {value!r}; expected one of "
-                         f"{', '.join(LANGUAGES)}")
+        from . import gettext  # the package, which imports this module first
+
+        raise InputError(gettext("unknown language %(value)r; expected one of %(known)s") % {
+            "value": value, "known": ", ".join(LANGUAGES)}, path=field)
     return tag
 
 
