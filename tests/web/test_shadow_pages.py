@@ -98,3 +98,9 @@ def test_the_causes_column_names_the_parameter_as_the_page_does(site, lang, name
     assert "<code>" not in causes
     changes = re.search(r'<td title="bands.fee_mode" data-allow-codes>(.*?)</td>', html)
     assert changes is not None and changes.group(1) == f"{named} · bands.fee_mode"
+
+
+def test_a_value_that_is_a_word_is_explained_beside_it(site):
+    html = signed_in(site, "admin").get("/shadows/per-entry").text
+    assert "升入更高档位时补缴差额 (cumulative)" in html
+    assert "每次进入档位都收取该档全额违约金 (per_entry)" in html

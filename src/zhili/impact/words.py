@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from ..engine import Decision
-from ..i18n import _
+from ..i18n import N_, _
 from ..notices import assumption, kind_name, notice, rule_name
 from ..rules import Pack, Provenance
 from .diff import Change, DecisionChange
@@ -35,6 +35,12 @@ def parameter(pack: Pack, name: str) -> str:
     return name if ruled in (owner(name), name) else f"{ruled} · {name}"
 
 
+# Parameters whose value is a word (bands.fee_mode): what each word means. The word stays beside
+# its meaning, as it is what --param and a pack file take.
+VALUE_WORDS = {"cumulative": N_("the difference on entering a higher tier"),
+               "per_entry": N_("the tier's whole fee on each entry")}
+
+
 def value(v: Any) -> str:
     if v is None:
         return "—"
@@ -42,6 +48,8 @@ def value(v: Any) -> str:
         return v.isoformat(sep=" ", timespec="minutes")
     if isinstance(v, float):
         return f"{v:g}"
+    if isinstance(v, str) and v in VALUE_WORDS:
+        return f"{_(VALUE_WORDS[v])} ({v})"
     return str(v)
 
 
