@@ -257,11 +257,13 @@ def _print_tables(result: Any, sanctions: list[dict[str, Any]], warnings: list[A
     from rich.table import Table
 
     from ..i18n import _
+    from ..timekit import fmt
 
     pack = result.pack
     # Piped output is read by people too: room for names rather than Rich's 80 columns.
     console = Console(width=None if sys.stdout.isatty() else 140)
-    vt = Table(title=_("Violations up to %(at)s") % {"at": result.until.isoformat()})
+    vt = Table(title=_("Violations up to %(at)s") % {
+        "at": fmt(result.until, pack.timezone)})
     for col in (_("violation"), _("rule"), _("orders"), _("count"), _("rate")):
         vt.add_column(col, overflow="fold")
     for v in result.violations:
@@ -278,7 +280,9 @@ def _print_tables(result: Any, sanctions: list[dict[str, Any]], warnings: list[A
     for s in sanctions:
         kind, _colon, scope = s["sanction"].partition(":")
         name = pack.name("sanctions", kind).labelled() + (f" {scope}" if scope else "")
-        st.add_row(s["store"], name, s["start"], s["end"])
+        # "permanent" is how fmt (and so the JSON) writes no end.
+        end = _("permanent") if s["end"] == "permanent" else s["end"]
+        st.add_row(s["store"], name, s["start"], end)
     console.print(st)
     console.print(_("[bold]Early warnings[/bold]"))
     for w in warnings:
