@@ -84,7 +84,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 app = _App(COMMAND_MODULES)
 
 # Commands whose module alone is loaded when they are the command run.
-STANDALONE = {"scan": "scan"}
+STANDALONE = {"scan": "scan", "publish": "stream", "consume": "stream"}
 
 
 def _command(argv: list[str]) -> str | None:

@@ -233,37 +233,76 @@ class Consumer:
 
     # -- work --------------------------------------------------------------------------------
     async def _work(self) -> None:
-        """Fetch from each shard held in turn. ``until_idle`` counts only rounds that fetched:
-        a consumer waiting for its share (or its renewals) is not idle."""
+        """Rounds: one fetch from every shard held, all at once, and the messages of all of them
+        stored in one commit (the shards' components are disjoint, and each shard's messages
+        keep their order). The next round is fetched while this one is stored; its messages
+        wait, unacknowledged, for their turn. ``until_idle`` counts only rounds that fetched: a
+        consumer waiting for its share (or its renewals) is not idle."""
         every = self.opts.lease / 3
         balanced = -math.inf
         last_work = time.monotonic()
-        while not self.stopping.is_set():
-            got, fetched = 0, False
-            for shard in [-1, *sorted(self.owned)]:
-                if time.monotonic() - balanced >= every:  # between any two batches
+        ahead: asyncio.Task[list[tuple[int, list[Any]]]] | None = None
+        try:
+            while not self.stopping.is_set():
+                if time.monotonic() - balanced >= every:
                     await self._rebalance()
                     balanced = time.monotonic()
-                sub = self.subs.get(shard)
-                if sub is None or self.stopping.is_set() or not self._sure_of(shard):
-                    continue
-                fetched = True
-                try:
-                    msgs = await sub.fetch(self.opts.batch, timeout=0.25)
-                except TimeoutError:  # nothing came (the client's own class derives from it)
-                    continue
-                got += len(msgs)
-                await self._handle(shard, msgs)
-            now = time.monotonic()
-            if got or not fetched:
-                last_work = now
-            elif self.opts.until_idle is not None and now - last_work >= self.opts.until_idle:
-                return
-            if not fetched:  # no shard, or none whose lease is sure: wait for the leases
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(self.stopping.wait(), timeout=min(every, 0.5))
+                fetched = ahead is not None or bool(self._readable())
+                found = await (ahead if ahead is not None else self._fetch_round())
+                ahead = None
+                # A shard let go meanwhile: its next holder gets these messages again.
+                found = [(shard, msgs) for shard, msgs in found if shard in self.subs]
+                now = time.monotonic()
+                if found or not fetched:
+                    last_work = now
+                elif self.opts.until_idle is not None and now - last_work >= self.opts.until_idle:
+                    return
+                if found and not self.stopping.is_set():
+                    ahead = asyncio.create_task(self._fetch_round())
+                    if not await self._handle(found):
+                        # Handed back for a second try: so is what came after it, in order.
+                        await self._hand_back(await ahead)
+                        ahead = None
+                if not fetched:  # no shard, or none whose lease is sure: wait for the leases
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(self.stopping.wait(), timeout=min(every, 0.5))
+        finally:
+            if ahead is not None:  # never handled: the shard's next holder gets it again
+                ahead.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await ahead
 
-    async def _handle(self, shard: int, msgs: list[Any]) -> None:
+    def _readable(self) -> list[int]:
+        return [shard for shard in sorted(self.subs) if self._sure_of(shard)]
+
+    async def _fetch_round(self) -> list[tuple[int, list[Any]]]:
+        """One fetch from each shard whose lease is sure, at once."""
+        shards = self._readable()
+        got = await asyncio.gather(*(self._fetch(shard) for shard in shards))
+        return [(shard, msgs) for shard, msgs in zip(shards, got, strict=True) if msgs]
+
+    async def _fetch(self, shard: int) -> list[Any]:
+        sub = self.subs.get(shard)
+        if sub is None:
+            return []
+        try:
+            return list(await sub.fetch(self.opts.batch, timeout=0.25))
+        except TimeoutError:  # nothing came (the client's own class derives from it)
+            return []
+        except Exception:
+            if shard in self.subs:
+                raise
+            return []  # let go while the fetch waited
+
+    async def _hand_back(self, found: list[tuple[int, list[Any]]]) -> None:
+        for _shard, msgs in found:
+            for msg in msgs:
+                await msg.nak(delay=1)
+
+    async def _handle(self, found: list[tuple[int, list[Any]]]) -> bool:
+        """Store a round, publish and log its news, then acknowledge it; False if the store
+        failed and the round was handed back to come again."""
+        msgs = [msg for _shard, batch in found for msg in batch]
         items: list[Item | None] = []
         unreadable: dict[int, str] = {}
         for i, msg in enumerate(msgs):
@@ -277,11 +316,10 @@ class Consumer:
         try:
             applied = await asyncio.to_thread(self.applier.apply, items)
         except (ZhiliError, SQLAlchemyError) as err:  # the store failed: after a pause, again
-            self.say(_("shard %(shard)d: %(error)s; the batch will come again")
-                     % {"shard": shard, "error": err})
-            for msg in msgs:
-                await msg.nak(delay=1)
-            return
+            self.say(_("shards %(shards)s: %(error)s; the batch will come again")
+                     % {"shards": ", ".join(str(shard) for shard, _m in found), "error": err})
+            await self._hand_back(found)
+            return False
         applied.refused.update(unreadable)
         await self._publish(applied, msgs)
         await asyncio.to_thread(self.applier.log, applied.fresh)
@@ -289,6 +327,7 @@ class Consumer:
             await (msg.term() if i in applied.refused else msg.ack())
         await self.nc.flush()  # the server has the acks before the next lease decision
         self._count(applied, len(msgs))
+        return True
 
     async def _publish(self, applied: Applied, msgs: list[Any]) -> None:
         stream = self.opts.stream
