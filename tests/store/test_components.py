@@ -111,9 +111,9 @@ class CountingStore(MemoryStore):
         self.checkpoints_read: list[str] = []
         self.events_read = 0
 
-    def checkpoint_of(self, scope: str, subject: str) -> bytes | None:
-        self.checkpoints_read.append(subject)
-        return super().checkpoint_of(scope, subject)
+    def checkpoints_of(self, scope: str, subjects) -> dict[str, bytes]:
+        self.checkpoints_read.extend(subjects)
+        return super().checkpoints_of(scope, subjects)
 
     def tail(self, pack: str, after: int, known=()) -> Tail:
         found = super().tail(pack, after, known)

@@ -266,6 +266,10 @@ def test_component_checkpoints_are_found_by_any_member(store: EventStore):
     store.put_checkpoints(scope, 9, {})
     assert store.generation(scope) == 9
     assert store.checkpoint_of(f"{PACK}/v2/1", "c1") is None  # scopes are apart
+    store.put_checkpoints(scope, 9, {"c7": (["c7"], b"seven")})
+    assert store.checkpoints_of(scope, ["c3", "c7", "c8", "c2"]) == {  # many at once
+        "c2": b"merged", "c3": b"merged", "c7": b"seven"}
+    assert store.checkpoints_of(f"{PACK}/v2/1", ["c1", "c7"]) == {}
 
 
 def test_a_scope_of_checkpoints_is_dropped_whole(store: EventStore):

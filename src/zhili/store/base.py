@@ -181,6 +181,11 @@ class EventStore(Protocol):
         """The checkpoint of the component the subject belongs to, if the scope has one."""
         ...
 
+    def checkpoints_of(self, scope: str, subjects: Collection[str]) -> dict[str, bytes]:
+        """``checkpoint_of`` for many subjects in one reading: subject -> its component's
+        checkpoint, for those that have one (members of one component share it)."""
+        ...
+
     def checkpoint_scopes(self) -> list[str]:
         """Every scope that holds checkpoints, sorted."""
         ...

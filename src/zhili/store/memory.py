@@ -178,9 +178,13 @@ class MemoryStore(MemoryKeys, MemoryShadows):
             return self._generations.get(scope, 0)
 
     def checkpoint_of(self, scope: str, subject: str) -> bytes | None:
+        return self.checkpoints_of(scope, [subject]).get(subject)
+
+    def checkpoints_of(self, scope: str, subjects: Collection[str]) -> dict[str, bytes]:
         with self._lock:
-            component = self._members.get((scope, subject))
-            return None if component is None else self._checkpoints.get((scope, component))
+            found = {sid: self._members.get((scope, sid)) for sid in subjects}
+            return {sid: self._checkpoints[(scope, c)] for sid, c in found.items()
+                    if c is not None and (scope, c) in self._checkpoints}
 
     def checkpoint_scopes(self) -> list[str]:
         with self._lock:

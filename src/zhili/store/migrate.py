@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -30,6 +29,10 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
     """Bring the schema to ``revision``; returns the revisions before and after."""
     before = current_revision(engine)
+    if revision == "head" and before is not None and before == head_revision():
+        return before, before  # every process opening the store passes here: no Alembic run
+    from alembic import command
+
     command.upgrade(alembic_config(engine), revision)
     return before, current_revision(engine)
 

@@ -243,14 +243,23 @@ class SqlStore(SqlKeys, SqlShadows):
         return int(found or 0)
 
     def checkpoint_of(self, scope: str, subject: str) -> bytes | None:
-        query = (select(checkpoints.c.data).join(
-            checkpoint_members, (checkpoint_members.c.scope == checkpoints.c.scope)
-            & (checkpoint_members.c.component == checkpoints.c.component))
-            .where(checkpoint_members.c.scope == scope,
-                   checkpoint_members.c.subject == subject))
+        return self.checkpoints_of(scope, [subject]).get(subject)
+
+    def checkpoints_of(self, scope: str, subjects: Collection[str]) -> dict[str, bytes]:
+        query = (select(checkpoint_members.c.subject, checkpoints.c.component, checkpoints.c.data)
+                 .join(checkpoint_members,
+                       (checkpoint_members.c.scope == checkpoints.c.scope)
+                       & (checkpoint_members.c.component == checkpoints.c.component))
+                 .where(checkpoint_members.c.scope == scope))
+        wanted, found = base.storable(set(subjects)), {}
+        shared: dict[str, bytes] = {}  # a component's bytes once, however many members ask
         with self.engine.connect() as conn:
-            found = conn.execute(query).scalar()
-        return None if found is None else bytes(found)
+            for i in range(0, len(wanted), _CHUNK):
+                rows = conn.execute(query.where(
+                    checkpoint_members.c.subject.in_(wanted[i:i + _CHUNK])))
+                for sid, component, data in rows:
+                    found[sid] = shared.setdefault(component, bytes(data))
+        return found
 
     def checkpoint_scopes(self) -> list[str]:
         with self.engine.connect() as conn:

@@ -159,10 +159,17 @@ class WarmPack:
             self._fold_pending(found, None)
 
     def _restore(self, subjects: Iterable[str]) -> None:
-        for sid in subjects:
+        """Restore the components of subjects never looked for, their checkpoints read in one
+        query (a batch reaching hundreds of subjects new to this process asks once)."""
+        with self.books:
+            wanted = [sid for sid in subjects if sid not in self.resolved]
+        if not wanted:
+            return
+        found = self.store.checkpoints_of(self.scope, wanted) if self.restorable else {}
+        for sid in wanted:
             if sid in self.resolved:
-                continue
-            data = self.store.checkpoint_of(self.scope, sid) if self.restorable else None
+                continue  # restored with a member earlier in this loop
+            data = found.get(sid)
             if data is None:
                 with self.books:
                     self.resolved.add(sid)
