@@ -212,6 +212,7 @@ class WarmPack:
             generation = self.cursor
             with self.books:
                 waiting = [*self.pending, *(e.subject for e in self.everyone if e.subject)]
+            self._restore(waiting)  # their checkpoints in one query, not one per subject
             for sid in waiting:  # the generation promises that nothing is pending
                 self.resolve([sid])
             if self.everyone:
