@@ -341,6 +341,17 @@ def _check_nested(value: object) -> None:
             _check_nested(v)
 
 
+# The readers of plain fields, by name for the columnar reading of events tables.
+read_number, read_count, read_flag, read_text = _number, _count, _flag, _text
+
+
+def field_reader(kind: str, name: str, tz: str = DEFAULT_ZONE) -> Callable[[object], Any]:
+    """The function that reads field ``name`` of a ``kind`` event (before any check of its
+    choices, ``CHOICES``)."""
+    f = next(f for f in fields(EVENT_TYPES[kind]) if f.name == name)
+    return _converter(name, str(f.type), tz)
+
+
 def _converter(name: str, annotation: str, tz: str) -> Callable[[object], Any]:
     if name in ("amount",):
         return _money

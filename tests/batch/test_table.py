@@ -56,3 +56,62 @@ def test_a_bad_row_is_named(tmp_path):
     pq.write_table(pa.table({"id": ["e1"]}), path)
     with pytest.raises(InputError, match="column type"):
         table.read(path, "Asia/Shanghai")
+
+
+def _rows_read(path, tz):
+    """The row-by-row reading, which every table can take."""
+    t = pq.read_table(path).select(table.SCHEMA.names).cast(table.SCHEMA)
+    return table.from_rows(*(t.column(n).to_pylist() for n in table.SCHEMA.names), tz)
+
+
+def test_the_columnar_reading_builds_what_the_row_by_row_reading_builds(tmp_path):
+    path = tmp_path / "h.parquet"
+    table.write(path, synthetic.creators(300, 120, 5))
+    built = table.by_columns(pq.read_table(path).cast(table.SCHEMA), "Asia/Shanghai")
+    assert built is not None and built == _rows_read(path, "Asia/Shanghai")
+
+
+@pytest.mark.parametrize("tz", ["Asia/Shanghai", "America/New_York"])
+def test_plain_types_read_by_columns_equal_the_row_by_row_reading(tmp_path, tz):
+    import datetime as dt
+
+    utc = dt.UTC
+    # New York's clocks go back at 2026-11-01 06:00 UTC: 01:30 local is shown twice.
+    ats = [dt.datetime(2026, 11, 1, 5, 30, tzinfo=utc), dt.datetime(2026, 11, 1, 6, 30, tzinfo=utc),
+           dt.datetime(2026, 3, 8, 7, 0, 0, 123456, tzinfo=utc), dt.datetime(2000, 1, 2, tzinfo=utc)]
+    rows = [("s1", "subject", None, "s1", '{"deposit": 500}'),
+            ("e1", "live_session", ats[0], "s1", '{"minutes": 90, "transactions": 3}'),
+            ("e2", "live_session", ats[1], "s1", '{"minutes": 12.5}'),
+            ("e3", "appeal_decided", ats[2], "s1", '{"appeal": "a1", "outcome": "denied"}'),
+            ("e1", "live_session", ats[3], "s1", '{"minutes": 1, "transactions": null}'),
+            ("e4", "link_observed", ats[2], "s1", '{"other": "s2", "via": "device"}'),
+            ("e5", "violation", ats[2], "s1", '{"code": "counterfeit", "amount": 12}')]
+    path = tmp_path / "h.parquet"
+    pq.write_table(table.to_arrow(rows), path)
+    built = table.by_columns(pq.read_table(path), tz)
+    assert built is not None and built == _rows_read(path, tz)
+    assert [e.at.fold for e in built[1][:2]] == ([0, 1] if tz == "America/New_York" else [0, 0])
+    assert [type(e.minutes) for e in built[1][:2]] == [float, float]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("data", "at", "error"), [
+    ('{"minutes": -1}', "2026-03-01", "row 3.minutes"),
+    ('{"minutes": true}', "2026-03-01", "row 3.minutes"),
+    ('{"minutes": 5, "transactions": 1.5}', "2026-03-01", "row 3.transactions"),
+    ('{"transactions": 1}', "2026-03-01", "row 3.minutes"),
+    ('{"minutes": 5, "colour": "red"}', "2026-03-01", "row 3.colour"),
+    ('{"minutes": 5}', "2101-01-01", "row 3.at"),
+])
+def test_a_row_the_columns_cannot_vouch_for_is_read_row_by_row_and_named(tmp_path, data, at,
+                                                                       error):
+    import datetime as dt
+
+    when = dt.datetime.fromisoformat(at).replace(tzinfo=dt.UTC)
+    good = '{"minutes": 5}'
+    rows = [(f"e{i}", "live_session", when if i == 3 else dt.datetime(2026, 3, 1, tzinfo=dt.UTC),
+             "c1", data if i == 3 else good) for i in (1, 2, 3, 4)]
+    path = tmp_path / "bad.parquet"
+    pq.write_table(table.to_arrow(rows), path)
+    assert table.by_columns(pq.read_table(path), "Asia/Shanghai") is None
+    with pytest.raises(InputError, match=error.replace(".", r"\.")):
+        table.read(path, "Asia/Shanghai")
