@@ -117,7 +117,8 @@ def wait_for(check, seconds: float) -> None:
 
 
 async def published(stream: str) -> list[dict]:
-    """Every decision the stream's output holds, read back from its start."""
+    """Every decision the stream's output holds, read back from its start (up to the last one
+    stored when the reading began: every consumer has stopped by then)."""
     import nats
 
     nc = await nats.connect(NATS)
@@ -125,9 +126,12 @@ async def published(stream: str) -> list[dict]:
     out: list[dict] = []
     try:
         while True:
-            out.append(json.loads((await sub.next_msg(timeout=2)).data))
+            msg = await sub.next_msg(timeout=10)
+            out.append(json.loads(msg.data))
+            if msg.metadata.num_pending == 0:
+                return out
     except TimeoutError:
-        return out
+        return out  # none at all
     finally:
         await nc.close()
 
