@@ -55,7 +55,9 @@ def consume(nats_url: NatsOpt, stream: StreamOpt,
             pack_code: Annotated[str | None, typer.Option(
                 "--pack", "-p", help="Pack of messages that name none.")] = None,
             batch: Annotated[int, typer.Option(
-                "--batch", min=1, max=10_000, help="Messages per fetch and store commit.")] = 256,
+                "--batch", min=1, max=10_000,
+                help="Messages per fetch from one shard; a round (a fetch from every shard "
+                     "held) is one store commit.")] = 256,
             lease: Annotated[float, typer.Option(
                 "--lease", min=1.0, help="Seconds a shard stays with a consumer that stopped "
                                          "renewing it (set by the first consumer).")] = 10.0,
