@@ -283,5 +283,7 @@ def _instants(column: pa.ChunkedArray, tz: str) -> list[dt.datetime] | None:
             return None
     local = zone(tz)
     at = dt.datetime.fromtimestamp
-    return [at(us // 1_000_000, local).replace(microsecond=us % 1_000_000)
+    # From whole seconds, so that no float rounds a microsecond; most instants have none.
+    return [at(us // 1_000_000, local) if not us % 1_000_000
+            else at(us // 1_000_000, local).replace(microsecond=us % 1_000_000)
             for us in column.cast(pa.int64()).to_pylist()]
