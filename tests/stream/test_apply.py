@@ -140,3 +140,26 @@ def test_the_shard_count_is_read_from_the_stream_itself():
     assert shards_of("s", shard_subjects("s", 5)) == 5
     with pytest.raises(InputError, match=r"s\.events\.2"):
         shards_of("s", ["s.events.0", "s.events.2"])
+
+
+def test_a_refused_message_in_a_large_round_costs_a_few_commits_not_one_per_message():
+    store = MemoryStore()
+    worker = applier(store, PACK)
+    calls: list[int] = []
+    ingest = worker.gov.ingest
+
+    def counted(who, raws, pack):
+        calls.append(len(raws))
+        return ingest(who, raws, pack)
+
+    worker.gov.ingest = counted  # type: ignore[method-assign]
+    bodies = [{"event": {"id": f"l{i}", "type": "live_session", "subject": f"s{i % 5}",
+                         "at": f"2026-03-01 {10 + i // 60}:{i % 60:02d}", "minutes": 30}}
+              for i in range(64)]
+    bodies[41] = {"event": {"id": "a9", "type": "appeal_filed", "subject": "s1",
+                            "violation": "never-recorded", "at": "2026-03-01 10:41"}}
+    done = worker.apply([read_message(json.dumps(b).encode()) for b in bodies])
+    assert list(done.refused) == [41] and done.stored == 63
+    assert len(calls) <= 2 * 6 + 1  # halving 64 down to the one: two calls a level, at most
+    assert sorted(e.id for e in store.events(pack=PACK)) == sorted(
+        b["event"]["id"] for i, b in enumerate(bodies) if i != 41)
