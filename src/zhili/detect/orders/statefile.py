@@ -1,8 +1,9 @@
 """The state file of the incremental order assessment: one DuckDB database.
 
 Tables: ``meta`` (format, pack fingerprint, the last assessed day, the window start, the
-exemptions applied), ``orders`` (the keys of each order placed in the window, by
-``order_id``), ``cells`` (those orders counted per key: the per-(scope, day) cells), ``violations``
+exemptions applied), ``orders`` (the keys of each order placed in the window, by ``oid``: the
+128-bit MD5 of its ``order_id``, so that finding the changed orders among millions compares
+fixed-width integers instead of strings, and reads the same in every DuckDB version), ``cells`` (those orders counted per key: the per-(scope, day) cells), ``violations``
 (every violation found, as its event mapping) and ``scopes`` (each scope's loop state). Key
 columns hold no nulls, so that cells join on them: an absent day is ``NO_DAY`` (never on or
 before an assessed day), an absent line ``NO_LINE``. A run works in one transaction: a refused
@@ -24,15 +25,17 @@ from ...events import ExemptionDeclared
 from ...i18n import N_, _
 from .expressions import BAD, IN_LINE, IN_SHIP_FROM, IN_STORE, LEAVES_SHIP_FROM, DayClock
 
-FORMAT = "1"
+FORMAT = "2"
 NO_DAY = 2**31 - 1
 NO_LINE = "\x00"
 KEY_COLUMNS = ("store", "line", "ship_from", "flags", "placed_day", "notice_day", "nrd_day",
                "sns_day")
 KEYS = ", ".join(KEY_COLUMNS)
+ORDER_KEY = "md5_number(order_id)"
+MEMORY_LIMIT = "4GB"
 SCHEMA = """
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE TABLE orders (order_id VARCHAR, store VARCHAR, line VARCHAR, ship_from VARCHAR,
+CREATE TABLE orders (oid UHUGEINT, store VARCHAR, line VARCHAR, ship_from VARCHAR,
   flags TINYINT, placed_day INTEGER, notice_day INTEGER, nrd_day INTEGER, sns_day INTEGER,
   placed_at TIMESTAMPTZ);
 CREATE TABLE cells (store VARCHAR, line VARCHAR, ship_from VARCHAR, flags TINYINT,
@@ -79,18 +82,21 @@ class State:
             new[c] = f"coalesce(d.{c}, {NO_DAY})"
         cols = ", ".join(f"{expr} AS {c}" for c, expr in new.items())
         old = ", ".join(f"o.{c} AS old_{c}" for c in KEY_COLUMNS)
-        self.con.execute(f"""CREATE TEMP TABLE pair AS SELECT d.order_id, {cols}, d.placed_at,
-            o.order_id IS NOT NULL AS known, {old}
-            FROM delta_keys d LEFT JOIN orders o ON o.order_id = d.order_id""")
+        self.con.execute(f"""CREATE TEMP TABLE pair AS SELECT d.order_id, d.oid, {cols},
+            d.placed_at, o.oid IS NOT NULL AS known, o.rowid AS old_row, {old}
+            FROM (SELECT *, {ORDER_KEY} AS oid FROM delta_keys) d
+            LEFT JOIN orders o ON o.oid = d.oid""")
         self._refuse_old(clock)
         olds = ", ".join(f"old_{c} AS {c}" for c in KEY_COLUMNS)
         self.con.execute(f"""CREATE TEMP TABLE change AS SELECT {KEYS}, sum(n) AS n FROM (
               SELECT {olds}, -1 AS n FROM pair WHERE known
               UNION ALL SELECT {KEYS}, 1 FROM pair) GROUP BY ALL HAVING sum(n) <> 0""")
         if self.last_day is not None:
-            self.con.execute("DELETE FROM orders USING pair "
-                             "WHERE orders.order_id = pair.order_id AND pair.known")
-        self.con.execute(f"INSERT INTO orders SELECT order_id, {KEYS}, placed_at FROM pair")
+            # By row id: the join above found them; a second join on the key would read
+            # every kept order's key again.
+            self.con.execute("DELETE FROM orders WHERE rowid IN "
+                             "(SELECT old_row FROM pair WHERE known)")
+        self.con.execute(f"INSERT INTO orders SELECT oid, {KEYS}, placed_at FROM pair")
         on = " AND ".join(f"cells.{c} = change.{c}" for c in KEY_COLUMNS)
         if self.cells_from is not None:       # cells before it were dropped: never count again
             self.con.execute("DELETE FROM change WHERE placed_day < ?", [self.cells_from])
@@ -206,6 +212,9 @@ def open_state(path: str | Path, fingerprint: str, keep_days: int) -> Iterator[S
     ok = False
     try:
         con.execute("SET TimeZone = 'UTC'")
+        # A first run keys every order of the table: beyond this DuckDB spills to disk
+        # (beside the file) rather than growing past the memory a daily job is given.
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         con.begin()
         if created:
             con.execute(SCHEMA)
