@@ -177,3 +177,15 @@ def test_a_parquet_file_of_changes_is_checked_like_any_table(tmp_path):
     with pytest.raises(InputError, match="duplicate order_id 'o1'"):
         assess_incrementally(twice, "aliexpress", state=state, until=midnight(3))
     assert not state.exists()                       # a failed first run leaves no file
+
+
+def test_a_state_of_another_format_is_refused(tmp_path):
+    import duckdb
+
+    state = tmp_path / "s.duckdb"
+    assess_incrementally(table([order("o1", "s1", 0)]), "aliexpress", state=state,
+                         until=midnight(3))
+    with duckdb.connect(str(state)) as con:      # as a state written before orders were keyed
+        con.execute("UPDATE meta SET value = '1' WHERE key = 'format'")    # by their MD5
+    with pytest.raises(InputError, match="state format '1'; this version reads '2'"):
+        assess_incrementally(table([]), "aliexpress", state=state, until=midnight(4))
