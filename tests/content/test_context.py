@@ -62,6 +62,21 @@ CASES = [
     ("行货比水货贵一些", []), ("水货，价格低", ["parallel_import_claim"]),
     # a number named as an order number after it is not a QQ number
     ("请联系我。174208675是我的订单编号", []), ("联系我：174208675", ["off_platform_contact"]),
+    # what a superlative describes: a place, a person, a time or the seller's own rooms (none),
+    # or the goods, the shop, the hotel (a claim); the nearest noun decides
+    ("去天津最好的皮肤病医院看病", []), ("楼下商场算济南最好的，不错", []), ("酒店最好的一栋楼", []),
+    ("最高级的房间尚且如此", []), ("最好的时候入手", []), ("全国最好的医院", []),
+    ("是济南最好的宾馆", ["extreme_word"]), ("这家店是济南最好的", ["extreme_word"]),
+    ("全城最好的酒店附近的医院", ["extreme_word"]), ("最好的笔记本电脑", ["extreme_word"]),
+    ("最繁华的地段", ["extreme_word"]),
+    # a claim inside a question that doubts it; a question that presupposes it stays a claim
+    ("排名第一是怎么排的？", []), ("凭什么说是最好的？我不信", []),
+    ("为什么我们是销量第一？", ["extreme_word"]), ("销量第一，怎么样？", ["extreme_word"]),
+    # medical words as the subject of a book, or of a way of thinking
+    ("此书讲治病过程，神乎其神", []), ("诊病治病的思路", []), ("本品治疗失眠", ["medical_claim"]),
+    ("治病效果好", ["medical_claim"]),
+    # a typo of 第一次: 第一 + a verb of buying
+    ("thinkpad也是第一买", []), ("第一品牌买一送一", ["extreme_word"]),
     # required labels in their regulated wordings
     ("鱼油。保健食品不是药物，不能代替药物治疗疾病。", []),
     ("鱼油，本品不能替代药物", []), ("鱼油软胶囊", ["required_label_missing"]),

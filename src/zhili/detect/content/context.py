@@ -2,9 +2,9 @@
 
 A match of the lexicon or a detector becomes a finding unless one of these rules says that, here,
 it means something else. Per text, what the rules look for (clause and sentence marks,
-titles and quotations, cue words) is found by one regex pass each, the first time a finding needs
-it; each finding then looks it up by bisection, so the rules keep the scan linear in the text
-plus its findings (up to a logarithm), however many findings there are. Their words come from the lexicon's ``context``
+titles and quotations, cue words) is found by one pass each, the first time a finding needs
+it; each finding then looks it up by bisection (``cues.py``), so the rules keep the scan linear
+in the text plus its findings (up to a logarithm), however many findings there are. Their words come from the lexicon's ``context``
 section, each rule with its provenance:
 
 - ``ordinal`` — 第一 followed by a measure word (第一次, 第一本, 第一页, 第一位) or by punctuation
@@ -23,6 +23,11 @@ section, each rule with its provenance:
 - ``aspiration`` and ``self_comparison`` — SAMR's guideline on absolute terms (2023): an absolute
   term describing the seller's own goal (力争第一) or comparing the seller's own goods with one
   another (本店其他款) is not a violation.
+- ``subject`` — a superlative about something other than the goods (最好的皮肤病医院, 最繁华的小吃
+  一条街, 酒店最好的一栋楼) rates no goods; see ``subject.py``.
+- ``question`` — a claim inside a question that doubts it (排名榜第一是怎么排的？) is not made.
+- ``topic`` — medical words in a text about a book or a story (此书…治病过程神乎其神) or naming
+  a way of thinking (诊病治病的思路) are its subject matter, not a claim that the goods treat.
 - ``source: review`` — the Advertising Law binds the seller's own copy, not buyers' reviews: in
   reviews only off-platform contact (and spam) is a finding.
 """
@@ -36,14 +41,15 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-import ahocorasick_rs
-
+from . import cues
+from .cues import Cue, cue, words
 from .normalize import CLAUSE_PUNCT, Normalized, squeeze
+from .subject import Subjects
 
 CONTACT = "off_platform_contact"
 SOURCES = ("seller", "review")
 RULES = ("ordinal", "titles", "negation", "meta", "advice", "feature_pick", "aspiration",
-         "self_comparison")
+         "self_comparison", "subject", "question", "topic")
 SENTENCE = re.compile("[。！!；;\n\r]")
 CLAUSE = re.compile("[" + re.escape(CLAUSE_PUNCT) + "]")
 # 第一 followed by one of these (or by the end of the text) lists or counts.
@@ -54,32 +60,6 @@ TITLES = re.compile("《[^《》\n]{1,40}》|〈[^〈〉\n]{1,40}〉|<[^<>\n]{1,
 OPENERS = "《〈<“「『\""                           # what TITLES and QUOTES begin with
 QUOTES = re.compile("“[^“”\n]{1,40}”|「[^「」\n]{1,40}」|『[^『』\n]{1,40}』|\"[^\"\n]{1,40}\"")
 ASPIRATION_REACH = 8
-
-
-def _words(spec: Mapping[str, Any], key: str) -> tuple[str, ...]:
-    return tuple(sorted({squeeze(str(w)) for w in spec.get(key) or ()} - {""}, key=len,
-                        reverse=True))
-
-
-class _Cue:
-    """A list of cue words found as ``re.finditer`` finds their alternation sorted longest
-    first: leftmost, then the longest there, then on after it — which is the leftmost-longest
-    match of an Aho-Corasick automaton, one pass however many words (a regex tries them one by
-    one)."""
-
-    def __init__(self, words: Sequence[str]):
-        self._automaton = ahocorasick_rs.AhoCorasick(
-            words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
-
-    def spans(self, text: str) -> tuple[list[int], list[int]] | None:
-        found = self._automaton.find_matches_as_indexes(text)
-        if not found:
-            return None
-        return [s for _, s, _ in found], [e for _, _, e in found]
-
-
-def _cue(words: Sequence[str]) -> _Cue | None:
-    return _Cue(words) if words else None
 
 
 def _alternation(words: Sequence[str], prefix: str = "") -> re.Pattern[str] | None:
@@ -95,16 +75,20 @@ class ContextRules:
     measure_words: re.Pattern[str] | None
     title_findings: frozenset[str]
     named_after: re.Pattern[str] | None
-    negation: _Cue | None
-    contact_negation: _Cue | None
+    negation: Cue | None
+    contact_negation: Cue | None
     denied_after: re.Pattern[str] | None
     reach: int
-    meta: _Cue | None
+    meta: Cue | None
     advice_terms: frozenset[str]
     ranks_after: re.Pattern[str] | None
     feature_pick: re.Pattern[str] | None
-    aspiration: _Cue | None
-    self_comparison: _Cue | None
+    aspiration: Cue | None
+    self_comparison: Cue | None
+    subjects: Subjects | None
+    question: Cue | None
+    topic: Cue | None
+    topic_after: re.Pattern[str] | None
 
     @classmethod
     def from_config(cls, config: Mapping[str, Mapping[str, Any]]) -> ContextRules:
@@ -112,17 +96,20 @@ class ContextRules:
         ordinal, titles, negation = get("ordinal", {}), get("titles", {}), get("negation", {})
         return cls(
             frozenset(str(t) for t in ordinal.get("terms") or ()),
-            _alternation(_words(ordinal, "measure_words")),
+            _alternation(words(ordinal, "measure_words")),
             frozenset(str(f) for f in titles.get("findings") or ()),
-            _alternation(_words(titles, "after")),
-            _cue(_words(negation, "cues")), _cue(_words(negation, "contact_cues")),
-            _alternation(_words(negation, "after_cues"), "的?"),
-            int(negation.get("reach", 4)), _cue(_words(get("meta", {}), "cues")),
+            _alternation(words(titles, "after")),
+            cue(words(negation, "cues")), cue(words(negation, "contact_cues")),
+            _alternation(words(negation, "after_cues"), "的?"),
+            int(negation.get("reach", 4)), cue(words(get("meta", {}), "cues")),
             frozenset(str(t) for t in get("advice", {}).get("terms") or ()),
-            _alternation(_words(get("advice", {}), "ranks_after")),
-            _alternation(_words(get("feature_pick", {}), "after")),
-            _cue(_words(get("aspiration", {}), "cues")),
-            _cue(_words(get("self_comparison", {}), "cues")))
+            _alternation(words(get("advice", {}), "ranks_after")),
+            _alternation(words(get("feature_pick", {}), "after")),
+            cue(words(get("aspiration", {}), "cues")),
+            cue(words(get("self_comparison", {}), "cues")),
+            Subjects(get("subject", {})) if get("subject") else None,
+            cue(words(get("question", {}), "cues")), cue(words(get("topic", {}), "cues")),
+            _alternation(words(get("topic", {}), "after"), "的?"))
 
     def keep(self, norm: Normalized, found: Sequence[Any], source: str = "seller") -> list[Any]:
         """The findings that stay findings in their context (``source`` is ``seller`` or
@@ -151,17 +138,19 @@ class ContextRules:
         if denials is not None or aspiration is not None:
             s = at.squeezed_index(f.start)
             clause = at.squeezed_index(at.clause_start(f.start))
-            if _cue_before(denials, clause, s, self.reach):
+            if cues.before(denials, clause, s, self.reach):
                 return False
-            if _cue_before(aspiration, clause, s, ASPIRATION_REACH):
+            if cues.before(aspiration, clause, s, ASPIRATION_REACH):
                 return False
         if contact:
             return True
         meta = at.meta
         self_comparison = at.self_comparison if f.finding == "extreme_word" else None
         sentence = at.sentence(f.start, f.end) if meta or self_comparison else (0, 0)
-        if _cue_within(meta, *sentence):
+        if cues.within(meta, *sentence):
             return False
+        if f.finding == "medical_claim":
+            return at.topic is None and not at.followed_by(e, self.topic_after)
         if f.finding != "extreme_word":
             return True
         if f.term in self.advice_terms and self._advises(at, f.end, e):
@@ -169,7 +158,18 @@ class ContextRules:
         if f.term[0] == "最" and (self._picks_a_feature(at, e)
                                   or at.followed_by(e, self.denied_after)):
             return False
-        return not _cue_within(self_comparison, *sentence)
+        if at.question is not None and cues.within(at.question,
+                                                   *(at.asked(f.start, f.end) or (0, 0))):
+            return False
+        if at.nouns is not None and self._about_something_else(at, f, e):
+            return False
+        return not cues.within(self_comparison, *sentence)
+
+    def _about_something_else(self, at: _Around, f: Any, e: int) -> bool:
+        assert self.subjects is not None          # at.nouns is None without the rule
+        return self.subjects.elsewhere(at.norm.squeezed, at.nouns,
+                                       at.squeezed_index(at.clause_start(f.start)),
+                                       at.squeezed_index(f.start), e, at.clause_end(f.end))
 
     def _picks_a_feature(self, at: _Around, e: int) -> bool:
         """The superlative is followed (after 的, its own or the next character) by 是, 就是,
@@ -236,6 +236,21 @@ class _Around:
         i = bisect.bisect_left(self._clauses, start)
         return self._clauses[i - 1] + 1 if i else 0
 
+    def clause_end(self, end: int) -> int:
+        """The squeezed index where the clause holding original offset ``end - 1`` ends."""
+        i = bisect.bisect_left(self._clauses, end)
+        return (self.squeezed_index(self._clauses[i]) if i < len(self._clauses)
+                else len(self.norm.squeezed))
+
+    def asked(self, start: int, end: int) -> tuple[int, int] | None:
+        """The squeezed span of the clause holding original span ``[start, end)`` when a
+        question mark ends it, else None."""
+        marks, text = self._clauses, self.norm.original
+        j = bisect.bisect_left(marks, end)
+        if j == len(marks) or text[marks[j]] not in "？?":
+            return None
+        return self.squeezed_index(self.clause_start(start)), self.squeezed_index(marks[j])
+
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         """The squeezed span of the sentence holding original span ``[start, end)``."""
         marks = self._sentences
@@ -266,47 +281,34 @@ class _Around:
     # Where each rule's cue words stand in the squeezed view, (starts, ends) or None: found
     # once per text, when a finding first needs them, then an attribute read per finding.
     @cached_property
-    def denials(self) -> _Cues:
-        return _spans(self.rules.negation, self.norm)
+    def denials(self) -> cues.Spans:
+        return cues.spans(self.rules.negation, self.norm)
 
     @cached_property
-    def contact_denials(self) -> _Cues:
-        return _spans(self.rules.contact_negation, self.norm)
+    def contact_denials(self) -> cues.Spans:
+        return cues.spans(self.rules.contact_negation, self.norm)
 
     @cached_property
-    def aspiration(self) -> _Cues:
-        return _spans(self.rules.aspiration, self.norm)
+    def aspiration(self) -> cues.Spans:
+        return cues.spans(self.rules.aspiration, self.norm)
 
     @cached_property
-    def meta(self) -> _Cues:
-        return _spans(self.rules.meta, self.norm)
+    def meta(self) -> cues.Spans:
+        return cues.spans(self.rules.meta, self.norm)
 
     @cached_property
-    def self_comparison(self) -> _Cues:
-        return _spans(self.rules.self_comparison, self.norm)
+    def self_comparison(self) -> cues.Spans:
+        return cues.spans(self.rules.self_comparison, self.norm)
 
+    @cached_property
+    def nouns(self) -> cues.Spans:
+        subjects = self.rules.subjects
+        return None if subjects is None else cues.spans(subjects.cue, self.norm)
 
-# The starts and ends of a cue regex's matches in one text, or None when it has none.
-_Cues = tuple[list[int], list[int]] | None
+    @cached_property
+    def question(self) -> cues.Spans:
+        return cues.spans(self.rules.question, self.norm)
 
-
-def _spans(cue: _Cue | None, norm: Normalized) -> _Cues:
-    return None if cue is None else cue.spans(norm.squeezed)
-
-
-def _cue_before(cues: _Cues, clause: int, s: int, reach: int) -> bool:
-    """A cue ends at most ``reach`` characters before ``s`` and begins at or after
-    ``clause``."""
-    if cues is None:
-        return False
-    starts, ends = cues
-    i = bisect.bisect_right(ends, s) - 1
-    return i >= 0 and s - ends[i] <= reach and starts[i] >= clause
-
-
-def _cue_within(cues: _Cues, lo: int, hi: int) -> bool:
-    if cues is None:
-        return False
-    starts = cues[0]
-    k = bisect.bisect_left(starts, lo)
-    return k < len(starts) and starts[k] < hi
+    @cached_property
+    def topic(self) -> cues.Spans:
+        return cues.spans(self.rules.topic, self.norm)

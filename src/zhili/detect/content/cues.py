@@ -1,0 +1,86 @@
+"""Cue words of the context rules: found once per text, looked up per finding by bisection.
+
+A rule's words are found by one leftmost-longest Aho-Corasick pass over the squeezed view, the
+first time a finding needs them; each finding then asks "does a cue end just before me?" or "does
+one stand in this span?" by bisection. This keeps the rules linear in the text plus its findings
+(up to a logarithm), however many findings and cue words there are."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import ahocorasick_rs
+
+from .normalize import Normalized, squeeze
+
+# The starts and ends of a cue list's matches in one text's squeezed view, or None when it has
+# none.
+Spans = tuple[list[int], list[int]] | None
+
+
+def words(spec: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    """The words under ``key``, squeezed as the text is, longest first."""
+    return tuple(sorted({squeeze(str(w)) for w in spec.get(key) or ()} - {""}, key=len,
+                        reverse=True))
+
+
+class Cue:
+    """A list of cue words found as ``re.finditer`` finds their alternation sorted longest
+    first: leftmost, then the longest there, then on after it — which is the leftmost-longest
+    match of an Aho-Corasick automaton, one pass however many words (a regex tries them one by
+    one)."""
+
+    def __init__(self, cue_words: Sequence[str]):
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            cue_words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+
+    def spans(self, text: str) -> Spans:
+        found = self._automaton.find_matches_as_indexes(text)
+        if not found:
+            return None
+        return [s for _, s, _ in found], [e for _, _, e in found]
+
+
+def cue(cue_words: Sequence[str]) -> Cue | None:
+    return Cue(cue_words) if cue_words else None
+
+
+def spans(c: Cue | None, norm: Normalized) -> Spans:
+    return None if c is None else c.spans(norm.squeezed)
+
+
+def before(cues: Spans, clause: int, s: int, reach: int) -> bool:
+    """A cue ends at most ``reach`` characters before ``s`` and begins at or after
+    ``clause``."""
+    if cues is None:
+        return False
+    starts, ends = cues
+    i = bisect.bisect_right(ends, s) - 1
+    return i >= 0 and s - ends[i] <= reach and starts[i] >= clause
+
+
+def within(cues: Spans, lo: int, hi: int) -> bool:
+    """A cue begins in ``[lo, hi)``."""
+    if cues is None:
+        return False
+    starts = cues[0]
+    k = bisect.bisect_left(starts, lo)
+    return k < len(starts) and starts[k] < hi
+
+
+def first_after(cues: Spans, e: int) -> int | None:
+    """The index of the first cue beginning at or after ``e``."""
+    if cues is None:
+        return None
+    k = bisect.bisect_left(cues[0], e)
+    return k if k < len(cues[0]) else None
+
+
+def last_before(cues: Spans, s: int) -> int | None:
+    """The index of the last cue ending at or before ``s``."""
+    if cues is None:
+        return None
+    k = bisect.bisect_right(cues[1], s) - 1
+    return k if k >= 0 else None
