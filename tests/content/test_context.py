@@ -31,7 +31,8 @@ CASES = [
     ("平行进口，价格低", ["parallel_import_claim"]), ("请勿私下交易", []),
     ("私下交易更便宜", ["off_platform_contact"]), ("不满意加微信", ["off_platform_contact"]),
     ("广告法规定不能说最好的", []), ("网传喝茶能治癌，不要相信", []),
-    ("卖得最好的并非最好的", []),
+    ("卖得最好的并非最好的", []), ("说是全城最好的酒店，名不副实", []),
+    ("全城最好的酒店，名副其实", ["extreme_word"]),
     # aspiration, self-comparison and the goods' own best point
     ("我们一直追求做最好的产品", []), ("目标是成为行业第一", []), ("行业第一", ["extreme_word"]),
     ("本店最便宜的一款（与本店其他款比较）", []), ("最便宜的一款", ["extreme_word"]),
