@@ -78,6 +78,20 @@ CASES = [
     ("治病效果好", ["medical_claim"]),
     # a typo of 第一次: 第一 + a verb of buying
     ("thinkpad也是第一买", []), ("第一品牌买一送一", ["extreme_word"]),
+    # a place of the goods themselves stays a claim; a seller's thanks rank no goods
+    ("位置在古城区最繁华的十全街上", ["extreme_word"]), ("步行就到最繁华的小吃一条街", []),
+    ("您的满意是对我们最好的肯定", []), ("最好的面霜", ["extreme_word"]),
+    # a term ending in 第一 read "for the first time"; a comma the squeezed view joined
+    ("上网收费，这还是在国内第一碰到", []), ("接送服务，第一次听说", []),
+    ("国内第一", ["extreme_word"]), ("服务第一", ["extreme_word"]),
+    # a list: 第一是 …; an award named; a seller's hope; a doubt about a claim; a denial
+    ("第一是热水不够", []), ("被评为当地的最佳婚宴餐厅", []), ("荣获全网销量第一", ["extreme_word"]),
+    ("我们希望通过最优质的服务让您满意", []), ("如何确保是最实惠的价格？", []),
+    ("应该是最好的宾馆，但我错了", []), ("最值得称赞的是服务", []),
+    ("最值得购买的面霜", ["extreme_word"]),
+    # one's own first-choice brand; a worst-of; an official star grade
+    ("ThinkPad是我的首选品牌", []), ("首选品牌", ["extreme_word"]), ("史上最臭的喇叭", []),
+    ("史上最强", ["extreme_word"]), ("泰安市唯一一家四星级酒店", []), ("唯一一家正品店", ["extreme_word"]),
     # required labels in their regulated wordings
     ("鱼油。保健食品不是药物，不能代替药物治疗疾病。", []),
     ("鱼油，本品不能替代药物", []), ("鱼油软胶囊", ["required_label_missing"]),

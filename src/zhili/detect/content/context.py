@@ -49,17 +49,20 @@ from .subject import Subjects
 CONTACT = "off_platform_contact"
 SOURCES = ("seller", "review")
 RULES = ("ordinal", "titles", "negation", "meta", "advice", "feature_pick", "aspiration",
-         "self_comparison", "subject", "question", "topic")
+         "self_comparison", "subject", "question", "topic", "award")
 SENTENCE = re.compile("[。！!；;\n\r]")
 CLAUSE = re.compile("[" + re.escape(CLAUSE_PUNCT) + "]")
 # 第一 followed by one of these (or by the end of the text) lists or counts.
 ORDINAL_END = frozenset(CLAUSE_PUNCT) | frozenset("。！!；;：:）)】 \n\r")
+CLAUSE_MARKS = frozenset(CLAUSE_PUNCT)
 # A title, or a quotation, of at most 40 characters on one line: what it holds is a name.
 # Reviews and plain-text copy write titles in ASCII angle brackets too (<父母是孩子最好的医生>).
 TITLES = re.compile("《[^《》\n]{1,40}》|〈[^〈〉\n]{1,40}〉|<[^<>\n]{1,40}>")
 OPENERS = "《〈<“「『\""                           # what TITLES and QUOTES begin with
 QUOTES = re.compile("“[^“”\n]{1,40}”|「[^「」\n]{1,40}」|『[^『』\n]{1,40}』|\"[^\"\n]{1,40}\"")
 ASPIRATION_REACH = 8
+AWARD_REACH = 6
+FEATURE_REACH = 4            # 最值得称赞的是: the 的 that closes the superlative's phrase
 
 
 def _alternation(words: Sequence[str], prefix: str = "") -> re.Pattern[str] | None:
@@ -73,6 +76,7 @@ class ContextRules:
     over the squeezed view: cues searched once per text, words after a match matched there."""
     ordinal_terms: frozenset[str]
     measure_words: re.Pattern[str] | None
+    first_time: re.Pattern[str] | None
     title_findings: frozenset[str]
     named_after: re.Pattern[str] | None
     negation: Cue | None
@@ -84,6 +88,7 @@ class ContextRules:
     ranks_after: re.Pattern[str] | None
     feature_pick: re.Pattern[str] | None
     aspiration: Cue | None
+    award: Cue | None
     self_comparison: Cue | None
     subjects: Subjects | None
     question: Cue | None
@@ -97,6 +102,7 @@ class ContextRules:
         return cls(
             frozenset(str(t) for t in ordinal.get("terms") or ()),
             _alternation(words(ordinal, "measure_words")),
+            _alternation(words(ordinal, "first_time")),
             frozenset(str(f) for f in titles.get("findings") or ()),
             _alternation(words(titles, "after")),
             cue(words(negation, "cues")), cue(words(negation, "contact_cues")),
@@ -105,7 +111,7 @@ class ContextRules:
             frozenset(str(t) for t in get("advice", {}).get("terms") or ()),
             _alternation(words(get("advice", {}), "ranks_after")),
             _alternation(words(get("feature_pick", {}), "after")),
-            cue(words(get("aspiration", {}), "cues")),
+            cue(words(get("aspiration", {}), "cues")), cue(words(get("award", {}), "cues")),
             cue(words(get("self_comparison", {}), "cues")),
             Subjects(get("subject", {})) if get("subject") else None,
             cue(words(get("question", {}), "cues")), cue(words(get("topic", {}), "cues")),
@@ -128,6 +134,8 @@ class ContextRules:
         e = at.squeezed_index(f.end)
         if f.term in self.ordinal_terms and self.ordinal_at(at.norm, f.end, e):
             return False
+        if f.term.endswith("第一") and self._first_time(at, f, e):
+            return False
         if f.finding in self.title_findings and (at.in_title(f.start, f.end)
                                                  or at.followed_by(e, self.named_after)):
             return False
@@ -135,12 +143,15 @@ class ContextRules:
         # text holds no cue, so that most findings skip most rules at the cost of a comparison.
         denials = at.contact_denials if contact else at.denials
         aspiration = None if contact else at.aspiration
-        if denials is not None or aspiration is not None:
+        award = None if contact else at.award
+        if denials is not None or aspiration is not None or award is not None:
             s = at.squeezed_index(f.start)
             clause = at.squeezed_index(at.clause_start(f.start))
             if cues.before(denials, clause, s, self.reach):
                 return False
             if cues.before(aspiration, clause, s, ASPIRATION_REACH):
+                return False
+            if cues.before(award, clause, s, AWARD_REACH):
                 return False
         if contact:
             return True
@@ -167,20 +178,33 @@ class ContextRules:
 
     def _about_something_else(self, at: _Around, f: Any, e: int) -> bool:
         assert self.subjects is not None          # at.nouns is None without the rule
-        return self.subjects.elsewhere(at.norm.squeezed, at.nouns,
-                                       at.squeezed_index(at.clause_start(f.start)),
-                                       at.squeezed_index(f.start), e, at.clause_end(f.end))
+        clause = at.squeezed_index(at.clause_start(f.start))
+        s = at.squeezed_index(f.start)
+        return (self.subjects.elsewhere(at.norm.squeezed, at.nouns, clause, s, e,
+                                        at.clause_end(f.end))
+                and not cues.within(at.located, clause, s))
+
+    def _first_time(self, at: _Around, f: Any, e: int) -> bool:
+        """A term ending in 第一 whose 第一 says "for the first time": followed by 次, 碰到 …
+        (国内第一碰到), or standing after a clause mark inside the match, where the squeezed view
+        joined two clauses (服务，第一次听说)."""
+        if at.followed_by(e, self.first_time):
+            return True
+        text = at.norm.original
+        return (any(c in CLAUSE_MARKS for c in text[f.start:f.end])
+                and self.ordinal_at(at.norm, f.end, e))
 
     def _picks_a_feature(self, at: _Around, e: int) -> bool:
-        """The superlative is followed (after 的, its own or the next character) by 是, 就是,
-        一点 …."""
+        """The superlative's phrase, closed by 的 (its own, or one at most FEATURE_REACH
+        characters on: 最值得称赞的), is followed by 是, 就是, 一点 …."""
         squeezed = at.norm.squeezed
         if self.feature_pick is None:
             return False
-        if squeezed[e:e + 1] == "的":
-            e += 1
-        elif squeezed[e - 1:e] != "的":
-            return False
+        if squeezed[e - 1:e] != "的":
+            k = squeezed.find("的", e, e + FEATURE_REACH)
+            if k < 0:
+                return False
+            e = k + 1
         return self.feature_pick.match(squeezed, e) is not None
 
     def _advises(self, at: _Around, end: int, e: int) -> bool:
@@ -293,6 +317,10 @@ class _Around:
         return cues.spans(self.rules.aspiration, self.norm)
 
     @cached_property
+    def award(self) -> cues.Spans:
+        return cues.spans(self.rules.award, self.norm)
+
+    @cached_property
     def meta(self) -> cues.Spans:
         return cues.spans(self.rules.meta, self.norm)
 
@@ -304,6 +332,11 @@ class _Around:
     def nouns(self) -> cues.Spans:
         subjects = self.rules.subjects
         return None if subjects is None else cues.spans(subjects.cue, self.norm)
+
+    @cached_property
+    def located(self) -> cues.Spans:
+        subjects = self.rules.subjects
+        return None if subjects is None else cues.spans(subjects.located, self.norm)
 
     @cached_property
     def question(self) -> cues.Spans:

@@ -13,7 +13,9 @@ Without a parse, the thing described is read from nouns, in the squeezed view of
 
 The nouns come in two lists: ``others`` (not the goods) and ``goods`` (the goods, the shop, the
 hotel). Both are found in one pass, so the nearest noun decides: 最好的酒店附近的医院 is about the
-hotel. A superlative with no listed noun near it stays a claim."""
+hotel. A superlative with no listed noun near it stays a claim, and so does one placed after a
+word that locates the goods (``located``: 位于, 位置在 … 最繁华的十全街上): where the goods stand is
+said of the goods."""
 
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ class Subjects:
         others, goods = cues.words(spec, "others"), cues.words(spec, "goods")
         self.others = frozenset(others)
         self.cue = cues.cue(others + goods)
+        self.located = cues.cue(cues.words(spec, "located"))
         self.reach = int(spec.get("reach", 8))
         self.particles = frozenset("".join(cues.words(spec, "particles")))
 
