@@ -27,6 +27,7 @@ CASES = [
     ("威信县特产土豆", []), ("国家级湿地公园门票", []), ("国家级配方", ["extreme_word"]),
     ("加我威信", ["off_platform_contact"]),
     # negation and meta speech
+    ("不愧是世界第一的供应商", ["extreme_word"]), ("不是世界第一", []),
     ("本品不能治疗疾病", []), ("治疗失眠", ["medical_claim"]), ("非平行进口", []),
     ("平行进口，价格低", ["parallel_import_claim"]), ("请勿私下交易", []),
     ("私下交易更便宜", ["off_platform_contact"]), ("不满意加微信", ["off_platform_contact"]),

@@ -32,19 +32,23 @@ class Cue:
     match of an Aho-Corasick automaton, one pass however many words (a regex tries them one by
     one)."""
 
-    def __init__(self, cue_words: Sequence[str]):
+    def __init__(self, cue_words: Sequence[str], unlike: Sequence[str] = ()):
+        # ``unlike``: words that begin like a cue and are none (不愧, 不错 beside the cue 不):
+        # matched in the same pass, the longest wins, and they are dropped.
+        self._cues = len(cue_words)
         self._automaton = ahocorasick_rs.AhoCorasick(
-            cue_words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+            [*cue_words, *unlike], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
 
     def spans(self, text: str) -> Spans:
-        found = self._automaton.find_matches_as_indexes(text)
+        n = self._cues
+        found = [m for m in self._automaton.find_matches_as_indexes(text) if m[0] < n]
         if not found:
             return None
         return [s for _, s, _ in found], [e for _, _, e in found]
 
 
-def cue(cue_words: Sequence[str]) -> Cue | None:
-    return Cue(cue_words) if cue_words else None
+def cue(cue_words: Sequence[str], unlike: Sequence[str] = ()) -> Cue | None:
+    return Cue(cue_words, unlike) if cue_words else None
 
 
 def spans(c: Cue | None, norm: Normalized) -> Spans:
