@@ -94,29 +94,43 @@ class ContextRules:
     question: Cue | None
     topic: Cue | None
     topic_after: re.Pattern[str] | None
+    gate: cues.Gate
+    cue_lists: Mapping[str, Cue | None]      # _Around's attribute name → its list
 
     @classmethod
     def from_config(cls, config: Mapping[str, Mapping[str, Any]]) -> ContextRules:
         get = config.get
         ordinal, titles, negation = get("ordinal", {}), get("titles", {}), get("negation", {})
+        denials = cue(words(negation, "cues"), words(negation, "unlike"))
+        contact_denials = cue(words(negation, "contact_cues"), words(negation, "unlike"))
+        meta = cue(words(get("meta", {}), "cues"))
+        aspiration = cue(words(get("aspiration", {}), "cues"))
+        award = cue(words(get("award", {}), "cues"))
+        self_comparison = cue(words(get("self_comparison", {}), "cues"))
+        subjects = Subjects(get("subject", {})) if get("subject") else None
+        question = cue(words(get("question", {}), "cues"))
+        topic = cue(words(get("topic", {}), "cues"))
+        gate = cues.Gate([denials, contact_denials, meta, aspiration, award, self_comparison,
+                          question, topic, *(() if subjects is None
+                                             else (subjects.cue, subjects.located))])
         return cls(
             frozenset(str(t) for t in ordinal.get("terms") or ()),
             _alternation(words(ordinal, "measure_words")),
             _alternation(words(ordinal, "first_time")),
             frozenset(str(f) for f in titles.get("findings") or ()),
             _alternation(words(titles, "after")),
-            cue(words(negation, "cues"), words(negation, "unlike")),
-            cue(words(negation, "contact_cues"), words(negation, "unlike")),
-            _alternation(words(negation, "after_cues"), "的?"),
-            int(negation.get("reach", 4)), cue(words(get("meta", {}), "cues")),
+            denials, contact_denials, _alternation(words(negation, "after_cues"), "的?"),
+            int(negation.get("reach", 4)), meta,
             frozenset(str(t) for t in get("advice", {}).get("terms") or ()),
             _alternation(words(get("advice", {}), "ranks_after")),
             _alternation(words(get("feature_pick", {}), "after")),
-            cue(words(get("aspiration", {}), "cues")), cue(words(get("award", {}), "cues")),
-            cue(words(get("self_comparison", {}), "cues")),
-            Subjects(get("subject", {})) if get("subject") else None,
-            cue(words(get("question", {}), "cues")), cue(words(get("topic", {}), "cues")),
-            _alternation(words(get("topic", {}), "after"), "的?"))
+            aspiration, award, self_comparison, subjects, question, topic,
+            _alternation(words(get("topic", {}), "after"), "的?"), gate,
+            {"denials": denials, "contact_denials": contact_denials, "aspiration": aspiration,
+             "award": award, "meta": meta, "self_comparison": self_comparison,
+             "nouns": subjects.cue if subjects else None,
+             "located": subjects.located if subjects else None, "question": question,
+             "topic": topic})
 
     def keep(self, norm: Normalized, found: Sequence[Any], source: str = "seller") -> list[Any]:
         """The findings that stay findings in their context (``source`` is ``seller`` or
@@ -303,46 +317,17 @@ class _Around:
                     return True
         return False
 
-    # Where each rule's cue words stand in the squeezed view, (starts, ends) or None: found
-    # once per text, when a finding first needs them, then an attribute read per finding.
-    @cached_property
-    def denials(self) -> cues.Spans:
-        return cues.spans(self.rules.negation, self.norm)
-
-    @cached_property
-    def contact_denials(self) -> cues.Spans:
-        return cues.spans(self.rules.contact_negation, self.norm)
-
-    @cached_property
-    def aspiration(self) -> cues.Spans:
-        return cues.spans(self.rules.aspiration, self.norm)
-
-    @cached_property
-    def award(self) -> cues.Spans:
-        return cues.spans(self.rules.award, self.norm)
-
-    @cached_property
-    def meta(self) -> cues.Spans:
-        return cues.spans(self.rules.meta, self.norm)
-
-    @cached_property
-    def self_comparison(self) -> cues.Spans:
-        return cues.spans(self.rules.self_comparison, self.norm)
-
-    @cached_property
-    def nouns(self) -> cues.Spans:
-        subjects = self.rules.subjects
-        return None if subjects is None else cues.spans(subjects.cue, self.norm)
-
-    @cached_property
-    def located(self) -> cues.Spans:
-        subjects = self.rules.subjects
-        return None if subjects is None else cues.spans(subjects.located, self.norm)
-
-    @cached_property
-    def question(self) -> cues.Spans:
-        return cues.spans(self.rules.question, self.norm)
-
-    @cached_property
-    def topic(self) -> cues.Spans:
-        return cues.spans(self.rules.topic, self.norm)
+    # Where each rule's cue words stand in the squeezed view, (starts, ends) or None
+    # (denials, contact_denials, aspiration, award, meta, self_comparison, nouns, located,
+    # question, topic): found together the first time a finding asks for one, then plain
+    # attributes. One pass of the gate says which lists have a word here at all; only those
+    # make a pass of their own.
+    def __getattr__(self, name: str) -> Any:
+        lists = self.rules.cue_lists
+        if name not in lists:
+            raise AttributeError(name)
+        squeezed = self.norm.squeezed
+        hits = self.rules.gate.hits(squeezed)
+        for key, c in lists.items():
+            setattr(self, key, c.spans(squeezed) if c is not None and hits & c.bit else None)
+        return getattr(self, name)

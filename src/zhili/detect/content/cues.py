@@ -13,7 +13,7 @@ from typing import Any
 
 import ahocorasick_rs
 
-from .normalize import Normalized, squeeze
+from .normalize import squeeze
 
 # The starts and ends of a cue list's matches in one text's squeezed view, or None when it has
 # none.
@@ -36,6 +36,8 @@ class Cue:
         # ``unlike``: words that begin like a cue and are none (不愧, 不错 beside the cue 不):
         # matched in the same pass, the longest wins, and they are dropped.
         self._cues = len(cue_words)
+        self.words = tuple(cue_words)
+        self.bit = 0                    # set by the Gate that screens this list
         self._automaton = ahocorasick_rs.AhoCorasick(
             [*cue_words, *unlike], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
 
@@ -47,12 +49,31 @@ class Cue:
         return [s for _, s, _ in found], [e for _, _, e in found]
 
 
+class Gate:
+    """One pass over a text that says which cue lists have a word in it at all: the lists with
+    none are known to find nothing without their own pass (most lists, for most texts)."""
+
+    def __init__(self, lists: Sequence[Cue | None]):
+        owners: dict[str, int] = {}
+        for i, c in enumerate(c for c in lists if c is not None):
+            c.bit = 1 << i
+            for w in c.words:
+                owners[w] = owners.get(w, 0) | c.bit
+        self._bits = list(owners.values())
+        self._automaton = (ahocorasick_rs.AhoCorasick(list(owners)) if owners else None)
+
+    def hits(self, text: str) -> int:
+        """The bits of the lists with a word in ``text``."""
+        if self._automaton is None:
+            return 0
+        bits, found = self._bits, 0
+        for i, _, _ in self._automaton.find_matches_as_indexes(text, overlapping=True):
+            found |= bits[i]
+        return found
+
+
 def cue(cue_words: Sequence[str], unlike: Sequence[str] = ()) -> Cue | None:
     return Cue(cue_words, unlike) if cue_words else None
-
-
-def spans(c: Cue | None, norm: Normalized) -> Spans:
-    return None if c is None else c.spans(norm.squeezed)
 
 
 def before(cues: Spans, clause: int, s: int, reach: int) -> bool:
