@@ -10,14 +10,16 @@ A decision kind it does not know reads as the engine's own sentence.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .engine import Decision
 from .i18n import N_, _, current_language
-from .rules import Pack
 from .rules.names import Name
-from .rules.sources import citation
+from .sources import citation
 from .timekit import fmt, parse_instant
+
+if TYPE_CHECKING:                    # annotations only: `zhili scan` reads names without the engine
+    from .engine import Decision
+    from .rules import Pack
 
 # Codes the engine and its mechanisms use beside a pack's own (decision kinds, rule references
 # that are not rules, the events that lift a sanction).

@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import IO, Any
-
-import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
+from typing import IO, TYPE_CHECKING, Any
 
 from .errors import InputError
 from .textfiles import detect_encoding
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# pyarrow is imported where a table is read, not here: `zhili scan FILE.txt` opens its text file
+# through open_text and need not pay for pyarrow's import.
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -38,6 +40,8 @@ def read_sheet(path: Path, *, what: str = "table") -> pa.Table:
 
     Errors name the file; ``what`` says what kind of table was expected ("order table").
     """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
     if not path.is_file():
         raise InputError(f"no such {what} file", file=str(path))
     suffix = path.suffix.lower()
@@ -56,10 +60,13 @@ def read_sheet(path: Path, *, what: str = "table") -> pa.Table:
 
 def header_names(path: Path) -> list[str]:
     """The column names of a Parquet file, without reading its rows."""
+    import pyarrow.parquet as pq
     return list(pq.read_schema(path).names)
 
 
 def _read_csv(path: Path, delimiter: str) -> pa.Table:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
     encoding = detect_encoding(path)
     # pyarrow strips a UTF-8 BOM itself and transcodes any other encoding while it reads.
     read = pacsv.ReadOptions(encoding="utf8" if encoding == "utf-8-sig" else encoding)
@@ -80,6 +87,7 @@ def _read_excel(path: Path) -> pa.Table:
     """The first worksheet: its first non-empty row is the header."""
     import zipfile
 
+    import pyarrow as pa
     from openpyxl import load_workbook
 
     try:

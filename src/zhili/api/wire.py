@@ -14,7 +14,7 @@ from ..i18n import _
 from ..notices import assumption as assumption_words
 from ..notices import notice
 from ..rules import load_pack
-from ..rules.sources import citation
+from ..sources import citation
 from ..timekit import DEFAULT_ZONE, zone
 from .models import (
     AppealOut,

@@ -15,7 +15,7 @@ import yaml
 
 from ..errors import InputError
 from ..rules.names import Name, lookup, parse_section
-from ..rules.sources import Source, parse_sources
+from ..sources import Source, parse_sources
 
 REGISTRY_FILE = Path(__file__).with_name("requirements.yaml")
 # The ways a required document can fail; each may map to a rule code of the pack.

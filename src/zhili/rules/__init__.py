@@ -18,12 +18,12 @@ from typing import Any
 import yaml
 
 from ..errors import PackError
+from ..sources import parse_sources
 from ..textfiles import read_text
 from . import names, sections
 from .loader import Builder
 from .model import Pack, Rule
 from .params import Param, Provenance, number_in_quote
-from .sources import parse_sources
 
 __all__ = ["Pack", "Param", "Provenance", "Rule", "available_packs", "load_pack",
            "load_pack_text", "pack_dir", "pack_versions", "number_in_quote",

@@ -11,13 +11,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import PackError
+from ..sources import Source
 from .model import (
     Consequences,
     HoldSpec,
     SanctionSpec,
 )
 from .params import Param, Provenance, make_param, parse_values
-from .sources import Source
 
 PROVENANCE_KEYS = ("source", "quote", "assumption")
 ACCOUNTS = ("deposit", "commission", "goods_payment", "subsidy", "all_funds")

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputError
+from ..sources import Source
 from .names import Name, lookup
 from .params import Param, Provenance
-from .sources import Source
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from typing import Any
 
 from ..errors import PackError
 from ..i18n import _
+from ..sources import citation
 from ..timekit import parse_instant
-from .sources import citation
 
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
               "八": 8, "九": 9, "十": 10, "首": 1}

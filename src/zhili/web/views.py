@@ -11,7 +11,7 @@ from ..api.auth import Principal
 from ..api.service import Governance
 from ..api.wire import state_out
 from ..i18n import _
-from ..rules.sources import citation
+from ..sources import citation
 from ..store.summaries import OPEN_APPEAL
 from . import charts, documents_view, history, listing, names, orders_view, scan_view
 

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from ...errors import InputError
-from ...rules.sources import Source, parse_sources
+from ...sources import Source, parse_sources
 from .context import RULES
 from .normalize import squeeze, squeeze_many
 
