@@ -140,7 +140,19 @@ class ContextRules:
         if not found:
             return []
         at = _Around(norm, self)
-        return [f for f in found if self._stays(at, f)]
+        kept: list[Any] = []
+        last = None
+        for f in found:
+            # A finding strictly inside the last kept one of its kind (最佳 in 全网最佳, reported
+            # right after it) is dropped by the scanner's dedupe whatever its context says: it
+            # is not read. Only the last kept finding is compared, so nothing is sorted.
+            if (last is not None and f.finding == last.finding and last.start <= f.start
+                    and f.end <= last.end and f.end - f.start < last.end - last.start):
+                kept.append(f)
+            elif self._stays(at, f):
+                kept.append(f)
+                last = f
+        return kept
 
     def _stays(self, at: _Around, f: Any) -> bool:
         contact = f.finding == CONTACT
