@@ -81,16 +81,17 @@ def test_folding_component_by_component_equals_folding_event_by_event(events, su
 @SETTINGS
 @given(entangled_history(), subjects(), st.randoms(use_true_random=False),
        st.lists(st.integers(0, 40), max_size=5), st.lists(instants, min_size=1, max_size=4),
-       st.sampled_from((0, 1, 2, 3)))
+       st.sampled_from((0, 1, 2, 3)), st.booleans())
 def test_late_arrivals_in_any_order_fold_like_the_replay(events, subs, rnd: random.Random,
-                                                         cuts, times, mark_every) -> None:
+                                                         cuts, times, mark_every, kept) -> None:
     """Batches that reach before the horizon (late violations, late appeals granted or
     denied, late links that merge components) leave the fold where a replay of everything
     would be: each late batch folds again only the components it reaches, from the last
-    mark inside the component before it when marks are kept."""
+    mark inside the component before it when marks are kept; and a fold that keeps no
+    decisions reads the same ones, folded again when asked."""
     shuffled = arrival_order(events, rnd)
     bounds = sorted({0, len(shuffled), *(c for c in cuts if c < len(shuffled))})
-    incremental = Fold(PACK, subs, mark_every=mark_every)
+    incremental = Fold(PACK, subs, mark_every=mark_every, decisions=kept)
     for a, b in zip(bounds, bounds[1:], strict=False):
         incremental.apply_all(shuffled[a:b], late=True)
     whole, parts = replay(events, PACK, subs), incremental.ledger()
@@ -98,6 +99,22 @@ def test_late_arrivals_in_any_order_fold_like_the_replay(events, subs, rnd: rand
     assert decisions(whole) == decisions(parts)
     for t in times:
         assert snapshot(whole, t) == snapshot(parts, t)
+
+
+@SETTINGS
+@given(entangled_history(), subjects(), st.lists(instants, min_size=1, max_size=4))
+def test_a_ledger_without_its_decisions_reads_the_same_decisions_and_states(events, subs,
+                                                                           times) -> None:
+    """Decisions are a function of a component's events: a fold that does not keep them
+    answers every state the same, and folds the component again for its decisions, as of any
+    instant (past the horizon too)."""
+    kept, light = replay(events, PACK, subs), replay(events, PACK, subs, decisions=False)
+    assert decisions(kept) == decisions(light)
+    for t in times:
+        assert snapshot(kept, t) == snapshot(light, t)
+        for sid in kept.subjects:
+            assert [d.to_dict() for d in kept.decisions(sid, t)] == [
+                d.to_dict() for d in light.decisions(sid, t)]
 
 
 @SETTINGS

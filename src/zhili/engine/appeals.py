@@ -33,9 +33,9 @@ def appeal_filed(fold: ComponentFold, e: ev.AppealFiled) -> None:
     due, assumed = (None, False) if late else add_working_days(e.at, days,
                                                                fold.pack.timezone)
     status = "rejected_late" if late else "open"
-    book.appeals[e.id] = AppealBook(e.id, e.violation, e.at, e.complex, due, assumed,
+    book.keyed("appeals")[e.id] = AppealBook(e.id, e.violation, e.at, e.complex, due, assumed,
                                     [(e.at, status)])
-    fold.appeal_owner[e.id] = book.subject.id
+    fold.own("appeal_owner")[e.id] = book.subject.id
     note = (" — the working-day calendar has no data for that year; Monday–Friday assumed"
             if assumed else "")
     text = (f"appeal against {e.violation} filed after the {window.days}-day window"

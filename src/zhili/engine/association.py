@@ -60,7 +60,7 @@ def link_observed(fold: ComponentFold, e: ev.LinkObserved) -> None:
     effective = e.at
     if e.via in assoc.extended_via:
         effective = max(e.at, instant(assoc.extended_from.value, fold.pack.timezone))
-    fold.links.append((effective, e.subject or "", e.other))
+    fold.own("links").append((effective, e.subject or "", e.other))
 
 
 def group_of(fold: ComponentFold, sid: str, t: dt.datetime) -> set[str]:
@@ -93,7 +93,7 @@ def group_violation(fold: ComponentFold, book: SubjectBook, rec: ViolationRecord
     year = natural_year(rec.at, fold.pack.timezone)
     n = 1 + sum(1 for t, v in fold.group_violations
                 if v in members and natural_year(t, fold.pack.timezone) == year)
-    fold.group_violations.append((rec.at, rec.subject))
+    fold.own("group_violations").append((rec.at, rec.subject))
     tier = next((t for t in assoc.tiers if covers(t.first, t.last, n, rec.at)), None)
     why = f"group violation {n} in {year} by {rec.subject} (group: {', '.join(sorted(members))})"
     fold.effects.decide(book, rec.at, "association", "association", rec.id,

@@ -13,6 +13,14 @@ from ..timekit import natural_year, year_start
 from .book import SubjectBook
 from .effects import Effects, prov_of
 
+_YEARS: dict[int, int] = {}
+
+
+def _one_of_each(year: int) -> int:
+    """The year as one shared int: every book holds its current year, and an int above 256 is
+    an object of its own each time it is computed."""
+    return _YEARS.setdefault(year, year)
+
 
 class Clock:
     def __init__(self, pack: Pack, effects: Effects):
@@ -27,7 +35,7 @@ class Clock:
         if book.next_tick is not None and t < book.next_tick:
             return
         if book.year is None:
-            book.year = natural_year(t, self.tz)
+            book.year = _one_of_each(natural_year(t, self.tz))
         while True:
             next_year = year_start(book.year + 1, self.tz)
             next_cycle = (book.cycle_start + self.cycle
@@ -42,7 +50,7 @@ class Clock:
                 return
 
     def _reset_year(self, book: SubjectBook, at: dt.datetime) -> None:
-        book.year = natural_year(at, self.tz)
+        book.year = _one_of_each(natural_year(at, self.tz))
         book.year_band_fees = Decimal(0)
         book.cycle_start = None
         for name, definition in self.pack.scores.items():

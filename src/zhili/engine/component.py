@@ -7,52 +7,77 @@ violation, and what the grant undid is recorded as decisions at the instant of t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 
 from .. import events as ev
 from ..rules import Pack
 from .effects import Effects
 from .fold import ComponentFold, clone_fold
 from .records import Decision
+from .slots import Slotted
 from .subjects import Subject
 
 
-@dataclass
-class Epoch:
-    start: dt.datetime | None
-    fold: ComponentFold
-    transitions: list[Decision] = field(default_factory=list)
+class Epoch(Slotted):
+    __slots__ = ("start", "fold", "transitions")
 
+    def __init__(self, start: dt.datetime | None, fold: ComponentFold,
+                 transitions: list[Decision] | tuple[()] = ()):
+        self.start = start
+        self.fold = fold
+        self.transitions = transitions
+
+
+NONE_VOIDED: frozenset[str] = frozenset()
 
 # Marks kept per component at most: a late event earlier than the oldest folds it all again.
 MARKS = 4
 
 
-class Component:
+class Component(Slotted):
+    # The pack and the effects are the current fold's, and the epochs are made on reading
+    # until a grant starts a second: a component exists for every subject.
+    __slots__ = ("subjects", "events", "voided", "current", "_epochs", "mark_every", "marks")
+
     def __init__(self, pack: Pack, subjects: dict[str, Subject], effects: Effects,
                  mark_every: int = 0):
-        self.pack = pack
         self.subjects = subjects
-        self.effects = effects
         self.events: list[ev.Event] = []
-        self.voided: frozenset[str] = frozenset()
+        self.voided: frozenset[str] = NONE_VOIDED
         self.current = ComponentFold(pack, subjects, effects=effects)
-        self.epochs = [Epoch(None, self.current)]
+        self._epochs: tuple[Epoch, ...] = ()
         # Checkpoints inside the component, for late events: every ``mark_every`` events
         # (0: none), a copy of the fold as it stood after that many events, the newest
         # ``MARKS`` of them. Kept only while no grant has started a second epoch (later
         # epochs fold the whole history again without a violation). Never written to a
         # checkpoint: a restored component makes new ones as it folds.
         self.mark_every = mark_every
-        self.marks: list[tuple[int, ComponentFold]] = []
+        self.marks: Sequence[tuple[int, ComponentFold]] = ()
+
+    @property
+    def pack(self) -> Pack:
+        return self.current.pack
+
+    @property
+    def effects(self) -> Effects:
+        return self.current.effects
+
+    @property
+    def epochs(self) -> tuple[Epoch, ...]:
+        """The epochs in order: the first from the start, one more from each grant."""
+        return self._epochs or (Epoch(None, self.current),)
+
+    @epochs.setter
+    def epochs(self, epochs: Iterable[Epoch]) -> None:
+        found = tuple(epochs)
+        self._epochs = found if len(found) > 1 else ()
 
     def __getstate__(self) -> dict[str, object]:
-        return {**self.__dict__, "marks": []}
+        return {**super().__getstate__(), "marks": ()}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         # Checkpoints written before marks existed have neither attribute.
-        self.__dict__.update({"mark_every": 0, "marks": [], **state})
+        super().__setstate__({"mark_every": 0, **state, "marks": ()})
 
     def apply(self, event: ev.Event) -> None:
         self.apply_many((event,))
@@ -63,7 +88,7 @@ class Component:
         the events that come after, so that the late event does not pay for them."""
         append = self.events.append
         fold_apply = self.current.apply
-        every = self.mark_every if mark and len(self.epochs) == 1 else 0
+        every = self.mark_every if mark and not self._epochs else 0
         for event in events:
             append(event)
             if not fold_apply(event):
@@ -74,16 +99,14 @@ class Component:
                 self._mark()
 
     def _mark(self) -> None:
-        self.marks.append((len(self.events), clone_fold(self.current)))
-        if len(self.marks) > MARKS:
-            del self.marks[0]
+        self.marks = [*self.marks, (len(self.events), clone_fold(self.current))][-MARKS:]
 
     def resumed_before(self, key: tuple[dt.datetime, int, str]) -> Component | None:
         """The component as it stood after its last mark whose events all sort before
         ``key`` (an event's sort key), to fold the rest again from there; None when no mark
         is that early (or a grant has voided what the marks hold). The mark is taken, not
         copied: this component keeps only the marks before it, so it stays whole."""
-        if len(self.epochs) != 1:
+        if self._epochs:
             return None
         at = next((i for i in range(len(self.marks) - 1, -1, -1)
                    if self.events[self.marks[i][0] - 1].sort_key() < key), None)
@@ -91,20 +114,20 @@ class Component:
             return None
         n, fold = self.marks[at]
         other = Component.__new__(Component)
-        other.pack, other.effects, other.voided = self.pack, self.effects, frozenset()
+        other.voided = NONE_VOIDED
         other.current = fold
         other.subjects = fold.subjects  # shared with its fold, as in __init__
         for sid, subject in self.subjects.items():
             other.subjects.setdefault(sid, subject)
         other.events = self.events[:n]
-        other.epochs = [Epoch(None, fold)]
+        other._epochs = ()
         other.mark_every = self.mark_every
         other.marks = self.marks[:at]
-        del self.marks[at:]
+        self.marks = self.marks[:at]
         return other
 
     def _next_epochs(self) -> None:
-        self.marks = []
+        self.marks = ()
         while (grant := self.epochs[-1].fold.grant) is not None:
             old = self.epochs[-1].fold
             at, violation, _ = grant
@@ -117,7 +140,7 @@ class Component:
                     break
             if new.grant is None:
                 new.advance(at)
-            self.epochs.append(Epoch(at, new, transitions(old, new, at, violation)))
+            self.epochs = (*self.epochs, Epoch(at, new, transitions(old, new, at, violation)))
             self.current = new
 
     def epoch_at(self, t: dt.datetime) -> Epoch:
@@ -164,6 +187,7 @@ def transitions(old: ComponentFold, new: ComponentFold, at: dt.datetime,
                                       {"score": name, "before": b, "after": a},
                                       f"{why}; {name} {b:g} → {a:g}", {}))
     # transitions are kept apart from the new epoch's own history
-    for d in out:
-        new.books[d.subject].decisions.remove(d)
+    if new.effects.keep_decisions:
+        for d in out:
+            new.books[d.subject].decisions.remove(d)
     return out

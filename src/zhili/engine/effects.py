@@ -17,7 +17,10 @@ from ..rules import Pack, Param, Provenance
 from ..rules.model import Consequences, HoldSpec, SanctionSpec
 from ..timekit import fmt
 from .book import SubjectBook
-from .records import _EMPTY, Decision, Hold, Notice, Sanction, ViolationRecord
+from .records import _EMPTY, Decision, Fields, Hold, Notice, Sanction, ViolationRecord, compact_text
+from .slots import NOTHING
+
+of_fields = Fields.of
 
 DAY = dt.timedelta(days=1)
 
@@ -36,12 +39,17 @@ def prov_of(*items: Any) -> Mapping[str, Any]:
                  else item.provenance.to_dict())
         if found:
             return found
-    return {}
+    return _EMPTY
 
 
 class Effects:
-    def __init__(self, pack: Pack):
+    def __init__(self, pack: Pack, *, keep_decisions: bool = True):
+        """``keep_decisions``: write each decision into its subject's book. Without, the books
+        hold the state and its timeline only: a ledger that needs a subject's decisions folds
+        its component again (``Ledger.decisions``), so a warm fold of millions of subjects does
+        not keep the audit trail of all of them."""
         self.pack = pack
+        self.keep_decisions = keep_decisions
         self.tz = pack.timezone
         self._rule_provs = {code: r.provenance.to_dict() for code, r in pack.rules.items()}
         self.starts = {n: float(s.start.value) for n, s in pack.scores.items()}
@@ -56,12 +64,24 @@ class Effects:
                cause: str | None, detail: Mapping[str, Any], text: str,
                provenance: Mapping[str, Any], inputs: Mapping[str, Any] | None = None
                ) -> Decision:
-        key = (cause, at, kind, rule) if cause is None else (cause, kind, rule)
-        n = book.decision_counts.get(key, 0)
-        book.decision_counts[key] = n + 1
+        if not self.keep_decisions:  # made for the caller only (a grant's transitions)
+            return Decision(at, book.subject.id, kind, rule, self.pack.code, self.pack.version,
+                            cause, detail, text, provenance, inputs or _EMPTY)
+        decisions = book.decisions
+        first = book.decision_counts.get(at if cause is None else cause)
+        if first is None:  # the cause's first decision: nothing equal before it
+            book.keyed("decision_counts")[at if cause is None else cause] = len(decisions)
+            seq = 0
+        else:
+            seq = _equal_since(decisions, first, at, kind, rule, cause)
         decision = Decision(at, book.subject.id, kind, rule, self.pack.code, self.pack.version,
-                            cause, detail, text, provenance, inputs or _EMPTY, n)
-        book.decisions.append(decision)
+                            cause, of_fields(detail),
+                            text if text.isascii() else compact_text(text), provenance,
+                            of_fields(inputs) if inputs else _EMPTY, seq)
+        if decisions is NOTHING:
+            book.decisions = [decision]
+        else:
+            decisions.append(decision)
         return decision
 
     # -- scores --------------------------------------------------------------------------------
@@ -87,8 +107,7 @@ class Effects:
     def set_score(self, book: SubjectBook, score: str, new: float, at: dt.datetime, rule: str,
                   cause: str | None, *, deduction: bool) -> None:
         old = book.scores[score]
-        book.scores[score] = new
-        book.series[score].append((at, new))
+        book.set_score(score, new, at)
         bands = self.pack.bands
         if bands and score == bands.score:
             self._bands_after(book, old, new, at, rule, cause)
@@ -175,7 +194,7 @@ class Effects:
                                  why=f"{ladder.score} {score:g} is in step {step.name}")
             if ladder.escalate_kind == spec.kind and ladder.escalate_count is not None:
                 n = book.ladder_counts.get(ladder.name, 0) + 1
-                book.ladder_counts[ladder.name] = n
+                book.keyed("ladder_counts")[ladder.name] = n
                 if n == int(ladder.escalate_count.at(at)):
                     for esc in ladder.escalation:
                         self.impose_sanction(book, esc, at, f"ladders.{ladder.name}.escalation",
@@ -189,8 +208,8 @@ class Effects:
         book.deposit -= collected
         book.outstanding += amount - collected
         total = (book.fee_totals[-1] if book.fee_totals else Decimal(0)) + amount
-        book.fee_times.append(at)
-        book.fee_totals.append(total)
+        book.add("fee_times", at)
+        book.add("fee_totals", total)
         book.note_money(at)
         self.decide(book, at, "fee", rule, cause,
                     {"amount": amount, "collected_from_deposit": collected,
@@ -202,7 +221,7 @@ class Effects:
                 h.until == "deposit_paid" and h.end is None for h in book.holds):
             hold = Hold(funds.shortfall_hold_account, None, at, None, "funds.deposit_shortfall",
                         cause, until="deposit_paid")
-            book.holds.append(hold)
+            book.add("holds", hold)
             self.decide(book, at, "hold", "funds.deposit_shortfall", cause,
                         {"account": hold.account, "amount": "all", "until": "deposit covers "
                          f"the shortfall of {book.outstanding} CNY"},
@@ -227,11 +246,11 @@ class Effects:
                         why: str = "", scope: str | None = None) -> Sanction:
         scope = scope if scope is not None else resolve_scope(spec.scope, record)
         end = at + DAY * float(spec.days.at(at)) if spec.days is not None else None
-        detail = {k: p.at(at) for k, p in spec.detail.items()}
+        detail = {k: p.at(at) for k, p in spec.detail.items()} if spec.detail else _EMPTY
         sanction = Sanction(spec.kind, scope, at, end, rule, cause, band=band,
                             ladder_step=ladder_step, until=spec.until, permanent=spec.permanent,
                             detail=detail)
-        book.sanctions.append(sanction)
+        book.add("sanctions", sanction)
         lasts = ("permanently" if spec.permanent else f"until {fmt(end, self.tz)}" if end
                  else "while the score stays in the band" if band else
                  "while the score stays below the threshold" if ladder_step else
@@ -274,7 +293,7 @@ class Effects:
         if amount is not None:
             what = f"{amount} CNY of {of}"
         end = at + DAY * float(spec.days.at(at)) if spec.days is not None else None
-        book.holds.append(Hold(spec.account, amount, at, end, rule, cause, until=spec.until,
+        book.add("holds", Hold(spec.account, amount, at, end, rule, cause, until=spec.until,
                                scope=scope))
         lasts = f"until {fmt(end, self.tz)}" if end else f"until {spec.until}"
         detail: dict[str, Any] = {"account": spec.account,
@@ -289,7 +308,7 @@ class Effects:
 
     def notice(self, book: SubjectBook, kind: str, at: dt.datetime, rule: str,
                cause: str | None, why: str = "") -> None:
-        book.notices.append(Notice(kind, at, rule, cause))
+        book.add("notices", Notice(kind, at, rule, cause))
         self.decide(book, at, "notice", rule, cause, {"notice": kind},
                     f"notice: {kind}" + (f" ({why})" if why else ""), self._rule_prov(rule))
 
@@ -336,7 +355,7 @@ class Effects:
             book.note_money(at)
             sanction = Sanction("raise_deposit", None, at, None, rule, cause,
                                 detail={"required_deposit": base * multiple})
-            book.sanctions.append(sanction)
+            book.add("sanctions", sanction)
             self.decide(book, at, "sanction", rule, cause,
                         {"sanction": "raise_deposit", "required_deposit": base * multiple},
                         f"deposit raised to {multiple}× the base of {base} CNY",
@@ -357,7 +376,22 @@ class Effects:
                         self._rule_prov(rule))
 
     def _rule_prov(self, rule: str) -> Mapping[str, Any]:
-        return self._rule_provs.get(rule, {})
+        return self._rule_provs.get(rule, _EMPTY)
+
+
+def _equal_since(decisions: list[Decision], first: int, at: dt.datetime, kind: str, rule: str,
+                 cause: str | None) -> int:
+    """How many decisions from ``first`` on (the first of the cause's, or of the instant's for
+    decisions of no cause) have the same cause, kind and rule: a decision's ``seq``. One cause's
+    decisions are made while its event folds, so they are counted from the first of them, not
+    over the whole timeline."""
+    n = 0
+    for i in range(first, len(decisions)):
+        d = decisions[i]
+        if d.cause == cause and d.kind == kind and d.rule == rule and (
+                cause is not None or d.at == at):
+            n += 1
+    return n
 
 
 def resolve_scope(scope: str | None, record: ViolationRecord | None) -> str | None:

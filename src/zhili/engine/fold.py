@@ -21,8 +21,10 @@ from ..rules.model import Consequences, Rule, covers
 from ..timekit import local_date, natural_year
 from . import appeals, association
 from .book import SubjectBook
+from .clock import Clock
 from .effects import DAY, Effects, resolve_scope
 from .records import ViolationRecord
+from .slots import NO_KEYS, NOTHING, Slotted, copy_map
 from .subjects import Subject
 
 Timer = Callable[["ComponentFold", dt.datetime], None]
@@ -38,7 +40,13 @@ def refuse_earlier(horizon: dt.datetime | None, event: ev.Event) -> None:
                          f"fold's horizon {horizon.isoformat()}")
 
 
-class ComponentFold:
+class ComponentFold(Slotted):
+    # Mechanisms keep their own state on the fold as attributes: hence a ``__dict__`` too,
+    # made only for the folds that have some.
+    __slots__ = ("pack", "subjects", "voided", "effects", "books", "horizon",
+                 "violation_owner", "appeal_owner", "group_violations", "exemptions", "grant",
+                 "timers", "_timer_seq", "links", "__dict__")
+
     def __init__(self, pack: Pack, subjects: dict[str, Subject],
                  voided: frozenset[str] = frozenset(), effects: Effects | None = None):
         self.pack = pack
@@ -46,17 +54,31 @@ class ComponentFold:
         self.voided = voided
         # Effects and the clock hold no state of their own: one pair serves every component.
         self.effects = effects or Effects(pack)
-        self.clock = self.effects.clock
         self.books: dict[str, SubjectBook] = {}
         self.horizon: dt.datetime | None = None
-        self.violation_owner: dict[str, tuple[str, dt.datetime]] = {}
-        self.appeal_owner: dict[str, str] = {}
-        self.group_violations: list[tuple[dt.datetime, str]] = []
-        self.exemptions: list[ev.ExemptionDeclared] = []
+        # What few components ever have (appeals, group violations, exemptions, timers,
+        # links) starts as one shared empty value each, made the fold's own on first write.
+        self.violation_owner: dict[str, tuple[str, dt.datetime]] = NO_KEYS  # type: ignore
+        self.appeal_owner: dict[str, str] = NO_KEYS  # type: ignore[assignment]
+        self.group_violations: list[tuple[dt.datetime, str]] = NOTHING  # type: ignore
+        self.exemptions: list[ev.ExemptionDeclared] = NOTHING  # type: ignore[assignment]
         self.grant: tuple[dt.datetime, str, str] | None = None
-        self.timers: list[tuple[dt.datetime, int, str, Timer]] = []
+        self.timers: list[tuple[dt.datetime, int, str, Timer]] = NOTHING  # type: ignore
         self._timer_seq = 0
-        self.links: list[association.Link] = association.attribute_links(pack, subjects)
+        self.links: list[association.Link] = (association.attribute_links(pack, subjects)
+                                               or NOTHING)  # type: ignore[assignment]
+
+    @property
+    def clock(self) -> Clock:
+        return self.effects.clock
+
+    def own(self, name: str) -> Any:
+        """The fold's own list or map ``name``, made on its first write."""
+        found = getattr(self, name)
+        if found is NOTHING or found is NO_KEYS:
+            found = [] if found is NOTHING else {}
+            setattr(self, name, found)
+        return found
 
     # -- books and time --------------------------------------------------------------------------
     def book(self, sid: str) -> SubjectBook:
@@ -84,7 +106,7 @@ class ComponentFold:
 
     def schedule(self, at: dt.datetime, sid: str, fn: Timer) -> None:
         self._timer_seq += 1
-        heapq.heappush(self.timers, (at, self._timer_seq, sid, fn))
+        heapq.heappush(self.own("timers"), (at, self._timer_seq, sid, fn))
 
     def quiet_until(self, t: dt.datetime, sid: str) -> bool:
         """True when advancing to ``t`` would change nothing: the subject has a book, and no
@@ -130,7 +152,7 @@ class ComponentFold:
     def violate(self, rec: ViolationRecord) -> None:
         if rec.id in self.violation_owner:
             return  # a violation raised twice (same deterministic id) counts once
-        self.violation_owner[rec.id] = (rec.subject, rec.at)
+        self.own("violation_owner")[rec.id] = (rec.subject, rec.at)
         if rec.id in self.voided:
             return
         rule = self.pack.rule(rec.code)
@@ -140,8 +162,8 @@ class ComponentFold:
             cons = replace(cons, deduct=tuple((rec.score, p) for _, p in cons.deduct))
         if n != 1:
             rec = rec._replace(occurrence=n)
-        book.violations.append(rec)
-        book.occurrences.setdefault(key, []).append(rec.at)
+        book.add("violations", rec)
+        book.keyed("occurrences").setdefault(key, []).append(rec.at)
         book.cycle_clean = False
         self.effects.decide(book, rec.at, "violation", rule.code, rec.id,
                             {"code": rule.code, "occurrence": n, "item": rec.item,
@@ -217,7 +239,7 @@ class ComponentFold:
                           "rectification completed")
 
     def on_exemption(self, e: ev.ExemptionDeclared) -> None:
-        self.exemptions.append(e)
+        self.own("exemptions").append(e)
 
     def on_determination(self, e: ev.Event) -> None:
         self.touch(e.subject or "", e.at)
@@ -308,26 +330,25 @@ def mechanisms(kind: str) -> list[Mechanism]:
 
 
 def clone_fold(fold: ComponentFold) -> ComponentFold:
-    """A copy of the fold that can advance past its horizon without changing the original."""
-    other = ComponentFold.__new__(ComponentFold)
-    other.__dict__.update(fold.__dict__)
+    """A copy of the fold that can advance past its horizon without changing the original.
+    (Field by field, as ``SubjectBook.clone``: marks clone a fold every few events.)"""
+    other = _new_fold(ComponentFold)
+    other.pack, other.voided, other.effects = fold.pack, fold.voided, fold.effects
+    other.horizon, other.grant, other._timer_seq = fold.horizon, fold.grant, fold._timer_seq
     other.books = {k: b.clone() for k, b in fold.books.items()}
     other.subjects = dict(fold.subjects)
-    other.violation_owner = dict(fold.violation_owner)
-    other.appeal_owner = dict(fold.appeal_owner)
-    other.group_violations = list(fold.group_violations)
-    other.exemptions = list(fold.exemptions)
-    other.timers = list(fold.timers)
-    other.links = list(fold.links)
+    # a shared empty value stays shared: it is never written
+    other.violation_owner = copy_map(fold.violation_owner)
+    other.appeal_owner = copy_map(fold.appeal_owner)
+    other.group_violations, other.exemptions = fold.group_violations[:], fold.exemptions[:]
+    other.timers, other.links = fold.timers[:], fold.links[:]
     # State that mechanisms keep on the fold is theirs to shape: copy it deeply, so that a
     # query advancing the copy past the horizon cannot change the original.
-    for name, value in fold.__dict__.items():
-        if name not in _FOLD_OWN:
+    mechanisms = getattr(fold, "__dict__", None)
+    if mechanisms:
+        for name, value in mechanisms.items():
             setattr(other, name, copy.deepcopy(value))
     return other
 
 
-_FOLD_OWN = frozenset({
-    "pack", "subjects", "voided", "effects", "clock", "books", "horizon", "violation_owner",
-    "appeal_owner", "group_violations", "exemptions", "grant", "timers", "_timer_seq", "links",
-})
+_new_fold = object.__new__

@@ -80,6 +80,7 @@ class Ledger:
     def __init__(self, pack: Pack, components: dict[str, Component]):
         self.pack = pack
         self._components = components
+        self._keeping: Effects | None = None  # for components folded without their decisions
 
     @property
     def subjects(self) -> list[str]:
@@ -101,8 +102,9 @@ class Ledger:
         except KeyError:
             raise InputError(f"no subject {subject!r} in this history") from None
 
-    def book_at(self, subject: str, t: dt.datetime) -> SubjectBook:
-        epoch = self._component(subject).epoch_at(t)
+    def book_at(self, subject: str, t: dt.datetime,
+                component: Component | None = None) -> SubjectBook:
+        epoch = (component or self._component(subject)).epoch_at(t)
         fold = epoch.fold
         if (fold.horizon is None or t > fold.horizon) and not fold.quiet_until(t, subject):
             fold = clone_fold(fold)
@@ -155,6 +157,8 @@ class Ledger:
     def decisions(self, subject: str, as_of: dt.datetime | None = None) -> list[Decision]:
         """The audit trail: what was decided when, including what grants undid."""
         component = self._component(subject)
+        if not component.effects.keep_decisions:
+            component = self._with_decisions(component)
         out: list[Decision] = []
         epochs = component.epochs
         for i, epoch in enumerate(epochs):
@@ -169,27 +173,39 @@ class Ledger:
                        and (end is None or d.at < end))
         if as_of is not None and (epochs[-1].fold.horizon is None
                                   or as_of > epochs[-1].fold.horizon):
-            extra = self.book_at(subject, as_of).decisions
+            extra = self.book_at(subject, as_of, component).decisions
             known = {d.id for d in out}
             out.extend(d for d in extra if d.id not in known and
                        (epochs[-1].start is None or d.at >= epochs[-1].start))
         out = [d for d in out if as_of is None or d.at <= as_of]
         return sorted(out, key=lambda d: d.at)
 
+    def _with_decisions(self, component: Component) -> Component:
+        """The component folded again from its own history, this time keeping its decisions
+        (the fold is deterministic: the same events make the same state and decisions)."""
+        if self._keeping is None:
+            self._keeping = Effects(self.pack, keep_decisions=True)
+        again = Component(self.pack, dict(component.subjects), self._keeping)
+        again.apply_many(component.events)
+        again.finish()
+        return again
+
 
 class Fold:
     """The incremental fold: apply events in time order, read a ledger, snapshot and restore."""
 
     def __init__(self, pack: Pack, subjects: Mapping[str, Subject] | None = None, *,
-                 mark_every: int = 0):
+                 mark_every: int = 0, decisions: bool = True):
         """``mark_every``: keep a copy of each component's fold every that many events, so
         that a late event folds again only from the last copy before it (see ``Component``);
-        0 (a replay, which sees no late event) keeps none."""
+        0 (a replay, which sees no late event) keeps none. ``decisions``: keep every decision
+        in memory; without, the ledger folds a component again when its decisions are read
+        (``Effects``), and keeps state and timelines only."""
         self.pack = pack
         self.mark_every = mark_every
         self.subjects: dict[str, Subject] = dict(subjects or {})
         self.components: dict[str, Component] = {}
-        self.effects = Effects(pack)
+        self.effects = Effects(pack, keep_decisions=decisions)
         self.horizon: dt.datetime | None = None
         self.refolded = 0  # events folded again: by late events, and by links merging components
         self._groups = self._initial_groups(self.subjects)
@@ -197,8 +213,10 @@ class Fold:
             self._component_for(sid)
 
     def _initial_groups(self, subjects: Mapping[str, Subject]) -> dict[str, set[str]]:
-        """The groups the subjects' attributes make (licence, and the pack's extended keys)."""
-        groups: dict[str, set[str]] = {sid: {sid} for sid in subjects}
+        """The groups of more than one subject the subjects' attributes make (licence, and the
+        pack's extended keys). A subject alone is in no group: most are, and a set each for
+        them would cost more than their books."""
+        groups: dict[str, set[str]] = {}
         assoc = self.pack.association
         if assoc is None:
             return groups
@@ -227,7 +245,7 @@ class Fold:
             return found
         if sid not in self.subjects:
             self.subjects[sid] = Subject(sid, kind=self.pack.subject_kind)
-        members = self._groups.setdefault(sid, {sid})
+        members = self._groups.get(sid) or (sid,)
         for m in members:
             if m not in self.subjects:
                 self.subjects[m] = Subject(m, kind=self.pack.subject_kind)
@@ -255,9 +273,10 @@ class Fold:
                            self.mark_every)
         merged.apply_many(ev.in_time_order(a.events + b.events))
         self.refolded += len(merged.events)
+        members = set(subjects)
         for sid in subjects:
             self.components[sid] = merged
-            self._groups[sid] = set(subjects)
+            self._groups[sid] = members
         return merged
 
     def apply_all(self, events: Iterable[ev.Event], progress: Progress | None = None, *,
@@ -344,8 +363,10 @@ class Fold:
         if fresh is None:
             fresh = Component(self.pack, dict(comp.subjects), self.effects, self.mark_every)
         kept = len(fresh.events)
-        known = {e.id for e in comp.events}
-        fresh.apply_many(sorted([*comp.events[kept:], *(e for e in batch if e.id not in known)],
+        # An event of the batch the component already has sorts where it is, after the mark.
+        rest = comp.events[kept:]
+        known = {e.id for e in rest}
+        fresh.apply_many(sorted([*rest, *(e for e in batch if e.id not in known)],
                                 key=_SORT_KEY), mark=False)
         self.refolded += len(comp.events) - kept
         for sid in fresh.subjects:
@@ -404,6 +425,7 @@ class Fold:
         members = {m: self.subjects[m] for c in comps.values() for m in c.subjects}
         for sid in members:
             del self.components[sid]
+            self._groups.pop(sid, None)
         self._groups.update(self._initial_groups(members))
         for sid in sorted(members):
             self._component_for(sid)
@@ -417,7 +439,10 @@ class Fold:
         for sid, subject in component.subjects.items():
             self.subjects.setdefault(sid, subject)
             self.components[sid] = component
-            self._groups[sid] = members
+            if len(members) > 1:
+                self._groups[sid] = members
+            else:
+                self._groups.pop(sid, None)
 
     def component_of(self, subject: str) -> Component | None:
         return self.components.get(subject)
@@ -436,11 +461,11 @@ def _collector_paused() -> Iterator[None]:
 
 def replay(events: Iterable[ev.Event], pack: Pack,
            subjects: Mapping[str, Subject] | None = None,
-           progress: Progress | None = None) -> Ledger:
+           progress: Progress | None = None, *, decisions: bool = True) -> Ledger:
     """Fold the events (any order; duplicates by id count once) into a ledger;
-    ``progress(done, total)`` as in ``Fold.apply_all``."""
+    ``progress(done, total)`` as in ``Fold.apply_all``; ``decisions`` as in ``Fold``."""
     with _collector_paused():  # building 100,000s of components is allocation too
-        fold = Fold(pack, subjects)
+        fold = Fold(pack, subjects, decisions=decisions)
         fold.apply_all(events, progress)
         return fold.ledger()
 

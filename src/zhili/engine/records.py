@@ -8,9 +8,10 @@ dataclasses because a fold builds millions of them, and they build several times
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from sys import getsizeof
 from typing import Any, NamedTuple
 
 from ..timekit import fmt
@@ -38,6 +39,65 @@ def _jsonable(value: Any) -> Any:
 _EMPTY: Mapping[str, Any] = {}  # shared default: records never change their mappings
 
 
+class Fields(Mapping[str, Any]):
+    """A decision's detail or inputs: an immutable mapping kept as two tuples, the keys shared
+    by every mapping with the same keys. A fold keeps hundreds of thousands of them, and a small
+    dict costs twice to three times as much."""
+
+    __slots__ = ("_keys", "_values")
+
+    def __init__(self, keys: tuple[str, ...], values: tuple[Any, ...]):
+        self._keys = keys
+        self._values = values
+
+    @staticmethod
+    def of(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The mapping as fields (one per decision made: built without calling ``__init__``)."""
+        if not mapping:
+            return _EMPTY
+        keys = tuple(mapping)
+        found = _new_fields(Fields)
+        found._keys = _SHARED_KEYS.get(keys) or _SHARED_KEYS.setdefault(keys, keys)
+        found._values = tuple(mapping.values())
+        return found
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self._values[self._keys.index(key)]
+        except ValueError:
+            raise KeyError(key) from None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        keys = self._keys
+        return self._values[keys.index(key)] if key in keys else default
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is Fields:
+            return self._keys == other._keys and self._values == other._values
+        return Mapping.__eq__(self, other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Fields, (self._keys, self._values)
+
+
+_SHARED_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}
+_new_fields = object.__new__
+
+
 class Explanation(NamedTuple):
     """Why a decision was taken: the rule, its provenance, and what was compared."""
 
@@ -60,11 +120,17 @@ class Decision(NamedTuple):
     version: str
     cause: str | None
     detail: Mapping[str, Any]
-    # the explanation's own parts, kept flat: a fold makes hundreds of thousands of decisions
-    text: str
+    # the explanation's own parts, kept flat: a fold makes hundreds of thousands of decisions;
+    # the text as UTF-8 where that is smaller (``text`` reads it)
+    wording: str | bytes
     provenance: Mapping[str, Any] = _EMPTY
     inputs: Mapping[str, Any] = _EMPTY
     seq: int = 0  # how many equal decisions (same cause, kind, rule) came before this one
+
+    @property
+    def text(self) -> str:
+        wording = self.wording
+        return wording if type(wording) is str else wording.decode()  # type: ignore[union-attr]
 
     @property
     def explanation(self) -> Explanation:
@@ -179,3 +245,13 @@ class AppealState:
                           "filed_at": self.filed_at, "due": self.due,
                           "due_assumed_weekdays": self.due_assumed_weekdays,
                           "material_due": self.material_due, "complex": self.complex})
+
+
+def compact_text(text: str) -> str | bytes:
+    """The text as it costs least to keep: as it is when it is ASCII or Latin-1, or else as
+    UTF-8 when that is smaller (most texts are ASCII with an arrow or a minus sign, which would
+    make the whole string two bytes a character)."""
+    if text.isascii():
+        return text
+    encoded = text.encode()
+    return encoded if getsizeof(encoded) < getsizeof(text) else text
