@@ -22,10 +22,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import os
 import random
 import statistics
 import sys
 import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
 
 from rich.console import Console
 from rich.progress import Progress
@@ -34,8 +38,8 @@ from rich.table import Table
 from zhili.batch import synthetic
 from zhili.batch.synthetic import START, Shape
 from zhili.engine import Subject, replay
-from zhili.events import Event
-from zhili.rules import load_pack
+from zhili.events import Event, LiveSession
+from zhili.rules import Pack, load_pack
 
 YEAR_START = START
 
@@ -60,6 +64,40 @@ def baseline_fold(events: list[Event], deductions: dict[str, float]) -> dict[str
     return scores
 
 
+def retained(fold: Callable[..., object], *args: Any, **kwargs: Any) -> tuple[int, object]:
+    """The bytes that what ``fold(*args, **kwargs)`` returns keeps allocated (tracemalloc),
+    and the result."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        result = fold(*args, **kwargs)
+        gc.collect()
+        return tracemalloc.get_traced_memory()[0] - before, result
+    finally:
+        tracemalloc.stop()
+
+
+def measure_memory(pack: Pack, subjects: dict[str, Subject], events: list[Event],
+                   quiet_creators: int = 20_000) -> dict[str, tuple[float, float, int]]:
+    """Memory of the folded state, for a ledger that keeps every decision and for one that
+    folds a component again when its decisions are read (``replay(decisions=False)``): a quiet
+    creator's (the fold of creators with one live session each and no violation, divided by
+    their number), and the history's whole ledger, of which what is beyond its creators' quiet
+    share is counted per event. The events are the caller's and exist before the fold: not
+    counted (the ledger keeps a reference to each, 8 bytes)."""
+    quiet = {f"q{i}": Subject(f"q{i}") for i in range(quiet_creators)}
+    sessions = [LiveSession(f"q{i}-0", YEAR_START + dt.timedelta(minutes=i), f"q{i}",
+                            minutes=60.0, transactions=1) for i in range(quiet_creators)]
+    out = {}
+    for name, keep in (("decisions kept", True), ("decisions on demand", False)):
+        quiet_bytes, _ = retained(replay, sessions, pack, quiet, decisions=keep)
+        per_quiet = quiet_bytes / quiet_creators
+        total, _ = retained(replay, events, pack, subjects, decisions=keep)
+        out[name] = (per_quiet, (total - per_quiet * len(subjects)) / len(events), total)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--creators", type=int, default=100_000)
@@ -71,6 +109,8 @@ def main() -> None:
     parser.add_argument("--order", choices=("time", "creator", "shuffled"), default="time",
                         help="the order the fold is given the events in: as an event log "
                              "delivers them (default), creator by creator, or shuffled")
+    parser.add_argument("--memory", action=argparse.BooleanOptionalAction, default=True,
+                        help="also measure the ledger's memory with tracemalloc (a second fold)")
     parser.add_argument("--engine", choices=("local", "spark"), default="local",
                         help="spark: the batch replay, local engine beside Spark (local mode)")
     args = parser.parse_args()
@@ -124,6 +164,8 @@ def main() -> None:
         replay([e for e in long_events if e.at <= t], pack, {"c0": subjects["c0"]}).state("c0", t)
         refold.append(time.perf_counter() - t0)
 
+    del ledger
+    memory = measure_memory(pack, subjects, events) if args.memory else None
     q_med, q_p99 = statistics.median(samples), sorted(samples)[int(len(samples) * 0.99) - 1]
     r_med = statistics.median(refold)
     table = Table(title="zhili engine benchmark (one core)", title_justify="left")
@@ -139,6 +181,13 @@ def main() -> None:
                   f"median {q_med * 1e6:,.0f} µs, p99 {q_p99 * 1e6:,.0f} µs",
                   f"re-fold: median {r_med * 1e3:,.1f} ms", f"{r_med / q_med:,.0f}× faster")
     console.print(table)
+    for name, (quiet, per_event, total) in (memory or {}).items():
+        console.print(f"memory, {name} (tracemalloc, what the ledger keeps): a quiet creator "
+                      f"(one live session, no sanction) {quiet:,.0f} B; the history's ledger "
+                      f"{total / 2**20:,.1f} MiB, {total / len(events):,.0f} B/event in all, "
+                      f"{per_event:,.0f} B/event beyond the creators' own "
+                      f"{quiet:,.0f} B each (the events themselves, the caller's, not counted)")
+    console.print(f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     console.print(f"python {sys.version.split()[0]}, {len(events):,} events given in "
                   f"{args.order} order, {len(subjects):,} creators, seed {args.seed}")
 
