@@ -14,7 +14,7 @@ batch comes back (at least once; the decision id tells a repeat).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,9 +47,10 @@ class Applier:
         self.gov = governance
         self.default_pack = default_pack
 
-    def apply(self, items: Sequence[Item | None]) -> Applied:
+    def apply(self, items: Sequence[Item | None], publishing: Collection[str] = ()) -> Applied:
         """Store a batch's subjects and events (None: a message already refused) and find
-        the decisions they bring."""
+        the decisions they bring (but for ``publishing``: decisions being published now, to
+        be logged before this batch's are)."""
         out = Applied()
         by_pack: dict[str | None, list[int]] = {}
         for i, item in enumerate(items):
@@ -65,8 +66,9 @@ class Applier:
             events = [i for i in indexes if items[i].event is not None]  # type: ignore[union-attr]
             if events:
                 self._ingest(pack, [(i, items[i]) for i in events], out)  # type: ignore[misc]
-        out.fresh = self._news(out.touched, [i.event.id for i in items
-                                             if i is not None and i.event is not None])
+        out.fresh = [d for d in self._news(out.touched, [i.event.id for i in items
+                                                         if i is not None and i.event is not None])
+                     if d.id not in publishing]
         return out
 
     def log(self, decisions: Sequence[Decision]) -> None:

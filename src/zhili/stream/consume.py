@@ -89,6 +89,8 @@ class Consumer:
         self.subs: dict[int, Any] = {}
         self.stopping = asyncio.Event()
         self.leasing = asyncio.Lock()  # renewals and rebalancing never interleave
+        self.finishing: asyncio.Task[None] | None = None  # the last round's news and acks
+        self.publishing: set[str] = set()  # ids of the decisions that round is publishing
         self.shards = 0
 
     def stop(self) -> None:
@@ -245,6 +247,7 @@ class Consumer:
         try:
             while not self.stopping.is_set():
                 if time.monotonic() - balanced >= every:
+                    await self._settle()  # the shards' acknowledgements before their leases
                     await self._rebalance()
                     balanced = time.monotonic()
                 fetched = ahead is not None or bool(self._readable())
@@ -259,10 +262,16 @@ class Consumer:
                     return
                 if found and not self.stopping.is_set():
                     ahead = asyncio.create_task(self._fetch_round())
-                    if not await self._handle(found):
+                    applied = await self._store(found)
+                    if applied is None:
                         # Handed back for a second try: so is what came after it, in order.
                         await self._hand_back(await ahead)
                         ahead = None
+                        continue
+                    # This round's news are published, logged and acknowledged while the next
+                    # round is stored; the round before finishes first, so logs keep their order.
+                    await self._settle()
+                    self.finishing = asyncio.create_task(self._finish(found, applied))
                 if not fetched:  # no shard, or none whose lease is sure: wait for the leases
                     with contextlib.suppress(asyncio.TimeoutError):
                         await asyncio.wait_for(self.stopping.wait(), timeout=min(every, 0.5))
@@ -271,6 +280,13 @@ class Consumer:
                 ahead.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await ahead
+            await self._settle()
+
+    async def _settle(self) -> None:
+        """Wait for the last stored round to be published, logged and acknowledged."""
+        finishing, self.finishing = self.finishing, None
+        if finishing is not None:
+            await finishing
 
     def _readable(self) -> list[int]:
         return [shard for shard in sorted(self.subs) if self._sure_of(shard)]
@@ -299,9 +315,10 @@ class Consumer:
             for msg in msgs:
                 await msg.nak(delay=1)
 
-    async def _handle(self, found: list[tuple[int, list[Any]]]) -> bool:
-        """Store a round, publish and log its news, then acknowledge it; False if the store
-        failed and the round was handed back to come again."""
+    async def _store(self, found: list[tuple[int, list[Any]]]) -> Applied | None:
+        """Store a round and find its news; None if the store failed and the round was handed
+        back to come again. The news of the round before, still being published, are not news
+        again."""
         msgs = [msg for _shard, batch in found for msg in batch]
         items: list[Item | None] = []
         unreadable: dict[int, str] = {}
@@ -314,20 +331,25 @@ class Consumer:
         from sqlalchemy.exc import SQLAlchemyError
 
         try:
-            applied = await asyncio.to_thread(self.applier.apply, items)
+            applied = await asyncio.to_thread(self.applier.apply, items, set(self.publishing))
         except (ZhiliError, SQLAlchemyError) as err:  # the store failed: after a pause, again
             self.say(_("shards %(shards)s: %(error)s; the batch will come again")
                      % {"shards": ", ".join(str(shard) for shard, _m in found), "error": err})
             await self._hand_back(found)
-            return False
+            return None
         applied.refused.update(unreadable)
+        self.publishing = {d.id for d in applied.fresh}
+        return applied
+
+    async def _finish(self, found: list[tuple[int, list[Any]]], applied: Applied) -> None:
+        """Publish a stored round's news, log them, then acknowledge the round."""
+        msgs = [msg for _shard, batch in found for msg in batch]
         await self._publish(applied, msgs)
         await asyncio.to_thread(self.applier.log, applied.fresh)
         for i, msg in enumerate(msgs):
             await (msg.term() if i in applied.refused else msg.ack())
         await self.nc.flush()  # the server has the acks before the next lease decision
         self._count(applied, len(msgs))
-        return True
 
     async def _publish(self, applied: Applied, msgs: list[Any]) -> None:
         stream = self.opts.stream
