@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from zhili.engine import Fold, OutOfOrder, Subject, replay
+from zhili.engine.book import SubjectBook
 from zhili.engine.checkpoint import dump_component, load_component
 from zhili.engine.component import MARKS
 from zhili.events import in_time_order, parse_events
@@ -201,3 +202,19 @@ def test_decision_ids_number_only_the_repeats_of_one_cause_kind_and_rule() -> No
     assert holds == ["v1/hold/spot_check_failed/c1", "v1/hold/spot_check_failed/c1#2"]
     ids = [d.id for d in ledger.decisions("c1")]
     assert len(ids) == len(set(ids))
+
+
+def test_a_book_from_a_checkpoint_of_before_counts_equal_decisions_as_a_new_one():
+    """Books once pickled their counts of equal decisions by (cause, kind, rule); read back,
+    they count from the first decision of each cause as a book folded now does."""
+    ledger = replay(EVENTS, PACK, SUBJECTS)
+    book = next(b for c in ledger.components.values() for b in c.current.books.values()
+                if len(b.decisions) > 2)
+    old: dict = {}
+    for d in book.decisions:
+        key = (d.cause, d.at, d.kind, d.rule) if d.cause is None else (d.cause, d.kind, d.rule)
+        old[key] = old.get(key, 0) + 1
+    state = {**book.__getstate__(), "decision_counts": old}
+    again = SubjectBook.__new__(SubjectBook)
+    again.__setstate__(state)
+    assert again.decision_counts == book.decision_counts

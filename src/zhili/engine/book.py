@@ -117,6 +117,17 @@ class SubjectBook(Slotted):
         self.series = self.appeals = self.occurrences = NO_KEYS  # type: ignore[assignment]
         self.decision_counts = self.ladder_counts = NO_KEYS  # type: ignore[assignment]
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        counts = self.decision_counts
+        if counts and isinstance(next(iter(counts)), tuple):
+            # A checkpoint from before: counts by (cause, kind, rule), where the index of each
+            # cause's first decision is read now (``Effects.decide``).
+            first: dict[Any, int] = {}
+            for i, d in enumerate(self.decisions):
+                first.setdefault(d.at if d.cause is None else d.cause, i)
+            self.decision_counts = first
+
     def add(self, name: str, entry: Any) -> None:
         """Append ``entry`` to the timeline ``name``, making the book's own list first."""
         entries = getattr(self, name)

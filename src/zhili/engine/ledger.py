@@ -81,6 +81,9 @@ class Ledger:
         self.pack = pack
         self._components = components
         self._keeping: Effects | None = None  # for components folded without their decisions
+        # the last component folded again for its decisions, with its history's length then:
+        # a caller reading every member of a component folds it once
+        self._again: tuple[Component, int, Component] | None = None
 
     @property
     def subjects(self) -> list[str]:
@@ -183,11 +186,15 @@ class Ledger:
     def _with_decisions(self, component: Component) -> Component:
         """The component folded again from its own history, this time keeping its decisions
         (the fold is deterministic: the same events make the same state and decisions)."""
+        last = self._again  # one read: another thread may replace it meanwhile
+        if last is not None and last[0] is component and last[1] == len(component.events):
+            return last[2]  # a component only grows: the same length is the same history
         if self._keeping is None:
             self._keeping = Effects(self.pack, keep_decisions=True)
         again = Component(self.pack, dict(component.subjects), self._keeping)
         again.apply_many(component.events)
         again.finish()
+        self._again = (component, len(component.events), again)
         return again
 
 
