@@ -55,8 +55,8 @@ def books_from_table(path: Path) -> list[dict[str, Any]]:
         values = {fields[k]: _value(fields[k], v) for k, v in row.items() if v is not None}
         platform = values.pop("pack", None)
         if platform is None:
-            raise InputError(_("a row needs its platform"), file=file, path=f"row {n}")
-        pack = platform_pack(platform.strip(), file=file, path=f"row {n}")
+            raise InputError(_("a row needs its platform"), file=file, path=_row(n))
+        pack = platform_pack(platform.strip(), file=file, path=_row(n))
         book = books.setdefault(pack, {"pack": pack, "subjects": {}, "events": []})
         if str(values.get("type", "")).strip().lower() in SUBJECT_ROW:
             _subject_row(book, values, file, n)
@@ -66,6 +66,11 @@ def books_from_table(path: Path) -> list[dict[str, Any]]:
     if not books:
         raise InputError(_("the table has no rows"), file=file)
     return list(books.values())
+
+
+def _row(n: int) -> str:
+    """Where a row's mistake is, as the reader counts rows (the header is row 1)."""
+    return _("row %(n)d") % {"n": n}
 
 
 def _value(field: str, text: str) -> Any:
@@ -80,5 +85,5 @@ def _subject_row(book: dict[str, Any], values: Mapping[str, Any], file: str, n: 
     if extra:
         raise InputError(_("a subject row takes only %(fields)s; not %(extra)s") % {
             "fields": ", ".join(SUBJECT_FIELDS), "extra": ", ".join(extra)},
-            file=file, path=f"row {n}")
+            file=file, path=_row(n))
     book["subjects"][sid] = {k: v for k, v in values.items() if k in SUBJECT_FIELDS}

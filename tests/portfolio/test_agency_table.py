@@ -100,7 +100,7 @@ def test_an_unknown_platform_is_named_with_the_allowed_ones(tmp_path, monkeypatc
     done = CliRunner().invoke(app, ["portfolio", str(path), "--as-of", "2026-04-01"])
     assert done.exit_code != 0
     error = str(done.exception)
-    assert "未知的平台 '京东国际'" in error and "row 3" in error
+    assert "第 3 行: 未知的平台 '京东国际'" in error
     for shown in ("视频号 (wechat_channels)", "微信小店 (wechat_store)", "速卖通 (aliexpress)",
                   "天猫国际 (tmall_global)", "抖音全球购 (douyin_global)",
                   "拼多多跨境 (pinduoduo_global)"):
