@@ -61,13 +61,15 @@ def load_books(path: Path) -> list[Book]:
         doc = doc["books"]
     raws = [doc] if isinstance(doc, Mapping) else doc
     if not isinstance(raws, list) or not raws:
-        raise InputError("expected a book {pack, subjects, events} or a list of them", file=file)
+        raise InputError(_("expected a book {pack, subjects, events} or a list of them"),
+                         file=file)
     return [_book(raw, file, f"books[{i}]") for i, raw in enumerate(raws)]
 
 
 def _book(raw: Any, file: str, where: str) -> Book:
     if not isinstance(raw, Mapping):
-        raise InputError("expected a mapping {pack, subjects, events}", file=file, path=where)
+        raise InputError(_("expected a mapping {pack, subjects, events}"), file=file,
+                         path=where)
     check_keys(raw, BOOK_KEYS, ("pack",), file, where)
     # A book may name its platform as people do (天猫国际) rather than by the pack's code.
     named = pack_of(str(raw["pack"]))
@@ -77,7 +79,7 @@ def _book(raw: Any, file: str, where: str) -> Book:
                      _("describe them under %(place)s") % {"place": f"{where}.subjects"})
     batches = raw.get("batches") or {}
     if not isinstance(batches, Mapping) or not all(isinstance(v, list) for v in batches.values()):
-        raise InputError("expected a mapping of subject id to a list of batch ids", file=file,
+        raise InputError(_("expected a mapping of subject id to a list of batch ids"), file=file,
                          path=f"{where}.batches")
     return Book(pack, subjects, events, {str(k): [str(b) for b in v] for k, v in batches.items()})
 

@@ -74,7 +74,7 @@ def test_example_runs_the_bundled_history() -> None:
 
 @pytest.mark.parametrize(("args", "needle"), [
     (["replay", "missing.yaml", "--pack", "wechat_channels", "--as-of", "2026-01-01"],
-     "missing.yaml: no such file"),
+     "missing.yaml: 文件不存在"),
     (["rules", "nope"], "unknown pack 'nope'"),
     (["replay", "{h}", "--pack", "wechat_channels", "--as-of", "soon"], "expected a date-time"),
     (["replay", "{h}", "--pack", "wechat_channels", "--as-of", "2026-01-01", "--param",

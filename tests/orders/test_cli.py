@@ -38,7 +38,7 @@ def test_bad_format_is_refused(tmp_path):
     res = CliRunner().invoke(app, ["assess", str(tmp_path / "none.csv"), "--pack", "aliexpress",
                                    "--as-of", "2026-02-05", "--format", "xml"])
     assert isinstance(res.exception, InputError)
-    assert "unknown format 'xml'" in str(res.exception)
+    assert "未知的格式 'xml'" in str(res.exception)
 
 
 def test_assess_a_product_table_without_orders(tmp_path):

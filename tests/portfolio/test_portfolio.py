@@ -140,7 +140,9 @@ def test_the_documents_table_keeps_rule_text_literal() -> None:
     ("[]\n", "expected a book"),
     ("- {pack: tmall_global, batches: {s1: B-1}}\n", "list of batch ids"),
 ])
-def test_bad_files_are_named_errors(tmp_path: Path, text: str, message: str) -> None:
+def test_bad_files_are_named_errors(tmp_path: Path, text: str, message: str,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZHILI_LANG", "en")
     bad = tmp_path / "bad.yaml"
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match=message):

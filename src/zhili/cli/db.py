@@ -29,7 +29,8 @@ def register(app: typer.Typer) -> None:
 
         url = db or default_url()
         if url.strip().lower().startswith("memory:"):
-            raise ZhiliError("memory:// keeps no schema; give a sqlite:// or postgresql:// URL")
+            raise ZhiliError(_("memory:// keeps no schema; give a sqlite:// or postgresql:// "
+                               "URL"))
         engine = make_engine(url)
         shown = make_url(engine.url).render_as_string(hide_password=True)
         try:

@@ -20,7 +20,7 @@ from .progress import Report
 def example_path(pack: Pack) -> Path:
     path = pack_dir(pack.code) / "examples" / "history.yaml"
     if not path.is_file():
-        raise InputError(f"pack {pack.code} ships no example history")
+        raise InputError(_("pack %(pack)s ships no example history") % {"pack": pack.code})
     return path
 
 
@@ -31,7 +31,7 @@ def load(path: Path, pack: Pack, subjects_file: Path | None, progress: Report | 
     lines)`` while reading JSONL."""
     file = str(path)
     if not path.is_file():
-        raise InputError("no such file", file=file)
+        raise InputError(_("no such file"), file=file)
     subjects_raw: Mapping[str, Any] = {}
     described: dict[str, Subject] = {}
     if path.suffix == ".parquet":
@@ -54,7 +54,8 @@ def load(path: Path, pack: Pack, subjects_file: Path | None, progress: Report | 
             subjects_raw = doc.get("subjects") or {}
             doc = doc.get("events")
         if not isinstance(doc, list):
-            raise InputError("expected a list of events, or a mapping with `events`", file=file)
+            raise InputError(_("expected a list of events, or a mapping with `events`"),
+                             file=file)
         events = parse_events(doc, pack.timezone, file=file)
     subjects = described | parse_subjects(subjects_raw, pack, file)
     if subjects_file is not None:

@@ -38,7 +38,7 @@ def rule_sets(pack: str, base_version: str | None, base_pack: Path | None,
               candidate_pack: Path | None, param: list[str] | None) -> tuple[Pack, Pack]:
     """The baseline and the candidate, loaded and validated."""
     if base_version and base_pack or candidate_version and candidate_pack:
-        raise InputError("give a version or a drafted pack file for each side, not both")
+        raise InputError(_("give a version or a drafted pack file for each side, not both"))
     base = RuleSet(pack, base_version, str(base_pack) if base_pack else None,
                    _params(base_param)).load()
     candidate = RuleSet(pack, candidate_version, str(candidate_pack) if candidate_pack
@@ -82,12 +82,12 @@ def impact(
     """What a candidate rule set changes: every differing decision, with its cause, and the
     population's totals under each."""
     if not as_of:
-        raise InputError("--as-of is required")
+        raise InputError(_("--as-of is required"))
     base, candidate = rule_sets(pack_code, base_version, base_pack, base_param,
                                 candidate_version, candidate_pack, param)
     when = resolve_as_of(as_of, base.timezone, day_end=orders is not None)
     if events_file is None and orders is None:
-        raise InputError("give a HISTORY of events, or --orders TABLE")
+        raise InputError(_("give a HISTORY of events, or --orders TABLE"))
     with Bars() as bars:
         subjects, events = history.load(events_file, base, subjects_file, progress=bars.stage(
             _("reading events"))) if events_file is not None else ({}, [])

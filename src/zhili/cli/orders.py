@@ -60,9 +60,11 @@ def register(app: typer.Typer) -> None:
         from .core import resolve_as_of
 
         if fmt not in ("table", "json", "jsonl"):
-            raise InputError(f"unknown format {fmt!r}; expected table, json or jsonl")
+            raise InputError(_("unknown format %(format)r; expected table, json or jsonl")
+                             % {"format": fmt})
         if orders is None and not (products or after_sales or messages):
-            raise InputError("give an order table, or --products, --after-sales or --messages")
+            raise InputError(_("give an order table, or --products, --after-sales or "
+                               "--messages"))
         if state is not None and orders is None:
             raise InputError(_("--state needs ORDERS: the changes since the last run"))
         the_pack = load_pack(pack)
@@ -177,13 +179,14 @@ def _day_range(start: str, end: str | None, days: int | None) -> tuple[dt.date, 
     from ..timekit import local_date, parse_instant
 
     if end is not None and days is not None:
-        raise InputError("give --end or --days, not both", path="--days")
+        raise InputError(_("give --end or --days, not both"), path="--days")
     first = local_date(parse_instant(start))
     if end is None:
         return first, 90 if days is None else days
     last = local_date(parse_instant(end))
     if last < first:
-        raise InputError(f"{end} is before --start {start}", path="--end")
+        raise InputError(_("%(end)s is before --start %(start)s") % {"end": end, "start": start},
+                         path="--end")
     return first, (last - first).days + 1
 
 

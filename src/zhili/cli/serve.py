@@ -79,5 +79,5 @@ def _fresh_demo_url() -> str:
         if target.exists():
             os.remove(target)
     if path.exists():
-        raise InputError(f"cannot replace the old demo database {path}")
+        raise InputError(_("cannot replace the old demo database %(path)s") % {"path": path})
     return f"sqlite:///{path}"

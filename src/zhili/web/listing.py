@@ -13,13 +13,14 @@ import datetime as dt
 import math
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..api.auth import Principal
 from ..api.service import Governance
 from ..errors import InputError
+from ..i18n import _
 
 PER_PAGE = (25, 50, 100, 200)
 SORTS = ("risk", "id", "pack", "score", "band", "fees", "sanctions", "violations", "appeals")
@@ -45,17 +46,16 @@ class SubjectQuery:
     def parse(cls, params: Mapping[str, str]) -> SubjectQuery:
         q = params.get("q", "").strip()
         if len(q) > MAX_QUERY:
-            raise InputError(f"expected at most {MAX_QUERY} characters", path="q")
+            raise InputError(_("expected at most %(n)d characters") % {"n": MAX_QUERY}, path="q")
         sort = params.get("sort") or "risk"
         if sort not in SORTS:
-            raise InputError(f"expected one of: {', '.join(SORTS)}", path="sort")
+            raise InputError(_expected_one_of(SORTS), path="sort")
         per_page = _integer(params, "per_page", 50)
         if per_page not in PER_PAGE:
-            raise InputError(f"expected one of: {', '.join(map(str, PER_PAGE))}",
-                             path="per_page")
+            raise InputError(_expected_one_of(map(str, PER_PAGE)), path="per_page")
         page = _integer(params, "page", 1)
         if page < 1:
-            raise InputError("expected a page number from 1", path="page")
+            raise InputError(_("expected a page number from 1"), path="page")
         return cls(q=q, pack=params.get("pack", ""), band=params.get("band", ""),
                    sanctioned=_flag(params, "sanctioned"), appeal=_flag(params, "appeal"),
                    expiring=_flag(params, "expiring"), sort=sort,
@@ -81,7 +81,12 @@ def _integer(params: Mapping[str, str], name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise InputError(f"expected a whole number, got {raw!r}", path=name) from None
+        raise InputError(_("expected a whole number, got %(value)r") % {"value": raw},
+                         path=name) from None
+
+
+def _expected_one_of(values: Iterable[str]) -> str:
+    return _("expected one of: %(values)s") % {"values": ", ".join(values)}
 
 
 def _flag(params: Mapping[str, str], name: str) -> bool:
@@ -191,7 +196,7 @@ def subjects_listing(gov: Governance, who: Principal, at: dt.datetime,
     packs = sorted({r["pack"] for r in rows})
     bands = sorted({r["band"] for r in rows if r["band"]})
     if query.pack and query.pack not in packs:
-        raise InputError(f"expected one of: {', '.join(packs)}", path="pack")
+        raise InputError(_expected_one_of(packs), path="pack")
     chosen = [r for r in rows if _matches(r, query)]
     key = SORT_KEYS[query.sort]
     chosen.sort(key=lambda r: r["id"])  # ties keep id order, whichever way the key runs
