@@ -203,4 +203,5 @@ def test_generate_orders_between_start_and_end(tmp_path):
     assert max(placed) >= dt.datetime(2026, 6, 1, tzinfo=LOCAL)
     bad = CliRunner().invoke(app, ["generate", "orders", str(out), "--start", "2026-04-01",
                                    "--end", "2026-03-01"])
-    assert isinstance(bad.exception, InputError) and "before --start" in str(bad.exception)
+    assert isinstance(bad.exception, InputError)
+    assert "2026-03-01 早于 --start 2026-04-01" in str(bad.exception)
