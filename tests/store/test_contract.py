@@ -68,6 +68,24 @@ def test_an_id_repeated_inside_a_batch_is_stored_once(store: EventStore):
     assert store.count_events(pack=PACK) == 1
 
 
+def test_an_append_names_the_seqs_between_which_its_events_are_the_packs_only_ones(
+        store: EventStore):
+    """What a reader that saw the head before a batch needs to see the head after it, with
+    other packs' batches in between and a batch of duplicates alone."""
+    first = store.append([ev("v1", "2026-03-02 10:00")], pack=PACK)
+    store.append([ev("s1", "2026-03-02 10:00", subject="s1")], pack="wechat_store")
+    second = store.append([ev("v2", "2026-03-03 10:00"), ev("v3", "2026-03-03 11:00"),
+                           ev("v1", "2026-03-02 10:00")], pack=PACK)
+    again = store.append([ev("v2", "2026-03-03 10:00")], pack=PACK)
+    assert first.moved is not None and second.moved is not None
+    assert first.moved[0] == 0 and first.moved[1] == second.moved[0]
+    assert again.moved == (second.moved[1], second.moved[1])
+    assert store.head(PACK).events == second.moved[1]
+    between = store.tail(PACK, second.moved[0])
+    assert between.last == second.moved[1]
+    assert sorted(e.id for e in between.events) == ["v2", "v3"]
+
+
 def test_an_empty_batch_is_a_no_op(store: EventStore):
     assert store.append([], pack=PACK) == AppendResult(stored=[], duplicates=[])
     assert store.events(pack=PACK) == []

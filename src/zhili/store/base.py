@@ -30,6 +30,11 @@ class AppendResult:
 
     stored: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
+    # The pack's head (its last event seq) before and after the batch, read in the batch's
+    # turn among the pack's writers: every event of the pack stored in between is the
+    # batch's. A reader that had seen the first one has then seen everything up to the
+    # second. None when nothing was written.
+    moved: tuple[int, int] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,6 +68,7 @@ class MemoryStore(MemoryKeys, MemoryShadows):
                 if known is not None and known != want:
                     raise base.pack_conflict(sid, known, want)
             # Checks are done: from here on nothing can fail, so the batch is all or nothing.
+            before = self._heads.get(pack, Head()).events
             stored, duplicates = [], list(repeated)
             for e, body in bodies:
                 if e.id in self._events:
@@ -81,7 +82,8 @@ class MemoryStore(MemoryKeys, MemoryShadows):
             if stored:
                 head = self._heads.get(pack, Head())
                 self._heads[pack] = Head(self._seq, head.subjects)
-        return AppendResult(stored=stored, duplicates=duplicates)
+            after = self._heads.get(pack, Head()).events
+        return AppendResult(stored=stored, duplicates=duplicates, moved=(before, after))
 
     def _rows(self, pack: str, until: dt.datetime | None) -> list[_Row]:
         with self._lock:

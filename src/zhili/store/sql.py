@@ -66,12 +66,14 @@ class SqlStore(SqlKeys, SqlShadows):
             if known != wanted[sid]:
                 raise base.pack_conflict(sid, known, wanted[sid])
 
-    def _lock_head(self, conn: Connection, pack: str) -> None:
+    def _lock_head(self, conn: Connection, pack: str) -> int:
         """Lock the pack's head row before writing: writers of a pack then commit one after
-        the other, so event seqs become visible in order and a reader's cursor skips none."""
+        the other, so event seqs become visible in order and a reader's cursor skips none.
+        Returns the head's last event seq."""
         stmt = self._insert(heads).values(pack=pack, events=0, subjects=0)
-        conn.execute(stmt.on_conflict_do_update(index_elements=["pack"],
-                                                set_={"events": heads.c.events}))
+        return int(conn.execute(stmt.on_conflict_do_update(
+            index_elements=["pack"], set_={"events": heads.c.events})
+            .returning(heads.c.events)).scalar_one())
 
     def append(self, batch: Sequence[Event], *, pack: str,
                guard: AbstractContextManager[object] | None = None) -> AppendResult:
@@ -83,7 +85,7 @@ class SqlStore(SqlKeys, SqlShadows):
             return AppendResult(stored=[], duplicates=repeated)
         # The guard is entered once the head is locked, and left after the commit.
         with ExitStack() as committed, self._write() as conn:
-            self._lock_head(conn, pack)
+            before = self._lock_head(conn, pack)
             skipped = base.left_out(committed.enter_context(base.guarded(guard)))
             if skipped:
                 unique = [e for e in unique if e.id not in skipped]
@@ -98,7 +100,8 @@ class SqlStore(SqlKeys, SqlShadows):
         new = set(seqs)
         stored = [e.id for e in unique if e.id in new]
         duplicates = [e.id for e in unique if e.id not in new] + repeated
-        return AppendResult(stored=stored, duplicates=duplicates)
+        return AppendResult(stored=stored, duplicates=duplicates,
+                            moved=(before, max(seqs.values(), default=before)))
 
     def events(self, *, pack: str, subjects: Collection[str] | None = None,
                after: dt.datetime | None = None,

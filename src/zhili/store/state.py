@@ -176,6 +176,8 @@ class StateService:
                     raise
 
         result = self.store.append(batch, pack=code.code, guard=fold_in_turn())
+        if result.moved is not None:  # the next read need not look for these in the tail
+            warm.moved(*result.moved, result.stored)
         fresh = {e.id for job in jobs if job.error is None for e in job.fresh}
         if set(result.duplicates) & fresh:
             self._forget(code.code)  # stored meanwhile under another pack: fold from the store
