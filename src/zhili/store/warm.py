@@ -62,6 +62,7 @@ class WarmPack:
         self.unsaved = 0
         self.applied = 0
         self.shards = [threading.Lock() for _ in range(SHARDS)]
+        self._shard_of: dict[str, int] = {}  # a subject's shard, hashed once
         self.books = threading.Lock()  # the bookkeeping above; never held while folding
         self.saving = threading.Lock()
         self.reading = threading.Lock()
@@ -81,6 +82,15 @@ class WarmPack:
                 self.cursor = max(self.cursor, tail.last)
                 self.recent -= tail.met  # the cursor has passed them: never met again
 
+    def moved(self, before: int, after: int, stored: Collection[str]) -> None:
+        """This process stored ``stored``, the pack's only events between seqs ``before`` and
+        ``after`` (``AppendResult.moved``): a cursor at ``before`` passes them with no read
+        of the tail. (A cursor elsewhere leaves them to ``catch_up``.)"""
+        with self.books:
+            if self.cursor == before:
+                self.cursor = after
+                self.recent -= set(stored)
+
     def _pend(self, event: Event) -> None:
         if event.subject is None:
             self.everyone.append(event)
@@ -94,10 +104,19 @@ class WarmPack:
         if subjects is None:
             return list(range(SHARDS))
         wanted: set[int] = set()
+        seen: set[int] = set()  # a batch names many members of one component
+        shard_of = self._shard_of
         for sid in subjects:
             comp = self.fold.component_of(sid)
+            if comp is not None:
+                if id(comp) in seen:
+                    continue
+                seen.add(id(comp))
             for member in (comp.subjects if comp is not None else (sid,)):
-                wanted.add(crc32(member.encode()) % SHARDS)
+                found = shard_of.get(member)
+                if found is None:
+                    found = shard_of[member] = crc32(member.encode()) % SHARDS
+                wanted.add(found)
         return sorted(wanted)
 
     @contextmanager
