@@ -13,9 +13,18 @@ from ..i18n import _
 DB_HELP = "Database URL (sqlite:///PATH or postgresql://...); default $ZHILI_DB or a SQLite file."
 
 
+# The cyclic collector's youngest generation, in allocations. The service's folds are made of
+# small records that form no cycles; at Python's default (700) the collector's passes over
+# them cost about a tenth of ingestion.
+GC_YOUNGEST = 20_000
+
+
 def _serve(app, host: str, port: int) -> None:
+    import gc
+
     import uvicorn
 
+    gc.set_threshold(GC_YOUNGEST, *gc.get_threshold()[1:])
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
