@@ -4,6 +4,7 @@ only the checkpoint of the component a query needs."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from decimal import Decimal
@@ -20,7 +21,7 @@ from zhili.rules import load_pack
 from zhili.store import EventStore, MemoryStore, StateService
 from zhili.store.base import Tail
 
-from ..engine.strategies import arrival_order, entangled_history, instants, subjects
+from ..engine.strategies import SUBJECTS, arrival_order, entangled_history, instants, subjects
 
 PACK = "wechat_channels"
 CST = dt.timezone(dt.timedelta(hours=8))
@@ -66,6 +67,34 @@ def test_a_late_event_folds_again_only_its_component(store: EventStore):
     subjects, _ = groups_history()
     want = replay([*events, late], load_pack(PACK), subjects).state("a3", as_of).to_dict()
     assert service.state("a3", as_of).to_dict() == want  # the licence carries it to a3
+
+
+def test_new_attributes_fold_again_only_the_components_they_reach(store: EventStore):
+    """b3 takes group 4's licence: groups 3 and 4 fold again (24 of the 240 events), in the
+    same warm fold, and a cold start after the next checkpoint round answers the same."""
+    service, events = service_over(store)
+    warm = service._warm_pack(service.pack(PACK))
+    as_of = START + dt.timedelta(days=30)
+    service.state("a4", as_of)
+    applied = warm.applied
+    moved = Subject("b3", licence="L4", deposit=Decimal(2000))
+    store.put_subject(PACK, moved)
+    subjects, _ = groups_history()
+    want = replay(events, load_pack(PACK), {**subjects, "b3": moved})
+    assert service.state("b3", as_of).to_dict() == want.state("b3", as_of).to_dict()
+    assert service._warm_pack(service.pack(PACK)) is warm  # not a new fold of the pack
+    assert warm.applied - applied == 24
+    assert warm.fold.component_of("b3") is warm.fold.component_of("a4")
+    assert warm.fold.component_of("a3") is not warm.fold.component_of("b3")
+    warm.checkpoint()  # the new scope's first round writes every component
+    cold = StateService(store)
+    for sid in ("a3", "b3", "a4", "b4", "a5"):
+        want_state = want.state(sid, as_of).to_dict()
+        assert service.state(sid, as_of).to_dict() == want_state
+        assert cold.state(sid, as_of).to_dict() == want_state
+    again = cold._warm_pack(cold.pack(PACK))
+    assert again.scope == warm.scope and again.cursor == store.head(PACK).events
+    assert again.fold.refolded == 0 and not again.pending  # read from checkpoints
 
 
 def test_a_long_fold_of_one_component_holds_up_no_query_on_another():
@@ -167,6 +196,38 @@ def test_the_service_answers_the_replay_through_late_batches_and_cold_starts(
         if i in restarts:
             service = StateService(store, snapshot_every=every)
     whole = replay(events, load_pack(PACK), subs)
+    for sid in sorted({e.subject for e in events if e.subject}):
+        for t in times:
+            assert service.state(sid, t).to_dict() == whole.state(sid, t).to_dict()
+        assert [d.to_dict() for d in service.decisions(sid)] == [
+            d.to_dict() for d in whole.decisions(sid)]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(entangled_history(), subjects(), st.randoms(use_true_random=False), st.integers(0, 40),
+       st.sampled_from([*SUBJECTS, "c4"]), st.sampled_from([None, "L-1", "L-2"]),
+       st.booleans(), st.lists(instants, min_size=1, max_size=3))
+def test_new_attributes_between_batches_answer_the_replay(events, subs, rnd, cut, who,
+                                                          licence, restart, times):
+    """A subject's licence changes between two batches (joining or leaving a group, or a
+    subject registered late), with a checkpoint round and a cold start after it or not:
+    every answer is the replay's under the new attributes."""
+    store = MemoryStore()
+    for s in subs.values():
+        store.put_subject(PACK, s)
+    arrival = arrival_order(events, rnd)
+    service = StateService(store, snapshot_every=1)
+    if arrival[:cut]:
+        service.ingest(arrival[:cut], pack=PACK)
+    changed = dataclasses.replace(subs.get(who) or Subject(who), licence=licence)
+    store.put_subject(PACK, changed)
+    if restart:
+        service.checkpoint(PACK)
+        service._warm_pack(service.pack(PACK)).checkpoint()
+        service = StateService(store, snapshot_every=1)
+    if arrival[cut:]:
+        service.ingest(arrival[cut:], pack=PACK)
+    whole = replay(events, load_pack(PACK), {**subs, who: changed})
     for sid in sorted({e.subject for e in events if e.subject}):
         for t in times:
             assert service.state(sid, t).to_dict() == whole.state(sid, t).to_dict()

@@ -419,25 +419,42 @@ class Fold:
         fold.__dict__.update(checkpoint.load(buffer, pack=pack))
         return fold
 
-    def rebuild(self, subjects: Iterable[str], without: Collection[str]) -> bool:
+    def rebuild(self, subjects: Iterable[str], without: Collection[str] = (), *,
+                attributes: Mapping[str, Subject] | None = None) -> bool:
         """Fold the components of ``subjects`` again from their own histories, leaving out the
         events ``without`` (a batch the rules refused, which left them part-applied): they are
         as they were before it, links the batch made undone. Attribute groups never cross a
-        component, so those of its members are all it needs. False (nothing done) when their
-        history holds an event of no subject, which every component shares."""
+        component, so those of its members are all it needs. With ``attributes`` (subjects'
+        new attributes), ``subjects`` must hold ``reached_by`` them: the groups are made again
+        from the new attributes. False (nothing done) when their history holds an event of no
+        subject, which every component shares."""
+        subjects = set(subjects)
         comps = {id(c): c for c in map(self.components.get, subjects) if c is not None}
         history = [e for c in comps.values() for e in c.events if e.id not in without]
         if any(e.subject is None for e in history):
             return False  # an event of every component: only a fold of all of them is right
+        self.subjects.update(attributes or {})
         members = {m: self.subjects[m] for c in comps.values() for m in c.subjects}
+        members.update((sid, self.subjects[sid]) for sid in attributes or ())
         for sid in members:
-            del self.components[sid]
+            self.components.pop(sid, None)  # a subject new to the fold has none yet
             self._groups.pop(sid, None)
         self._groups.update(self._initial_groups(members))
         for sid in sorted(members):
             self._component_for(sid)
         self.apply_all(history, late=True)
         return True
+
+    def reached_by(self, attributes: Mapping[str, Subject]) -> set[str]:
+        """The subjects whose components new ``attributes`` of some subjects can change: those
+        subjects, and every subject sharing a licence or another linking attribute with them."""
+        assoc = self.pack.association
+        if assoc is None:
+            return set(attributes)
+        via = assoc.extended_via
+        keys = {k for s in attributes.values() for k in s.link_keys(via)}
+        return set(attributes) | {sid for sid, s in self.subjects.items()
+                                  if keys.intersection(s.link_keys(via))}
 
     def adopt(self, component: Component) -> None:
         """Take a component restored from a checkpoint in place of what its subjects had."""

@@ -115,8 +115,8 @@ class Shadows:
         self._comparing = threading.Lock()  # one comparison at a time moves these folds
         # The last comparisons, by shadow, candidate, stored event and question: a page viewed
         # again, or a subject opened from it, costs no second diff while nothing was stored.
-        self._recent: dict[tuple[Any, ...], tuple[tuple[Any, Any], Comparison]] = {}
-        self._memos: dict[str, tuple[tuple[Any, Any], str,
+        self._recent: dict[tuple[Any, ...], tuple[tuple[Any, Any, Any], Comparison]] = {}
+        self._memos: dict[str, tuple[tuple[Any, Any, Any], str,
                                      dict[tuple[str, int, int, dt.datetime], SubjectDiff]]] = {}
 
     # -- the registry ----------------------------------------------------------------------------
@@ -173,6 +173,10 @@ class Shadows:
         only = None if subject is None else [subject]
         with self._comparing:
             for _try in range(MAX_TRIES):
+                # Read before the folds catch up: a fold never holds older attributes than
+                # these (new attributes fold again only the components they reach, in place).
+                versions = (self.live.subjects_version(code),
+                            candidate_fold.subjects_version(code))
                 with ExitStack() as held:
                     base, seq = held.enter_context(self.live.ledger(code, only))
                     cand, cand_seq = held.enter_context(candidate_fold.ledger(code, only))
@@ -180,14 +184,14 @@ class Shadows:
                         continue  # an event was stored between the two: fold both up to it
                     key = (shadow.id, shadow.candidate.fingerprint(), seq, as_of, points,
                            subject)
-                    folds = (base.components, cand.components)
+                    folds = (base.components, cand.components, versions)
                     kept = self._recent.get(key)
-                    if kept is not None and kept[0][0] is folds[0] and kept[0][1] is folds[1]:
+                    if kept is not None and _same(kept[0], folds):
                         out = kept[1]
                     else:  # new events, or new folds (subjects' attributes changed)
                         out = _compare(shadow, base, cand, as_of, seq,
                                        points if subject is None else 0, subject,
-                                       self._memo(shadow, base, cand))
+                                       self._memo(shadow, folds))
                         self._recent = {**dict(list(self._recent.items())[-(KEEP - 1):]),
                                         key: (folds, out)}
                 candidate_fold.checkpoint(code)
@@ -195,16 +199,20 @@ class Shadows:
         raise InputError(_("events kept arriving while the shadow was compared; try again"))
 
 
-    def _memo(self, shadow: Shadow, base: Ledger, cand: Ledger
+    def _memo(self, shadow: Shadow, folds: tuple[Any, Any, Any]
               ) -> dict[tuple[str, int, int, dt.datetime], SubjectDiff]:
         """The view over time already computed for this shadow, while both folds are the ones
         it was computed on (a new scope, subjects' attributes changed, starts them again)."""
-        folds = (base.components, cand.components)
         kept = self._memos.get(shadow.id)
-        if kept is None or kept[0][0] is not folds[0] or kept[0][1] is not folds[1] \
+        if kept is None or not _same(kept[0], folds) \
                 or kept[1] != shadow.candidate.fingerprint() or len(kept[2]) > MAX_MEMO:
             kept = self._memos[shadow.id] = (folds, shadow.candidate.fingerprint(), {})
         return kept[2]
+
+
+def _same(kept: tuple[Any, Any, Any], folds: tuple[Any, Any, Any]) -> bool:
+    """The same two folds (by identity) under the same versions of the subjects' attributes."""
+    return kept[0] is folds[0] and kept[1] is folds[1] and kept[2] == folds[2]
 
 
 def _tag(fingerprint: str) -> str:

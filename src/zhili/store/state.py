@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from ..engine import Decision, Fold, Ledger, SubjectState
+from ..engine import Decision, Fold, Ledger, Subject, SubjectState
 from ..engine.component import Component
 from ..errors import InputError
 from ..events import Event, LinkObserved, in_time_order
@@ -378,10 +378,8 @@ class StateService:
             warm = self._current(pack, head)  # another thread may have started it meanwhile
             if warm is not None:
                 return warm
-            subjects = {sid: s for sid, (_, s) in self.store.subjects(pack.code).items()
-                        if s is not None}
             warm = WarmPack(self.store, pack, _scope(pack, head, self.tag), head.subjects,
-                            subjects, summaries=not self.tag)
+                            self._registry(pack), summaries=not self.tag)
             with self._lock:
                 self._warm[pack.code] = warm
             return warm
@@ -389,11 +387,29 @@ class StateService:
     def _current(self, pack: Pack, head: Head) -> WarmPack | None:
         with self._lock:
             warm = self._warm.get(pack.code)
-        if warm is None or warm.pack is not pack or warm.subjects_version != head.subjects:
+        if warm is None or warm.pack is not pack:
             return None
+        if head.subjects > warm.subjects_version:
+            with self._starting:  # a registry read and the changed components, once
+                if head.subjects > warm.subjects_version and not warm.reattribute(
+                        self._registry(pack), head.subjects, _scope(pack, head, self.tag)):
+                    return None
         if head.events > warm.cursor:
             warm.catch_up()
         return warm
+
+    def subjects_version(self, code: str) -> int | None:
+        """The version of the subjects' attributes the pack's fold holds (None: no fold yet);
+        new attributes fold again only the components they reach, in place."""
+        with self._lock:
+            warm = self._warm.get(code)
+        return None if warm is None else warm.subjects_version
+
+    def _registry(self, pack: Pack) -> dict[str, Subject]:
+        """The attributes of the pack's registered subjects (those known only from their
+        events have none)."""
+        return {sid: s for sid, (_, s) in self.store.subjects(pack.code).items()
+                if s is not None}
 
     def _forget(self, code: str) -> None:
         with self._lock:

@@ -19,7 +19,7 @@ Bookkeeping, against the store's per-pack event seq:
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from itertools import chain
 from zlib import crc32
@@ -44,7 +44,9 @@ class WarmPack:
         self.store = store
         self.summaries = summaries  # write the subjects list's summaries in checkpoint rounds
         self.pack = pack
-        self.scope = scope
+        self.scope = scope  # where checkpoints and summaries are written
+        self.source = scope  # where components are restored from
+        self.whole = False  # the next checkpoint round writes every component (a new scope)
         self.subjects_version = subjects_version
         self.fold = Fold(pack, subjects, mark_every=MARK_EVERY)
         self.generation = store.generation(scope)
@@ -184,7 +186,7 @@ class WarmPack:
             wanted = [sid for sid in subjects if sid not in self.resolved]
         if not wanted:
             return
-        found = self.store.checkpoints_of(self.scope, wanted) if self.restorable else {}
+        found = self.store.checkpoints_of(self.source, wanted) if self.restorable else {}
         for sid in wanted:
             if sid in self.resolved:
                 continue  # restored with a member earlier in this loop
@@ -220,6 +222,40 @@ class WarmPack:
             self.unsaved += folded
             self.applied += folded
 
+    # -- subjects' attributes ----------------------------------------------------------------------
+    def reattribute(self, registry: Mapping[str, Subject], version: int, scope: str) -> bool:
+        """Take the registry's attributes (version ``version`` of the pack's subjects, whose
+        checkpoints belong in ``scope``): only the components the changed subjects are in, or
+        that their new attributes join, fold again. False (nothing done) when those hold an
+        event of no subject: then only a new fold of the whole pack is right.
+
+        The next checkpoint round writes every component into the new scope (restoring the
+        ones not yet read from the old one, never folding them again) before it vouches for
+        the new scope's generation."""
+        with self.saving:  # no checkpoint round may mix the scopes
+            changed = {sid: s for sid, s in registry.items() if self.fold.subjects.get(sid) != s}
+            if changed:
+                reached = self.fold.reached_by(changed)
+                self.resolve(reached)
+                with self.hold(reached):
+                    reached = {m for sid in reached
+                               if (c := self.fold.component_of(sid)) is not None
+                               for m in c.subjects} | reached
+                    if not self.fold.rebuild(reached, attributes=changed):
+                        return False
+                    members = {m for sid in reached
+                               if (c := self.fold.component_of(sid)) is not None
+                               for m in c.subjects}
+                    folded = sum(len(c.events) for c in
+                                 {id(c): c for c in map(self.fold.component_of, members)
+                                  if c is not None}.values())
+                self.changed(members, folded)
+            with self.books:
+                self.subjects_version = version
+                if scope != self.scope:
+                    self.scope, self.whole = scope, True
+            return True
+
     # -- checkpoints ---------------------------------------------------------------------------------
     def checkpoint(self) -> None:
         """Store the checkpoint of every component changed since the last one, each under its
@@ -228,16 +264,18 @@ class WarmPack:
             return  # another thread is saving: its round covers this one's changes
         try:
             self.catch_up()
-            generation = self.cursor
+            generation, scope, whole = self.cursor, self.scope, self.whole
             with self.books:
                 waiting = [*self.pending, *(e.subject for e in self.everyone if e.subject)]
             self._restore(waiting)  # their checkpoints in one query, not one per subject
             for sid in waiting:  # the generation promises that nothing is pending
                 self.resolve([sid])
-            if self.everyone:
+            if self.everyone or whole:
                 self.resolve(None)
             with self.books:
                 dirty, self.dirty, self.unsaved = self.dirty, set(), 0
+                if whole:  # a new scope holds nothing yet: every component is written
+                    dirty |= set(self.fold.components)
             items: dict[str, tuple[list[str], bytes]] = {}
             kept: dict[str, Summary] = {}
             done: set[str] = set()
@@ -252,9 +290,11 @@ class WarmPack:
                     if self.summaries:
                         self._summarise(comp, members, generation, kept)
                 done.update(members)
-            self.store.put_checkpoints(self.scope, generation, items)
-            self.store.put_summaries(self.scope, kept)
+            self.store.put_checkpoints(scope, generation, items)
+            self.store.put_summaries(scope, kept)
             self.generation = max(self.generation, generation)
+            if whole:
+                self.source, self.whole = scope, False
         finally:
             self.saving.release()
 
