@@ -97,6 +97,28 @@ def test_new_attributes_fold_again_only_the_components_they_reach(store: EventSt
     assert again.fold.refolded == 0 and not again.pending  # read from checkpoints
 
 
+def test_new_attributes_after_an_event_of_every_component_fold_the_pack_anew():
+    """An event of no subject belongs to every component: new attributes then start a new
+    fold of the pack, which answers the replay too."""
+    store = MemoryStore()
+    service, events = service_over(store)
+    everyone = parse_events([{"id": "exempt-1", "type": "exemption_declared",
+                              "at": START + dt.timedelta(days=2),
+                              "start": START + dt.timedelta(days=2),
+                              "end": START + dt.timedelta(days=4), "scope": "all",
+                              "reason": "system outage"}])
+    service.ingest(everyone, pack=PACK)
+    warm = service._warm_pack(service.pack(PACK))
+    moved = Subject("b3", licence="L4", deposit=Decimal(2000))
+    store.put_subject(PACK, moved)
+    subjects, _ = groups_history()
+    want = replay([*events, *everyone], load_pack(PACK), {**subjects, "b3": moved})
+    as_of = START + dt.timedelta(days=30)
+    for sid in ("a3", "b3", "a4"):
+        assert service.state(sid, as_of).to_dict() == want.state(sid, as_of).to_dict()
+    assert service._warm_pack(service.pack(PACK)) is not warm
+
+
 def test_a_long_fold_of_one_component_holds_up_no_query_on_another():
     service, _ = service_over(MemoryStore())
     inside, release = threading.Event(), threading.Event()

@@ -54,6 +54,7 @@ class StateService:
         self._lock = threading.Lock()  # the map below, never held while folding
         self._warm: dict[str, WarmPack] = {}
         self._starting = threading.Lock()
+        self._reattributing = threading.Lock()  # taken inside ``_starting`` too
         self._pack_of_subject: dict[str, str] = {}  # a subject never changes pack
         self._packs: dict[str, Pack] = dict(packs or {})  # shipped packs: code of the process
         self._writers: dict[str, _Writers] = {}  # per pack: batches waiting for their commit
@@ -390,9 +391,10 @@ class StateService:
         if warm is None or warm.pack is not pack:
             return None
         if head.subjects > warm.subjects_version:
-            with self._starting:  # a registry read and the changed components, once
+            with self._reattributing:  # a registry read and the changed components, once
                 if head.subjects > warm.subjects_version and not warm.reattribute(
                         self._registry(pack), head.subjects, _scope(pack, head, self.tag)):
+                    self._forget(pack.code)  # an event of every component: fold anew
                     return None
         if head.events > warm.cursor:
             warm.catch_up()
