@@ -189,3 +189,11 @@ def test_a_state_of_another_format_is_refused(tmp_path):
         con.execute("UPDATE meta SET value = '1' WHERE key = 'format'")    # by their MD5
     with pytest.raises(InputError, match="state format '1'; this version reads '2'"):
         assess_incrementally(table([]), "aliexpress", state=state, until=midnight(4))
+
+
+def test_a_freeze_floor_outlives_runs_in_which_its_scope_has_no_orders(tmp_path):
+    """A line frozen, then without orders in the window for a run, then hit again: the second
+    violation's window starts at the first freeze's end, as in a full assessment."""
+    rows = history([], [("s2", 83), ("s2", 126)])
+    inc = compare(rows, [10, 115, 123, 239], state=tmp_path / "s.duckdb")
+    assert inc.violations[-1].evidence["window"]["start"] > "2026-06-07"

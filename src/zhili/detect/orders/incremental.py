@@ -93,8 +93,12 @@ def assess_incrementally(changes: OrdersInput, pack: Any, *, state: str | Path,
         assessed = clock.start_of(st.last_day + 1) if st.last_day is not None else None
         st.save(new=[event_to_dict(v) for v in result.violations
                      if assessed is None or v.at > assessed],
-                scopes={key: (s.floor + result.day0 if s.floored else None, s.frozen_seen,
-                              key in result.states) for key, s in loop.items()},
+                # A scope with no cells left this run (its orders fell out of the window)
+                # keeps the loop state it had: a freeze's floor still bounds the window of
+                # its next violation, whenever new orders bring it back.
+                scopes={**(resume.scopes if resume else {}),
+                        **{key: (s.floor + result.day0 if s.floored else None, s.frozen_seen,
+                                 key in result.states) for key, s in loop.items()}},
                 last_day=last_day, horizon=last_day + 2 - st.keep_days,
                 cells_from=last_day + 2 - reach,
                 exemptions=sorted(e.id for e in exemptions))
