@@ -240,13 +240,14 @@ SUBJECTLESS = frozenset({"exemption_declared"})
 
 def _money(value: object) -> Decimal:
     if isinstance(value, bool):
-        raise InputError(f"expected an amount in CNY, got {value!r}")
+        raise InputError(_("expected an amount in CNY, got %(value)r") % {"value": value})
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
-        raise InputError(f"expected an amount in CNY, got {value!r}") from None
+        raise InputError(_("expected an amount in CNY, got %(value)r") % {"value": value}) from None
     if not amount.is_finite() or amount < 0:
-        raise InputError(f"expected a non-negative amount in CNY, got {value!r}")
+        raise InputError(_("expected a non-negative amount in CNY, got %(value)r")
+                         % {"value": value})
     return amount
 
 
@@ -283,13 +284,13 @@ def valid_name(value: str, limit: int = MAX_NAME_CHARS) -> str:
 
 def _text(value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise InputError(f"expected text, got {value!r}")
+        raise InputError(_("expected text, got %(value)r") % {"value": value})
     return valid_text(str(value))
 
 
 def _name(value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise InputError(f"expected text, got {value!r}")
+        raise InputError(_("expected text, got %(value)r") % {"value": value})
     return valid_name(str(value))
 
 
@@ -297,33 +298,33 @@ def _texts(value: object) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     if not isinstance(value, list | tuple):
-        raise InputError(f"expected a list, got {value!r}")
+        raise InputError(_("expected a list, got %(value)r") % {"value": value})
     return tuple(_text(v) for v in value)
 
 
 def _number(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputError(f"expected a number, got {value!r}")
+        raise InputError(_("expected a number, got %(value)r") % {"value": value})
     if value < 0:
-        raise InputError(f"expected a non-negative number, got {value!r}")
+        raise InputError(_("expected a non-negative number, got %(value)r") % {"value": value})
     return float(value)
 
 
 def _count(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InputError(f"expected a whole number ≥ 0, got {value!r}")
+        raise InputError(_("expected a whole number ≥ 0, got %(value)r") % {"value": value})
     return value
 
 
 def _flag(value: object) -> bool:
     if not isinstance(value, bool):
-        raise InputError(f"expected true or false, got {value!r}")
+        raise InputError(_("expected true or false, got %(value)r") % {"value": value})
     return value
 
 
 def _mapping(value: object) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise InputError(f"expected a mapping, got {value!r}")
+        raise InputError(_("expected a mapping, got %(value)r") % {"value": value})
     _check_nested(value)
     return dict(value)
 
@@ -399,7 +400,8 @@ def _one_of(convert: Callable[[object], Any], allowed: Sequence[str]
     def checked(value: object) -> Any:
         converted = convert(value)
         if converted not in allowed:
-            raise InputError(f"expected one of {', '.join(allowed)}, got {value!r}")
+            raise InputError(_("expected one of %(value)s, got %(value2)r")
+                             % {"value": ', '.join(allowed), "value2": value})
         return converted
     return checked
 
@@ -407,11 +409,12 @@ def _one_of(convert: Callable[[object], Any], allowed: Sequence[str]
 def parse_event(raw: object, tz: str = DEFAULT_ZONE) -> Event:
     """One event from a mapping, as written in scenario files, JSONL or the API."""
     if not isinstance(raw, Mapping):
-        raise EventError(f"expected an event mapping, got {raw!r}")
+        raise EventError(_("expected an event mapping, got %(raw)r") % {"raw": raw})
     kind = raw.get("type")
     if not isinstance(kind, str) or kind not in EVENT_TYPES:
         known = ", ".join(sorted(EVENT_TYPES))
-        raise EventError(f"unknown event type {kind!r}; expected one of: {known}", path="type")
+        raise EventError(_("unknown event type %(kind)r; expected one of: %(known)s")
+                         % {"kind": kind, "known": known}, path="type")
     cls = EVENT_TYPES[kind]
     schema = _schema(kind, tz)
     values: dict[str, Any] = {}
@@ -421,7 +424,8 @@ def parse_event(raw: object, tz: str = DEFAULT_ZONE) -> Event:
         convert = schema.get(key)
         if convert is None:
             allowed = ", ".join(sorted(set(schema) | {"type"}))
-            raise EventError(f"unknown field for a {kind} event; allowed: {allowed}", path=key)
+            raise EventError(_("unknown field for a %(kind)s event; allowed: %(allowed)s")
+                             % {"kind": kind, "allowed": allowed}, path=key)
         if value is None and key not in ("at", "subject", "id"):
             continue
         try:
@@ -429,14 +433,16 @@ def parse_event(raw: object, tz: str = DEFAULT_ZONE) -> Event:
         except InputError as err:
             raise EventError(err.message, path=key) from None
     if "at" not in values:
-        raise EventError("missing: every event needs `at`", path="at")
+        raise EventError(_("missing: every event needs `at`"), path="at")
     if kind not in SUBJECTLESS and not values.get("subject"):
-        raise EventError(f"missing: a {kind} event needs `subject`", path="subject")
+        raise EventError(_("missing: a %(kind)s event needs `subject`")
+                         % {"kind": kind}, path="subject")
     if kind in SUBJECTLESS:
         values.setdefault("subject", None)
     for name in REQUIRED.get(kind, ()):
         if name not in values:
-            raise EventError(f"missing: a {kind} event needs `{name}`", path=name)
+            raise EventError(_("missing: a %(kind)s event needs `%(name)s`")
+                             % {"kind": kind, "name": name}, path=name)
     if not values.get("id"):
         values["id"] = _auto_id(kind, raw)
     return cls(**values)

@@ -24,12 +24,13 @@ from .timekit import parse_instant
 def read_yaml(path: Path) -> Any:
     file = str(path)
     if not path.is_file():
-        raise InputError("no such file", file=file)
+        raise InputError(_("no such file"), file=file)
     try:
         return yaml.safe_load(read_text(path))
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        raise InputError(f"not valid YAML: {getattr(err, 'problem', err)}", file=file,
+        raise InputError(_("not valid YAML: %(value)s")
+                         % {"value": getattr(err, 'problem', err)}, file=file,
                          path=f"line {mark.line + 1}" if mark else None) from None
 
 
@@ -37,11 +38,12 @@ def check_keys(raw: Mapping[str, Any], allowed: tuple[str, ...], required: tuple
                file: str, where: str) -> None:
     for key in raw:
         if key not in allowed:
-            raise InputError(f"unknown key; expected one of: {', '.join(allowed)}", file=file,
+            raise InputError(_("unknown key; expected one of: %(value)s")
+                             % {"value": ', '.join(allowed)}, file=file,
                              path=f"{where}.{key}")
     for key in required:
         if key not in raw:
-            raise InputError("missing required key", file=file, path=f"{where}.{key}")
+            raise InputError(_("missing required key"), file=file, path=f"{where}.{key}")
 
 
 def timed_entries(entries: Any, allowed: tuple[str, ...], tz: str, file: str, where: str
@@ -49,11 +51,11 @@ def timed_entries(entries: Any, allowed: tuple[str, ...], tz: str, file: str, wh
     """A list of mappings each with an instant ``at`` and a ``subject`` (a scenario's checks),
     every key one of ``allowed``."""
     if not isinstance(entries, list):
-        raise InputError("expected a list of checks", file=file, path=where)
+        raise InputError(_("expected a list of checks"), file=file, path=where)
     for j, entry in enumerate(entries):
         p = f"{where}[{j}]"
         if not isinstance(entry, Mapping):
-            raise InputError("expected a mapping", file=file, path=p)
+            raise InputError(_("expected a mapping"), file=file, path=p)
         check_keys(entry, allowed, ("at", "subject"), file, p)
         try:
             parse_instant(entry["at"], tz)
@@ -68,7 +70,7 @@ def parse_subjects(raw: Any, pack: Pack, file: str, where: str = "") -> dict[str
     if raw is None:
         return {}
     if not isinstance(raw, Mapping):
-        raise InputError("expected a mapping of subject id to attributes", file=file, path=at)
+        raise InputError(_("expected a mapping of subject id to attributes"), file=file, path=at)
     subjects = {}
     for sid, attrs in raw.items():
         try:
@@ -91,7 +93,8 @@ def parse_history(raw: Mapping[str, Any], file: str, where: str
     for k, event in enumerate(events):
         code = getattr(event, "code", None)
         if event.type == "violation" and code not in pack.rules:
-            raise InputError(f"pack {pack.code} has no rule {code!r}", file=file,
+            raise InputError(_("pack %(code)s has no rule %(code2)r")
+                             % {"code": pack.code, "code2": code}, file=file,
                              path=f"{where}.events[{k}].code")
     warn_unknown_documents(pack, events, file, f"{where}.events")
     return pack, subjects, events

@@ -90,7 +90,7 @@ def scenario_files(paths: Iterable[str]) -> list[Path]:
         elif path.is_file():
             out.append(path)
         else:
-            raise InputError("no such file or folder", file=str(path))
+            raise InputError(_("no such file or folder"), file=str(path))
     return out
 
 
@@ -105,14 +105,14 @@ def load_cases(path: Path) -> list[Case]:
     file = str(path)
     doc = read_yaml(path)
     if not isinstance(doc, list):
-        raise InputError("expected a YAML list of cases", file=file)
+        raise InputError(_("expected a YAML list of cases"), file=file)
     return [_case(raw, file, i, path.parent) for i, raw in enumerate(doc)]
 
 
 def _case(raw: Any, file: str, i: int, folder: Path) -> Case:
     where = f"case[{i}]"
     if not isinstance(raw, Mapping):
-        raise InputError("expected a case mapping", file=file, path=where)
+        raise InputError(_("expected a case mapping"), file=file, path=where)
     name = str(raw.get("name") or where)
     where = f"case {name!r}"
     check_keys(raw, CASE_KEYS, ("pack", "expect"), file, where)
@@ -124,7 +124,7 @@ def _case(raw: Any, file: str, i: int, folder: Path) -> Case:
 
         candidate = candidate_pack(raw["candidate"], raw, file, f"{where}.candidate", folder)
     elif raw.get("expect_candidate") or raw.get("impact"):
-        raise InputError("`expect_candidate` and `impact` need a `candidate`", file=file,
+        raise InputError(_("`expect_candidate` and `impact` need a `candidate`"), file=file,
                          path=f"{where}.candidate")
     expect_candidate = _checks(raw.get("expect_candidate") or [], pack, file,
                                f"{where}.expect_candidate")

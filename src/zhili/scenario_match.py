@@ -15,6 +15,7 @@ from typing import Any
 from .engine import Decision, Hold
 from .engine.records import _jsonable
 from .errors import InputError
+from .i18n import _
 from .timekit import is_date_only, local_date, parse_instant
 
 # What a hold expectation may name, and the record field each one reads.
@@ -97,24 +98,25 @@ def check_shape(check: Mapping[str, Any], file: str, path: str) -> None:
     """The new keys' shapes, checked when the file is read (errors name file and field)."""
     for key in ("deposit", "outstanding", "required_deposit"):
         if key in check and _decimal(check[key]) is None:
-            raise InputError("expected an amount in CNY", file=file, path=f"{path}.{key}")
+            raise InputError(_("expected an amount in CNY"), file=file, path=f"{path}.{key}")
     for key, allowed in (("holds", HOLD_KEYS), ("not_holds", HOLD_KEYS), ("decisions", None),
                          ("not_decisions", None)):
         if key not in check:
             continue
         items = check[key]
         if not isinstance(items, list):
-            raise InputError("expected a list of mappings", file=file, path=f"{path}.{key}")
+            raise InputError(_("expected a list of mappings"), file=file, path=f"{path}.{key}")
         for k, item in enumerate(items):
             where = f"{path}.{key}[{k}]"
             if not isinstance(item, Mapping) or not item:
-                raise InputError("expected a mapping of fields to match", file=file, path=where)
+                raise InputError(_("expected a mapping of fields to match"), file=file, path=where)
             if allowed is not None:
                 for field in item:
                     if field not in allowed:
-                        raise InputError(f"unknown key; expected one of: {', '.join(allowed)}",
+                        raise InputError(_("unknown key; expected one of: %(value)s")
+                                         % {"value": ', '.join(allowed)},
                                          file=file, path=f"{where}.{field}")
             elif "kind" not in item:
-                raise InputError("missing required key (the decision's kind: fee, hold, "
-                                 "release, sanction, lift, appeal, ...)", file=file,
+                raise InputError(_("missing required key (the decision's kind: fee, hold, "
+                                   "release, sanction, lift, appeal, ...)"), file=file,
                                  path=f"{where}.kind")

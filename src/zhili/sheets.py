@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .errors import InputError
+from .i18n import _
 from .textfiles import detect_encoding
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def read_sheet(path: Path, *, what: str = "table") -> pa.Table:
     import pyarrow as pa
     import pyarrow.parquet as pq
     if not path.is_file():
-        raise InputError(f"no such {what} file", file=str(path))
+        raise InputError(_("no such %(what)s file") % {"what": what}, file=str(path))
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         return _read_csv(path, "\t" if suffix == ".tsv" else ",")
@@ -53,8 +54,10 @@ def read_sheet(path: Path, *, what: str = "table") -> pa.Table:
         try:
             return pq.read_table(path)
         except (pa.ArrowException, OSError) as err:
-            raise InputError(f"not a readable Parquet file ({err})", file=str(path)) from None
-    raise InputError(f"expected a {what} ending in .csv, .tsv, .xlsx or .parquet",
+            raise InputError(_("not a readable Parquet file (%(err)s)")
+                             % {"err": err}, file=str(path)) from None
+    raise InputError(_("expected a %(what)s ending in .csv, .tsv, .xlsx or .parquet")
+                     % {"what": what},
                      file=str(path))
 
 
@@ -79,7 +82,11 @@ def _read_csv(path: Path, delimiter: str) -> pa.Table:
         table = pacsv.read_csv(path, read_options=read, parse_options=parse,
                                convert_options=convert)
     except pa.ArrowInvalid as err:
-        raise InputError(f"not a readable CSV table ({err})", file=str(path)) from None
+        if "Empty CSV file" in str(err):  # pyarrow's words for a file with no header row
+            raise InputError(_("not a readable CSV table: no header row"),
+                             file=str(path)) from None
+        raise InputError(_("not a readable CSV table (%(err)s)")
+                         % {"err": err}, file=str(path)) from None
     return table.rename_columns([n.strip() for n in table.column_names])
 
 
@@ -93,7 +100,8 @@ def _read_excel(path: Path) -> pa.Table:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as err:
-        raise InputError(f"not a readable Excel workbook ({err})", file=str(path)) from None
+        raise InputError(_("not a readable Excel workbook (%(err)s)")
+                         % {"err": err}, file=str(path)) from None
     try:
         rows = book.worksheets[0].iter_rows(values_only=True)
         header: list[str] | None = None
@@ -113,7 +121,7 @@ def _read_excel(path: Path) -> pa.Table:
     finally:
         book.close()
     if header is None:
-        raise InputError("the first worksheet is empty", file=str(path))
+        raise InputError(_("the first worksheet is empty"), file=str(path))
     return pa.table({name: pa.array(col, type=pa.string())
                      for name, col in zip(header, columns, strict=True)})
 
@@ -122,10 +130,11 @@ def _check_header(header: list[str], path: Path, row: int) -> None:
     seen: set[str] = set()
     for i, name in enumerate(header):
         if not name:
-            raise InputError(f"column {i + 1} of the header row has no name",
+            raise InputError(_("column %(value)s of the header row has no name")
+                             % {"value": i + 1},
                              file=str(path), path=f"row {row}")
         if name in seen:
-            raise InputError(f"column {name!r} appears twice in the header row",
+            raise InputError(_("column %(name)r appears twice in the header row") % {"name": name},
                              file=str(path), path=f"row {row}")
         seen.add(name)
 

@@ -12,6 +12,7 @@ file (and the line of the first bad byte), never a decoding traceback or mojibak
 from __future__ import annotations
 
 import codecs
+import errno
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,22 @@ from typing import Any
 import orjson
 
 from .errors import InputError
-from .i18n import _
+from .i18n import N_, _
 
 ENCODINGS = ("utf-8-sig", "utf-16", "gb18030")
 _CHUNK = 1 << 20
+
+# The operating system words its reasons in English whatever the reader's language: the ones
+# people meet with their own files, in the catalog.
+_REASONS = {errno.ENOENT: N_("no such file or folder"), errno.EACCES: N_("permission denied"),
+            errno.EISDIR: N_("a folder, not a file"), errno.ENOTDIR: N_("not a folder"),
+            errno.EPERM: N_("permission denied"), errno.ENOSPC: N_("no space left on the disk")}
+
+
+def os_reason(err: OSError) -> str:
+    """Why the system refused a file, in the reader's language where the catalog has it."""
+    known = _REASONS.get(err.errno) if err.errno is not None else None
+    return _(known) if known else str(err.strerror or err)
 
 
 def read_text(path: Path | str) -> str:
@@ -31,7 +44,7 @@ def read_text(path: Path | str) -> str:
     try:
         data = Path(path).read_bytes()
     except OSError as err:
-        raise InputError(_("cannot read the file: %(reason)s") % {"reason": err.strerror or err},
+        raise InputError(_("cannot read the file: %(reason)s") % {"reason": os_reason(err)},
                          file=file) from None
     candidates = _candidates(data[:4])
     nul = data.find(b"\x00")

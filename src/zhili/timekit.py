@@ -44,7 +44,8 @@ def parse_instant(value: object, tz: str = DEFAULT_ZONE) -> dt.datetime:
     if isinstance(value, dt.date):
         return in_range(dt.datetime(value.year, value.month, value.day, tzinfo=zone(tz)), value)
     if not isinstance(value, str):
-        raise InputError(f"expected a date-time such as 2026-03-02 10:00, got {value!r}")
+        raise InputError(_("expected a date-time such as 2026-03-02 10:00, got %(value)r")
+                         % {"value": value})
     text = value.strip()
     parsed: dt.datetime | None = None
     try:  # ISO 8601 (``2026-03-02 10:00`` is ISO too), in C: event files hold millions
@@ -58,7 +59,8 @@ def parse_instant(value: object, tz: str = DEFAULT_ZONE) -> dt.datetime:
                 continue
     if parsed is None:
         raise InputError(
-            f"expected a date-time such as 2026-03-02 10:00 or ISO 8601, got {value!r}")
+            _("expected a date-time such as 2026-03-02 10:00 or ISO 8601, got %(value)r")
+            % {"value": value})
     return in_range(parsed if parsed.tzinfo else parsed.replace(tzinfo=zone(tz)), value)
 
 

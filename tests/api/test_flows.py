@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
+# Refusals are matched by their English text.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def sign_in(client, key: str) -> None:
     response = client.post("/login", data={"key": key}, follow_redirects=False)

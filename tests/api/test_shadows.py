@@ -18,6 +18,9 @@ from zhili.timekit import parse_instant
 
 from .conftest import Clock
 
+# Refusals are matched by their English text.
+pytestmark = pytest.mark.usefixtures("english")
+
 ROOT = Path(__file__).resolve().parents[2]
 PACK = "wechat_channels"
 PER_ENTRY = {"id": "per-entry", "pack": PACK,

@@ -7,6 +7,7 @@ an exception it does not turn into an `error:` line fails the test with its trac
 
 from __future__ import annotations
 
+import re
 import socket
 import sys
 from dataclasses import dataclass
@@ -122,7 +123,7 @@ def test_an_instant_out_of_range_is_one_error_line(tmp_path, as_of, run):
                  ["assess", str(orders), "--pack", "aliexpress", "--as-of", as_of]):
         result = run(args)
         _assert_one_error_line(result, args)
-        assert "as_of" in result.stderr or "2000-2100" in result.stderr or "date-time" in \
+        assert "as_of" in result.stderr or "2000-2100" in result.stderr or "日期时间" in \
             result.stderr
 
 
@@ -141,3 +142,60 @@ def test_serve_on_an_unreachable_postgresql_is_one_error_line(run):
         result = run(args)
         _assert_one_error_line(result, args)
         assert "无法" in result.stderr and "127.0.0.1" in result.stderr
+
+
+# Three English words in a row, once quoted values, paths and codes are set aside: a sentence
+# left untranslated. Codes (snake_case, with digits) and file names are not words here.
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|`[^`]*`|「[^」]*」|\S*[/\\]\S*")
+_ENGLISH = re.compile(r"(?<![\w.])[A-Za-z][a-z]*(?:\s+[A-Za-z][a-z]*){2,}(?![\w.])")
+
+
+def _english_sentence(line: str) -> str | None:
+    found = _ENGLISH.search(_QUOTED.sub(" ", line))
+    return found.group(0) if found else None
+
+
+def test_the_heuristic_tells_a_sentence_from_codes_and_paths():
+    assert _english_sentence("错误：/tmp/a b c/h.jsonl：第 1 行：应为日期时间") is None
+    assert _english_sentence("错误：未知的规则包 'wechat channels store'") is None
+    assert _english_sentence("错误：h.jsonl: expected a date-time such as") == \
+        "expected a date"
+    assert _english_sentence("错误：h.jsonl：第 1 行：应为 2000-2100 年间的日期时间") is None
+
+
+def _error_lines(result: Result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.startswith("错误：")]
+
+
+@pytest.mark.parametrize("kind", ["binary", "gbk", "utf16", "missing"])
+def test_every_bad_file_is_refused_in_chinese(tmp_path, kind, run, monkeypatch):
+    monkeypatch.setenv("ZHILI_LANG", "zh-CN")
+    for name, args in _commands(lambda suffix: _file(tmp_path, kind, suffix)).items():
+        if kind == "missing" and name in ("db", "keys"):
+            continue
+        lines = _error_lines(run(args))
+        assert lines, (name, args)
+        assert not [line for line in lines if _english_sentence(line)], (name, lines)
+
+
+def test_every_bad_instant_is_refused_in_chinese(tmp_path, run, monkeypatch):
+    monkeypatch.setenv("ZHILI_LANG", "zh-CN")
+    history = tmp_path / "h.jsonl"
+    history.write_text(GOOD_HISTORY, encoding="utf-8")
+    late = tmp_path / "late.jsonl"
+    late.write_text(GOOD_HISTORY.replace("2026-03-02", "9999-12-31"), encoding="utf-8")
+    book = tmp_path / "book.yaml"
+    book.write_text("pack: wechat_channels\nsubjects: {c1: {}}\nevents: []\n", encoding="utf-8")
+    orders = tmp_path / "orders.csv"
+    orders.write_text("order,store,placed_at\no1,s1,2026-03-01 10:00\n", encoding="utf-8")
+    cases = [["replay", str(late), "-p", "wechat_channels", "--as-of", "2026-03-10"],
+             ["replay", str(history), "-p", "nope", "--as-of", "2026-03-10"]]
+    for as_of in ("9999-12-31 23:00", "0001-01-02", "yesterday"):
+        cases += [["replay", str(history), "-p", "wechat_channels", "--as-of", as_of],
+                  ["documents", str(book), "--as-of", as_of],
+                  ["portfolio", str(book), "--as-of", as_of],
+                  ["assess", str(orders), "--pack", "aliexpress", "--as-of", as_of]]
+    for args in cases:
+        lines = _error_lines(run(args))
+        assert lines, args
+        assert not [line for line in lines if _english_sentence(line)], (args, lines)

@@ -8,6 +8,9 @@ import pytest
 from zhili.detect.content import normalize, scan
 from zhili.detect.content.lexicon import default_lexicon, parse_lexicon
 
+# Refusals are matched by their English text.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def kinds(text, **kw):
     return sorted({f.finding for f in scan(text, options={"allow_wechat_pay": True}, **kw)})

@@ -10,6 +10,9 @@ from zhili.detect.content import load_lexicon, normalize, scan
 from zhili.detect.content.lexicon import default_lexicon, parse_lexicon
 from zhili.errors import InputError
 
+# Refusals are matched by their English text.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def kinds(text, **kw):
     return [(f.finding, f.text) for f in scan(text, **kw)]

@@ -152,6 +152,7 @@ def test_scan_html_is_self_contained(tmp_path):
     assert "https://" not in page and "<script" not in page
 
 
+@pytest.mark.usefixtures("english")
 def test_bad_input_names_file_line_and_field(tmp_path):
     from zhili.detect.content.inputs import read_texts
     from zhili.errors import InputError

@@ -11,6 +11,9 @@ from zhili.errors import InputError
 from zhili.events import Event, parse_event
 from zhili.timekit import parse_instant
 
+# Refusals are matched by their English text.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def ev(kind: str, at: str, subject: str = "s1", **fields: Any) -> Event:
     return parse_event({"type": kind, "at": at, "subject": subject, **fields})

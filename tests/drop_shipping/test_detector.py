@@ -18,6 +18,9 @@ from zhili.errors import InputError
 from zhili.events import parse_event
 from zhili.timekit import parse_instant
 
+# Refusals are matched by their English text.
+pytestmark = pytest.mark.usefixtures("english")
+
 AS_OF = parse_instant("2026-05-31 23:59")
 SETTINGS = DetectorSettings.default()
 

@@ -74,12 +74,13 @@ def test_example_runs_the_bundled_history() -> None:
 
 @pytest.mark.parametrize(("args", "needle"), [
     (["replay", "missing.yaml", "--pack", "wechat_channels", "--as-of", "2026-01-01"],
-     "missing.yaml: 文件不存在"),
+     "missing.yaml: no such file"),
     (["rules", "nope"], "unknown pack 'nope'"),
     (["replay", "{h}", "--pack", "wechat_channels", "--as-of", "soon"], "expected a date-time"),
     (["replay", "{h}", "--pack", "wechat_channels", "--as-of", "2026-01-01", "--param",
       "no.such=1"], "unknown parameter 'no.such'"),
 ])
+@pytest.mark.usefixtures("english")
 def test_bad_input_is_one_clear_line_never_a_traceback(history: Path, args, needle) -> None:
     result = zhili(*[a.replace("{h}", str(history)) for a in args])
     assert result.returncode == 2
@@ -87,6 +88,7 @@ def test_bad_input_is_one_clear_line_never_a_traceback(history: Path, args, need
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.usefixtures("english")
 def test_an_invalid_event_names_file_place_and_field(tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text('{"type": "violation", "at": "2026-03-02", "subject": "c1", "code": "x"}\n'
@@ -115,7 +117,7 @@ def test_zhili_test_exit_codes(tmp_path: Path) -> None:
     chinese = zhili("test", str(bad)).stdout
     assert "失败" in chinese and "预期：9" in chinese and "实际：10" in chinese
     broken = zhili("test", str(invalid))
-    assert broken.returncode == 2 and "case 'ok'.expectations: unknown key" in broken.stderr
+    assert broken.returncode == 2 and "case 'ok'.expectations: 未知的键" in broken.stderr
 
 
 def test_progress_bars_show_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:

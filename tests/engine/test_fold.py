@@ -14,6 +14,9 @@ from zhili.events import in_time_order, parse_events
 from zhili.rules import load_pack
 from zhili.timekit import parse_instant
 
+# Refusals are matched by their English text.
+pytestmark = pytest.mark.usefixtures("english")
+
 PACK = load_pack("wechat_channels")
 SUBJECTS = {"c1": Subject("c1", deposit=Decimal(5000)),
             "m": Subject("m", main=True, licence="L"), "a": Subject("a", licence="L")}

@@ -10,6 +10,9 @@ from zhili.errors import PackError
 from zhili.rules import load_pack, parse_param_assignment
 from zhili.rules.params import number_in_quote
 
+# Refusals are matched by their English text.
+pytestmark = pytest.mark.usefixtures("english")
+
 MINIMAL = """
 pack: tiny
 version: "1"

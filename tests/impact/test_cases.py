@@ -7,6 +7,9 @@ import pytest
 from zhili.errors import InputError
 from zhili.scenario import load_cases, run_case
 
+# Refusals are matched by their English text.
+pytestmark = pytest.mark.usefixtures("english")
+
 CASE = """
 - name: candidate
   pack: wechat_channels

@@ -32,6 +32,9 @@ from zhili.detect.orders.series import PPM, Counts, Threshold, window_series
 from zhili.detect.orders.thresholds import thresholds_for
 from zhili.errors import PackError
 
+# Refusals are matched by their English text.
+pytestmark = pytest.mark.usefixtures("english")
+
 TH = thresholds_for("aliexpress")
 LINE, SHIP_FROM, STORE = aliexpress_families(TH)
 STORES = ["S1", "S2", "S3"]

@@ -98,6 +98,7 @@ def test_column_map_file_names_the_users_own_headers(tmp_path):
     check(load_orders(path, columns=load_column_map(mapping, known)))
 
 
+@pytest.mark.usefixtures("english")
 def test_column_map_errors_name_the_entry(tmp_path):
     mapping = tmp_path / "map.yaml"
     mapping.write_text("columns:\n  订单编码: order_number\n", encoding="utf-8")

@@ -8,6 +8,9 @@ from zhili.detect.orders import load_orders
 from zhili.detect.orders.columns import ORDER_SCHEMA
 from zhili.errors import InputError
 
+# Refusals are matched by their English text.
+pytestmark = pytest.mark.usefixtures("english")
+
 HEADER = ("order_id,store,placed_at,ship_notice_at,line,line_cainiao,line_cainiao_overseas_wh,"
           "buyer_line_cainiao_overseas_wh,ship_from,nrd_at,sold_not_shipped_at,amount,"
           "tracking_no,bonded")

@@ -13,6 +13,9 @@ from zhili.errors import InputError
 from zhili.events import Event, parse_event
 from zhili.store import AppendResult, EventStore, Head, open_store
 
+# Refusals are matched by their English text.
+pytestmark = pytest.mark.usefixtures("english")
+
 UTC = dt.UTC
 PACK = "wechat_channels"
 

@@ -36,6 +36,7 @@ def test_upgrade_reads_zhili_db_from_the_environment(tmp_path, monkeypatch):
     assert (tmp_path / "env.db").exists()
 
 
+@pytest.mark.usefixtures("english")
 def test_a_bad_url_is_one_clear_error(tmp_path):
     result = CliRunner().invoke(_app(), ["db", "upgrade", "--db", "mysql://x@y/z"])
     assert result.exit_code != 0

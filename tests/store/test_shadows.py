@@ -9,6 +9,9 @@ import pytest
 from zhili.errors import InputError
 from zhili.store import EventStore, open_store
 
+# Refusals are matched by their English text.
+pytestmark = pytest.mark.usefixtures("english")
+
 UTC = dt.UTC
 T0 = dt.datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 

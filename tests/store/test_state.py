@@ -21,6 +21,9 @@ from zhili.store import EventStore, MemoryStore, StateService, open_store
 from zhili.store import state as state_module
 from zhili.store.base import AppendResult
 
+# Refusals are matched by their English text.
+pytestmark = pytest.mark.usefixtures("english")
+
 PACK = "wechat_channels"
 CST = dt.timezone(dt.timedelta(hours=8))
 START = dt.datetime(2026, 1, 1, tzinfo=CST)

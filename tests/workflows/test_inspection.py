@@ -18,6 +18,9 @@ from zhili.workflows.inspection import (
     run_inspections,
 )
 
+# Refusals are matched by their English text.
+pytestmark = pytest.mark.usefixtures("english")
+
 T0 = parse_instant("2026-04-01 09:00")
 
 

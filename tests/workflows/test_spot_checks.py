@@ -24,6 +24,9 @@ from zhili.workflows.spot_checks import (
     violations_from_results,
 )
 
+# Refusals are matched by their English text.
+pytestmark = pytest.mark.usefixtures("english")
+
 # The programme's criteria as the wechat_store pack states them (微信小店严打无货源店铺 2026-03-24).
 CRITERIA = SupplierCriteria.from_mapping({
     "accreditations": ["CNAS", "CMA"], "min_years_registered": 3,

@@ -14,6 +14,9 @@ from zhili.workflows.inspection import InspectionTransitionError
 from zhili.workflows.mechanism import max_attempts
 from zhili.workflows.spot_checks import SupplierCriteria, violations_from_results
 
+# Refusals are matched by their English text.
+pytestmark = pytest.mark.usefixtures("english")
+
 PACK = load_pack("wechat_store")
 
 

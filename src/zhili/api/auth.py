@@ -16,6 +16,7 @@ import secrets
 from dataclasses import dataclass
 
 from ..errors import InputError
+from ..i18n import _
 
 ROLES = ("admin", "reviewer", "merchant")
 KEY_PREFIX = "zk_"
@@ -52,11 +53,13 @@ def hash_key(key: str) -> str:
 def check_role(role: str, subject: str | None) -> None:
     """A merchant key speaks for exactly one subject; the other roles for none."""
     if role not in ROLES:
-        raise InputError(f"unknown role {role!r}; expected one of: {', '.join(ROLES)}")
+        raise InputError(_("unknown role %(role)r; expected one of: %(value)s")
+                         % {"role": role, "value": ', '.join(ROLES)})
     if role == "merchant" and not subject:
-        raise InputError("a merchant key needs --subject, the subject it speaks for")
+        raise InputError(_("a merchant key needs --subject, the subject it speaks for"))
     if role != "merchant" and subject:
-        raise InputError(f"a {role} key reads every subject; --subject is only for merchants")
+        raise InputError(_("a %(role)s key reads every subject; --subject is only for merchants")
+                         % {"role": role})
 
 
 def create_key(store, role: str, subject: str | None = None, *,

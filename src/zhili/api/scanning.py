@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import InputError
+from ..i18n import _
 
 # Whose text (the scanner's own list; repeated here so that the console and the API can offer
 # it without loading the scanner): the seller's own copy, or a buyer's review.
@@ -47,8 +48,8 @@ def scan_text(text: str, *, pack: str | None = None, category: str | None = None
         from ..rules import available_packs, load_pack
 
         if pack not in available_packs():
-            raise InputError(f"unknown pack {pack!r}; expected one of: "
-                             f"{', '.join(available_packs())}", path="pack")
+            raise InputError(_("unknown pack %(pack)r; expected one of: %(value)s")
+                             % {"pack": pack, "value": ', '.join(available_packs())}, path="pack")
         loaded = load_pack(pack)
     options = dict(loaded.content_options) if loaded is not None else None
     from ..detect.content.labels import term_label

@@ -67,7 +67,8 @@ class Governance:
             raise Forbidden(_("only an administrator key registers subjects"))
         known = self.store.pack_of(subject_id)
         if known is not None and known != pack:
-            raise InputError(f"subject {subject_id!r} belongs to pack {known!r}, not {pack!r}",
+            raise InputError(_("subject %(subject_id)r belongs to pack %(known)r, not %(pack)r")
+                             % {"subject_id": subject_id, "known": known, "pack": pack},
                              path="pack")
         subject = _subject_from(pack, subject_id, attributes)
         self.store.put_subject(pack, subject)
@@ -80,7 +81,7 @@ class Governance:
 
         Ids and times are the server's to scope and stamp (see ``submissions``)."""
         if not raws:
-            raise InputError("expected at least one event")
+            raise InputError(_("expected at least one event"))
         events = admit(who, raws, self.clock(), check=lambda found: self._check_may_post(
             who, found))
         # Subjects new to the store join the batch's pack as they are appended.
@@ -125,10 +126,11 @@ class Governance:
             _check_pack(pack)
             packs.add(pack)
         if len(packs) > 1:
-            raise InputError(f"a batch belongs to one pack; these events span {sorted(packs)}",
+            raise InputError(_("a batch belongs to one pack; these events span %(value)s")
+                             % {"value": sorted(packs)},
                              path="pack")
         if not packs:
-            raise InputError("these subjects are new: say which pack they belong to (?pack=)",
+            raise InputError(_("these subjects are new: say which pack they belong to (?pack=)"),
                              path="pack")
         return packs.pop()
 
@@ -228,7 +230,8 @@ class Governance:
         for appeal in state.appeals:
             if appeal.id == appeal_id:
                 return event.subject, appeal
-        raise InputError(f"the engine did not record appeal {appeal_id!r}", path="violation")
+        raise InputError(_("the engine did not record appeal %(appeal_id)r")
+                         % {"appeal_id": appeal_id}, path="violation")
 
     # -- orders -----------------------------------------------------------------------------
 
@@ -329,7 +332,8 @@ def _check_pack(pack: str) -> None:
         return
     packs = list(available_packs())
     if pack not in packs:
-        raise InputError(f"unknown pack {pack!r}; expected one of: {', '.join(packs)}",
+        raise InputError(_("unknown pack %(pack)r; expected one of: %(value)s")
+                         % {"pack": pack, "value": ', '.join(packs)},
                          path="pack")
 
 

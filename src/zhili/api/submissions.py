@@ -69,7 +69,8 @@ def admit(who: Principal, raws: Sequence[Mapping[str, Any]], now: dt.datetime,
     filled = []
     for i, raw in enumerate(raws):
         if not isinstance(raw, Mapping):
-            raise InputError(f"expected an event mapping, got {raw!r}", path=f"[{i}]")
+            raise InputError(_("expected an event mapping, got %(raw)r")
+                             % {"raw": raw}, path=f"[{i}]")
         item = dict(raw)
         if who.role != "merchant":
             _check_platform_id(item.get("id"), f"[{i}].id")

@@ -44,6 +44,7 @@ from ..events import (
     read_number,
     read_text,
 )
+from ..i18n import _
 from ..timekit import FIRST_YEAR, LAST_YEAR, zone
 
 SUBJECT = "subject"  # the type of a row that describes a subject
@@ -112,18 +113,18 @@ def from_rows(ids: Sequence[str], types: Sequence[str], ats: Sequence[Any],
         try:
             fields = orjson.loads(raw)
             if not isinstance(fields, dict):
-                raise InputError("expected a JSON object", path="data")
+                raise InputError(_("expected a JSON object"), path="data")
             if kind == SUBJECT:
                 described[rid] = Subject.from_mapping(rid, fields, subject_kind)
                 continue
             if at is None:
-                raise InputError("missing: every event needs `at`", path="at")
+                raise InputError(_("missing: every event needs `at`"), path="at")
             fields.update(id=rid, type=kind, at=at.astimezone(local))
             if sid is not None:
                 fields["subject"] = sid
             events.append(parse_event(fields, tz))
         except orjson.JSONDecodeError as err:
-            raise InputError(f"data is not JSON ({err})",
+            raise InputError(_("data is not JSON (%(err)s)") % {"err": err},
                              path=where(i) if where else None) from None
         except InputError as err:
             raise err.within(path=where(i)) if where else err from None
@@ -136,10 +137,11 @@ def read(path: Path, tz: str, subject_kind: str = "creator"
     try:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as err:
-        raise InputError(f"not a readable Parquet file ({err})", file=str(path)) from None
+        raise InputError(_("not a readable Parquet file (%(err)s)")
+                         % {"err": err}, file=str(path)) from None
     for name in SCHEMA.names:
         if name not in table.column_names:
-            raise InputError("missing column (required by the events table)", file=str(path),
+            raise InputError(_("missing column (required by the events table)"), file=str(path),
                              path=f"column {name}")
     table = table.select(SCHEMA.names).cast(SCHEMA)
     found = by_columns(table, tz, subject_kind)

@@ -128,5 +128,7 @@ def main() -> None:
         sys.exit(2)
     except OSError as err:  # a file, directory or port the command could not use
         where = f"{err.filename}: " if err.filename else ""
-        _say_error(f"{where}{err.strerror or err}")
+        from ..textfiles import os_reason
+
+        _say_error(f"{where}{os_reason(err)}")
         sys.exit(2)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from ..errors import InputError
 from ..events import DocumentDeadline, DocumentReviewed, DocumentSubmitted, Event, in_time_order
+from ..i18n import _
 from ..timekit import DEFAULT_ZONE, zone
 from .registry import Registry
 
@@ -103,8 +104,9 @@ def collect(events: Iterable[Event], registry: Registry, pack: str,
         if isinstance(event, DocumentSubmitted):
             doc_id = event.doc_id or event.id
             if doc_id in index:
-                raise InputError(f"document {doc_id!r} was already submitted; a new version "
-                                 f"needs its own doc_id", path=f"events.{event.id}.doc_id")
+                raise InputError(_("document %(doc_id)r was already submitted; a new version "
+                                   "needs its own doc_id")
+                                 % {"doc_id": doc_id}, path=f"events.{event.id}.doc_id")
             assert event.valid_until is not None  # required by the event parser
             valid_until = event.valid_until
             spec = registry.spec(pack, event.doc_type)
@@ -116,13 +118,17 @@ def collect(events: Iterable[Event], registry: Registry, pack: str,
                                  event.batch, event.item))
         elif isinstance(event, DocumentReviewed):
             if event.doc_id not in index or index[event.doc_id][0] != event.subject:
-                raise InputError(f"no document {event.doc_id!r} submitted by {event.subject} "
-                                 f"before this review", path=f"events.{event.id}.doc_id")
+                raise InputError(_("no document %(doc_id)r submitted by %(subject)s before this "
+                                   "review")
+                                 % {"doc_id": event.doc_id, "subject": event.subject},
+                                 path=f"events.{event.id}.doc_id")
             subject, pos = index[event.doc_id]
             doc = files[subject].docs[pos]
             if doc.reviewed_at is not None:
-                raise InputError(f"document {event.doc_id!r} was already reviewed "
-                                 f"(event {doc.review_id})", path=f"events.{event.id}")
+                raise InputError(_("document %(doc_id)r was already reviewed (event "
+                                   "%(review_id)s)")
+                                 % {"doc_id": event.doc_id, "review_id": doc.review_id},
+                                 path=f"events.{event.id}")
             files[subject].docs[pos] = replace(doc, result=event.result, reviewed_at=event.at,
                                                review_id=event.id)
         elif isinstance(event, DocumentDeadline):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import events as ev
 from ..errors import EventError
+from ..i18n import _
 from ..timekit import add_working_days
 from .book import AppealBook, SubjectBook
 from .effects import DAY, prov_of
@@ -20,11 +21,13 @@ if TYPE_CHECKING:
 def appeal_filed(fold: ComponentFold, e: ev.AppealFiled) -> None:
     appeals = fold.pack.appeals
     if appeals is None:
-        raise EventError(f"pack {fold.pack.code} has no appeal flow", path="type")
+        raise EventError(_("pack %(code)s has no appeal flow")
+                         % {"code": fold.pack.code}, path="type")
     owner = fold.violation_owner.get(e.violation)
     if owner is None:
-        raise EventError(f"appeal {e.id}: no violation or determination {e.violation!r} "
-                         "was recorded before it", path="violation")
+        raise EventError(_("appeal %(id)s: no violation or determination %(violation)r was "
+                           "recorded before it")
+                         % {"id": e.id, "violation": e.violation}, path="violation")
     book = fold.touch(e.subject or owner[0], e.at)
     window = DAY * float(appeals.window_days.at(e.at))
     late = e.at > owner[1] + window
@@ -50,7 +53,8 @@ def appeal_filed(fold: ComponentFold, e: ev.AppealFiled) -> None:
 def _appeal(fold: ComponentFold, e: Any) -> tuple[SubjectBook, AppealBook]:
     sid = fold.appeal_owner.get(e.appeal)
     if sid is None:
-        raise EventError(f"no appeal {e.appeal!r} was filed before this event", path="appeal")
+        raise EventError(_("no appeal %(appeal)r was filed before this event")
+                         % {"appeal": e.appeal}, path="appeal")
     book = fold.touch(sid, e.at)
     return book, book.appeals[e.appeal]
 

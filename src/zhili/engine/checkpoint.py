@@ -12,6 +12,7 @@ import pickle
 from typing import Any
 
 from ..errors import InputError
+from ..i18n import _
 from ..rules import Pack
 from .component import Component
 from .effects import Effects
@@ -86,7 +87,9 @@ def load_component(data: bytes, pack: Pack, effects: Effects) -> Component:
     buffer = io.BytesIO(data)
     code, version = pickle.load(buffer)
     if (code, version) != (pack.code, pack.version):
-        raise InputError(f"checkpoint is of {code} {version}, not {pack.code} {pack.version}")
+        raise InputError(_("checkpoint is of %(code)s %(version)s, not %(code2)s %(version2)s")
+                         % {"code": code, "version": version, "code2": pack.code,
+                            "version2": pack.version})
     component = load(buffer, pack=pack, effects=effects)
     assert isinstance(component, Component)
     return component

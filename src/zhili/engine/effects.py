@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import EventError
+from ..i18n import _
 from ..rules import Pack, Param, Provenance
 from ..rules.model import Consequences, HoldSpec, SanctionSpec
 from ..timekit import fmt
@@ -286,8 +287,8 @@ class Effects:
                 what = f"all {basis} (amounts not known; {ratio * 100:g}% of them is due)"
                 inputs = {"ratio": ratio, "amount": None}
             else:
-                raise EventError(f"rule {rule} holds a share of the amount: the violation "
-                                 f"needs `amount`", path=f"{cause}.amount")
+                raise EventError(_("rule %(rule)s holds a share of the amount: the violation "
+                                   "needs `amount`") % {"rule": rule}, path=f"{cause}.amount")
             if over is not None:
                 inputs["over_days"] = over
         if amount is not None:
@@ -341,8 +342,9 @@ class Effects:
             self.charge_fee(book, _num(cons.fee.at(at)), at, rule, cause, why, prov_of(cons.fee))
         if cons.compensation_ratio is not None and record is not None:
             if record.amount is None:
-                raise EventError(f"rule {rule} deducts compensation from the deposit: the "
-                                 f"violation needs `amount`", path=f"{cause}.amount")
+                raise EventError(_("rule %(rule)s deducts compensation from the deposit: the "
+                                   "violation needs `amount`")
+                                 % {"rule": rule}, path=f"{cause}.amount")
             wanted = record.amount * _num(cons.compensation_ratio.at(at))
             amount = min(wanted, book.deposit)
             self.charge_fee(book, amount, at, rule, cause,

@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import events as ev
 from ..errors import EventError, ZhiliError
+from ..i18n import _
 from ..rules import Pack
 from ..rules.model import Consequences, Rule, covers
 from ..timekit import local_date, natural_year
@@ -36,8 +37,10 @@ class OutOfOrder(ZhiliError):
 
 def refuse_earlier(horizon: dt.datetime | None, event: ev.Event) -> None:
     if horizon is not None and event.at < horizon:
-        raise OutOfOrder(f"event {event.id} at {event.at.isoformat()} is earlier than the "
-                         f"fold's horizon {horizon.isoformat()}")
+        raise OutOfOrder(_("event %(id)s at %(value)s is earlier than the fold's horizon "
+                           "%(value2)s")
+                         % {"id": event.id, "value": event.at.isoformat(),
+                            "value2": horizon.isoformat()})
 
 
 class ComponentFold(Slotted):
@@ -144,8 +147,11 @@ class ComponentFold(Slotted):
 
     def on_violation(self, e: ev.Violation) -> None:
         if e.score is not None and e.score not in self.pack.scores:
-            raise EventError(f"violation {e.id}: pack {self.pack.code} has no score "
-                             f"{e.score!r}; scores: {', '.join(self.pack.scores)}", path="score")
+            raise EventError(_("violation %(id)s: pack %(code)s has no score %(score)r; scores: "
+                               "%(value)s")
+                             % {"id": e.id, "code": self.pack.code, "score": e.score,
+                                "value": ", ".join(self.pack.scores)},
+                             path="score")
         self.violate(ViolationRecord(e.id, e.at, e.subject or "", e.code, e.item, e.amount,
                                      e.flags, e.evidence, score=e.score))
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from .. import events as ev
 from ..errors import InputError
+from ..i18n import _
 from ..rules import Pack, load_pack
 from . import checkpoint
 from .book import SubjectBook
@@ -103,7 +104,8 @@ class Ledger:
         try:
             return self._components[subject]
         except KeyError:
-            raise InputError(f"no subject {subject!r} in this history") from None
+            raise InputError(_("no subject %(subject)r in this history")
+                             % {"subject": subject}) from None
 
     def book_at(self, subject: str, t: dt.datetime,
                 component: Component | None = None) -> SubjectBook:
@@ -116,7 +118,7 @@ class Ledger:
 
     def state(self, subject: str, as_of: dt.datetime) -> SubjectState:
         if as_of.tzinfo is None:
-            raise InputError("as_of needs a time zone (an aware datetime)")
+            raise InputError(_("as_of needs a time zone (an aware datetime)"))
         book = self.book_at(subject, as_of)
         deposit, outstanding, required = book.money_at(as_of)
         bands = self.pack.bands
@@ -414,7 +416,9 @@ class Fold:
         if pack is None:
             pack = load_pack(code, overrides)
         if (pack.code, pack.version) != (code, version):
-            raise InputError(f"snapshot is of {code} {version}, not {pack.code} {pack.version}")
+            raise InputError(_("snapshot is of %(code)s %(version)s, not %(code2)s %(version2)s")
+                             % {"code": code, "version": version, "code2": pack.code,
+                                "version2": pack.version})
         fold = cls.__new__(cls)
         fold.__dict__.update(checkpoint.load(buffer, pack=pack))
         return fold

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import InputError
+from ..i18n import _
 
 KINDS = ("creator", "store")
 
@@ -34,18 +35,20 @@ class Subject:
         allowed = {f.name for f in fields(cls)} - {"id"}
         for key in raw:
             if key not in allowed:
-                raise InputError(f"unknown subject attribute; allowed: "
-                                 f"{', '.join(sorted(allowed))}", path=key)
+                raise InputError(_("unknown subject attribute; allowed: %(value)s")
+                                 % {"value": ', '.join(sorted(allowed))}, path=key)
         kind = raw.get("kind", default_kind)
         if kind not in KINDS:
-            raise InputError(f"expected one of {', '.join(KINDS)}, got {kind!r}", path="kind")
+            raise InputError(_("expected one of %(value)s, got %(kind)r")
+                             % {"value": ', '.join(KINDS), "kind": kind}, path="kind")
         values: dict[str, Any] = {"id": str(id), "kind": kind}
         for key in ("deposit", "base_deposit"):
             if raw.get(key) is not None:
                 try:
                     values[key] = Decimal(str(raw[key]))
                 except Exception:
-                    raise InputError(f"expected an amount in CNY, got {raw[key]!r}",
+                    raise InputError(_("expected an amount in CNY, got %(value)r")
+                                     % {"value": raw[key]},
                                      path=key) from None
         for key in ("name", "licence", "legal_rep"):
             if raw.get(key) is not None:
@@ -53,11 +56,13 @@ class Subject:
         for key in ("devices", "ips", "registered_warehouses", "categories"):
             if raw.get(key) is not None:
                 if not isinstance(raw[key], list | tuple):
-                    raise InputError(f"expected a list, got {raw[key]!r}", path=key)
+                    raise InputError(_("expected a list, got %(value)r")
+                                     % {"value": raw[key]}, path=key)
                 values[key] = tuple(str(v) for v in raw[key])
         if "main" in raw:
             if not isinstance(raw["main"], bool):
-                raise InputError(f"expected true or false, got {raw['main']!r}", path="main")
+                raise InputError(_("expected true or false, got %(main)r")
+                                 % {"main": raw['main']}, path="main")
             values["main"] = raw["main"]
         return cls(**values)
 

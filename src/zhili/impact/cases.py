@@ -17,6 +17,7 @@ from typing import Any
 from ..engine import Ledger
 from ..errors import InputError
 from ..histories import check_keys, timed_entries
+from ..i18n import _
 from ..rules import Pack
 from ..timekit import parse_instant
 from .compare import RuleSet
@@ -31,13 +32,13 @@ def candidate_pack(node: Any, case: Mapping[str, Any], file: str, where: str,
                    folder: Path) -> Pack:
     """The candidate rule set a case names, loaded and validated."""
     if not isinstance(node, Mapping):
-        raise InputError("expected {params, version or pack}", file=file, path=where)
+        raise InputError(_("expected {params, version or pack}"), file=file, path=where)
     check_keys(node, CANDIDATE_KEYS, (), file, where)
     if node.get("version") is not None and node.get("pack") is not None:
-        raise InputError("give a version or a drafted pack, not both", file=file, path=where)
+        raise InputError(_("give a version or a drafted pack, not both"), file=file, path=where)
     params = node.get("params") or {}
     if not isinstance(params, Mapping):
-        raise InputError("expected a mapping of parameter names to values", file=file,
+        raise InputError(_("expected a mapping of parameter names to values"), file=file,
                          path=f"{where}.params")
     drafted = str(folder / str(node["pack"])) if node.get("pack") is not None else None
     version = str(node["version"]) if node.get("version") is not None else None
@@ -55,7 +56,8 @@ def check_impact(entries: Any, pack: Pack, file: str, where: str) -> None:
         for key in ("differences", "not_differences"):
             for k, want in enumerate(entry.get(key) or []):
                 if not isinstance(want, Mapping) or any(x not in DIFFERENCE_KEYS for x in want):
-                    raise InputError(f"expected a mapping of {', '.join(DIFFERENCE_KEYS)}",
+                    raise InputError(_("expected a mapping of %(value)s")
+                                     % {"value": ', '.join(DIFFERENCE_KEYS)},
                                      file=file, path=f"{p}.{key}[{k}]")
 
 

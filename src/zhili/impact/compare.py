@@ -20,6 +20,7 @@ from ..engine import Fold, Subject
 from ..engine.component import Component
 from ..errors import PackError
 from ..events import Event
+from ..i18n import _
 from ..rules import Pack, load_pack
 from .diff import Change, SubjectDiff, Summary, diff_subject, rule_changes, standing
 
@@ -41,8 +42,9 @@ class RuleSet:
             loaded = load_pack(self.file, self.params)
             code = load_pack(self.pack).code
             if loaded.code != code:
-                raise PackError(f"the drafted pack is {loaded.code!r}, not {code!r}: compare a "
-                                f"pack with a version of itself", file=self.file)
+                raise PackError(_("the drafted pack is %(code)r, not %(code2)r: compare a pack "
+                                  "with a version of itself")
+                                % {"code": loaded.code, "code2": code}, file=self.file)
             return loaded
         return load_pack(self.pack, self.params, self.version)
 

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from ..errors import PackError
+from ..i18n import _
 from ..sources import parse_sources
 from ..textfiles import read_text
 from . import names, sections
@@ -46,7 +47,8 @@ def pack_dir(code_or_path: str) -> Path:
     if _CODE.match(code_or_path) and (PACKS_ROOT / code_or_path / "pack.yaml").is_file():
         return PACKS_ROOT / code_or_path
     known = ", ".join(available_packs())
-    raise PackError(f"unknown pack {code_or_path!r}; available: {known}")
+    raise PackError(_("unknown pack %(code_or_path)r; available: %(known)s")
+                    % {"code_or_path": code_or_path, "known": known})
 
 
 def pack_versions(code_or_path: str) -> list[str]:
@@ -87,7 +89,8 @@ def _yaml(file: str, text: str | None = None) -> Any:
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else None
-        raise PackError(f"not valid YAML: {getattr(err, 'problem', err)}", file=file,
+        raise PackError(_("not valid YAML: %(value)s")
+                        % {"value": getattr(err, 'problem', err)}, file=file,
                         path=where) from None
 
 
@@ -100,27 +103,30 @@ def _revision(file: str, doc: Mapping[str, Any], version: str) -> tuple[Mapping[
     path = Path(file).parent / "versions" / f"{version}.yaml"
     if not path.is_file():
         known = ", ".join(pack_versions(str(Path(file).parent)))
-        raise PackError(f"pack {doc.get('pack')} has no version {version!r}; available: "
-                        f"{known}")
+        raise PackError(_("pack %(value)s has no version %(version)r; available: %(known)s")
+                        % {"value": doc.get('pack'), "version": version, "known": known})
     rev = _yaml(str(path))
     where = str(path)
     if not isinstance(rev, Mapping):
-        raise PackError("expected a mapping {version, based_on, params}", file=where)
+        raise PackError(_("expected a mapping {version, based_on, params}"), file=where)
     for key in rev:
         if key not in VERSION_KEYS:
-            raise PackError(f"unknown key; expected one of: {', '.join(VERSION_KEYS)}",
+            raise PackError(_("unknown key; expected one of: %(value)s")
+                            % {"value": ', '.join(VERSION_KEYS)},
                             file=where, path=str(key))
     if str(rev.get("version")) != version:
-        raise PackError(f"expected `version: {version}` (the file's name)", file=where,
+        raise PackError(_("expected `version: %(version)s` (the file's name)")
+                        % {"version": version}, file=where,
                         path="version")
     if str(rev.get("based_on")) != str(doc.get("version")):
-        raise PackError(f"expected `based_on: {doc.get('version')}` (the shipped version)",
+        raise PackError(_("expected `based_on: %(value)s` (the shipped version)")
+                        % {"value": doc.get('version')},
                         file=where, path="based_on")
     params = rev.get("params") or {}
     if not isinstance(params, Mapping) or not all(isinstance(v, Mapping) for v in
                                                    params.values()):
-        raise PackError("expected NAME: {value, source+quote or assumption} for each "
-                        "parameter", file=where, path="params")
+        raise PackError(_("expected NAME: {value, source+quote or assumption} for each parameter"),
+                        file=where, path="params")
     return params, str(rev.get("title") or doc.get("title", "")), rev.get("sources") or {}
 
 
@@ -159,12 +165,14 @@ def _build(file: str, overrides: dict[str, Any], version: str | None = None,
         overrides=dict(overrides), names=names.parse(b, doc.get("names")),
     )
     if b.revisions:
-        raise PackError(f"unknown parameter {sorted(b.revisions)[0]!r}; `zhili rules "
-                        f"{pack.code} --params` lists them", file=b.file, path="params")
+        raise PackError(_("unknown parameter %(value)r; `zhili rules %(code)s --params` lists "
+                          "them")
+                        % {"value": sorted(b.revisions)[0], "code": pack.code},
+                        file=b.file, path="params")
     if b.overrides:
         unknown = sorted(b.overrides)
-        raise PackError(f"unknown parameter {unknown[0]!r}; `zhili rules {pack.code} --params` "
-                        f"lists them", file=file)
+        raise PackError(_("unknown parameter %(value)r; `zhili rules %(code)s --params` lists "
+                          "them") % {"value": unknown[0], "code": pack.code}, file=file)
     _check_references(b, pack)
     names.check_known(b, pack)
     return pack
@@ -176,7 +184,7 @@ def _check_references(b: Builder, pack: Pack) -> None:
         if name not in pack.scores:
             raise b.fail("scores", f"score {name!r} is used but not defined")
     for code, rule in pack.rules.items():
-        for score, _ in rule.consequences.deduct:
+        for score, _points in rule.consequences.deduct:
             if score not in pack.scores:
                 raise b.fail(f"rules.{code}.deduct.{score}", "no such score in this pack")
 
@@ -185,5 +193,5 @@ def parse_param_assignment(text: str) -> tuple[str, Any]:
     """``name=value`` from the command line; the value is read as YAML (numbers, true, text)."""
     name, sep, raw = text.partition("=")
     if not sep or not name.strip():
-        raise PackError(f"expected NAME=VALUE, got {text!r}")
+        raise PackError(_("expected NAME=VALUE, got %(text)r") % {"text": text})
     return name.strip(), yaml.safe_load(raw)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputError
+from ..i18n import _
 from ..sources import Source
 from .names import Name, lookup
 from .params import Param, Provenance
@@ -283,5 +284,6 @@ class Pack:
             return self.rules[code]
         except KeyError:
             raise InputError(
-                f"pack {self.code} has no rule {code!r}; see `zhili rules {self.code}`"
+                _("pack %(code)s has no rule %(code2)r; see `zhili rules %(code)s`")
+                % {"code": self.code, "code2": code}
             ) from None

@@ -107,11 +107,11 @@ def parse_values(node: Any, name: str, tz: str, file: str) -> tuple[list, list]:
     if isinstance(node, Mapping) and "values" in node:
         entries = node["values"]
         if not isinstance(entries, list) or not entries:
-            raise PackError("expected a non-empty list of {from, value}", file=file, path=name)
+            raise PackError(_("expected a non-empty list of {from, value}"), file=file, path=name)
         starts, values = [], []
         for i, entry in enumerate(entries):
             if not isinstance(entry, Mapping) or "value" not in entry:
-                raise PackError("expected {from: DATE, value: V}", file=file,
+                raise PackError(_("expected {from: DATE, value: V}"), file=file,
                                 path=f"{name}.values[{i}]")
             start = entry.get("from")
             starts.append(parse_instant(start, tz) if start is not None else None)
@@ -119,6 +119,6 @@ def parse_values(node: Any, name: str, tz: str, file: str) -> tuple[list, list]:
         return starts, values
     if isinstance(node, Mapping):
         if "value" not in node:
-            raise PackError("expected `value:` or `values:`", file=file, path=name)
+            raise PackError(_("expected `value:` or `values:`"), file=file, path=name)
         return [None], [node["value"]]
     return [None], [node]

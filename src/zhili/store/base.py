@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..errors import InputError
 from ..events import Event, valid_name
+from ..i18n import _
 from .codec import checked_name
 
 if TYPE_CHECKING:
@@ -275,7 +276,8 @@ def left_out(entered: object) -> frozenset[str]:
 
 def check_pack(pack: object) -> str:
     if not isinstance(pack, str) or not pack.strip():
-        raise InputError(f"expected a pack code such as wechat_channels, got {pack!r}",
+        raise InputError(_("expected a pack code such as wechat_channels, got %(pack)r")
+                         % {"pack": pack},
                          path="pack")
     return pack
 
@@ -283,13 +285,15 @@ def check_pack(pack: object) -> str:
 def check_key(role: str, subject: str | None, key_hash: str) -> None:
     """The rules every backend applies before storing an API key."""
     if role not in ROLES:
-        raise InputError(f"expected a role among {', '.join(ROLES)}, got {role!r}", path="role")
+        raise InputError(_("expected a role among %(value)s, got %(role)r")
+                         % {"value": ', '.join(ROLES), "role": role}, path="role")
     if role == "merchant" and not subject:
-        raise InputError("a merchant key needs the subject it speaks for", path="subject")
+        raise InputError(_("a merchant key needs the subject it speaks for"), path="subject")
     if role != "merchant" and subject:
-        raise InputError(f"an {role} key covers every subject; give no subject", path="subject")
+        raise InputError(_("an %(role)s key covers every subject; give no subject")
+                         % {"role": role}, path="subject")
     if not key_hash:
-        raise InputError("expected the key's hash, got nothing", path="key_hash")
+        raise InputError(_("expected the key's hash, got nothing"), path="key_hash")
     if subject:
         checked_name(subject, "subject")
 
@@ -317,7 +321,7 @@ def unique_in_batch(events: Iterable[Event]) -> tuple[list[Event], list[str]]:
     repeated: list[str] = []
     for event in events:
         if not isinstance(event, Event):
-            raise InputError(f"expected an event, got {type(event).__name__}")
+            raise InputError(_("expected an event, got %(name)s") % {"name": type(event).__name__})
         checked_name(event.id, "id")
         if event.subject is not None:
             checked_name(event.subject, "subject")
@@ -334,7 +338,8 @@ def subject_packs(events: Iterable[Event], pack: str) -> dict[str, str]:
 
 
 def pack_conflict(subject: str, known: str, wanted: str) -> InputError:
-    return InputError(f"subject {subject!r} belongs to pack {known!r}, not {wanted!r}",
+    return InputError(_("subject %(subject)r belongs to pack %(known)r, not %(wanted)r")
+                      % {"subject": subject, "known": known, "wanted": wanted},
                       path="pack")
 
 
@@ -344,9 +349,9 @@ def decision_fields(decision: Mapping[str, Any]) -> tuple[str, dt.datetime, str 
 
     did = decision.get("id")
     if not did:
-        raise InputError("a decision needs an `id`", path="id")
+        raise InputError(_("a decision needs an `id`"), path="id")
     if "at" not in decision:
-        raise InputError(f"decision {did!r} needs an `at`", path="at")
+        raise InputError(_("decision %(did)r needs an `at`") % {"did": did}, path="at")
     at = parse_instant(decision["at"])
     subject = decision.get("subject")
     return str(did), at, (str(subject) if subject is not None else None), \

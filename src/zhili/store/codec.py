@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..events import Event, event_to_dict, parse_event, valid_name, valid_text
+from ..i18n import _
 
 
 def _plain(value: Any) -> Any:
@@ -51,7 +52,8 @@ def decode_event(text: str) -> Event:
 def subject_id(subject: Any) -> str:
     sid = subject.get("id") if isinstance(subject, Mapping) else getattr(subject, "id", None)
     if not isinstance(sid, str) or not sid:
-        raise InputError(f"expected a subject with an id, got {subject!r}", path="id")
+        raise InputError(_("expected a subject with an id, got %(subject)r")
+                         % {"subject": subject}, path="id")
     return checked_name(sid, "id")
 
 
@@ -71,7 +73,8 @@ def subject_mapping(subject: Any) -> dict[str, Any]:
     elif dataclasses.is_dataclass(subject) and not isinstance(subject, type):
         items = [(f.name, getattr(subject, f.name)) for f in dataclasses.fields(subject)]
     else:
-        raise InputError(f"expected a subject (mapping or zhili.engine.Subject), got {subject!r}")
+        raise InputError(_("expected a subject (mapping or zhili.engine.Subject), got "
+                           "%(subject)r") % {"subject": subject})
     return {k: v for k, v in items if k != "id" and v not in (None, (), [], False)}
 
 

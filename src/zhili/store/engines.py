@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from ..errors import InputError
-from ..i18n import _
+from ..i18n import N_, _
 
 WRITE = "zhili_write"  # execution option marking a connection that is about to write
 BUSY_TIMEOUT_MS = 30_000
@@ -40,19 +40,22 @@ def sqlalchemy_url(url: str) -> str:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise InputError(f"not a database URL: {url!r}; {_EXPECTED}", path="db") from None
-    backend, _, driver = parsed.drivername.partition("+")
+        raise InputError(_("not a database URL: %(url)r; %(expected)s")
+                         % {"url": url, "expected": _EXPECTED}, path="db") from None
+    backend, _plus, driver = parsed.drivername.partition("+")
     if backend in ("postgresql", "postgres"):
         if driver not in ("", "psycopg"):
-            raise InputError(f"PostgreSQL is reached through psycopg 3, not {driver!r}",
+            raise InputError(_("PostgreSQL is reached through psycopg 3, not %(driver)r")
+                             % {"driver": driver},
                              path="db")
         return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     if backend == "sqlite" and driver in ("", "pysqlite"):
         if not parsed.database or parsed.database == ":memory:":
-            raise InputError("a SQLite URL needs a file path (sqlite:///PATH); "
-                             "use memory:// for a throwaway store", path="db")
+            raise InputError(_("a SQLite URL needs a file path (sqlite:///PATH); use memory:// "
+                               "for a throwaway store"), path="db")
         return url
-    raise InputError(f"unsupported database URL {url!r}; {_EXPECTED}", path="db")
+    raise InputError(_("unsupported database URL %(url)r; %(expected)s")
+                     % {"url": url, "expected": _EXPECTED}, path="db")
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -84,12 +87,20 @@ def make_engine(url: str) -> Engine:
     return create_engine(target, pool_pre_ping=True)
 
 
+# SQLite's reasons that a person's own file causes, in the catalog (other drivers' first
+# lines are shown as they are: they name hosts, roles and databases).
+_DRIVER_REASONS = {"file is not a database": N_("the file is not a SQLite database"),
+                   "unable to open database file": N_("the database file cannot be opened")}
+
+
 def database_error(engine: Engine, err: Exception, upgrading: bool = False) -> InputError:
     """One line for a database that cannot be reached or used: the URL (without its
     password) and the driver's own first line."""
     shown = make_url(engine.url).render_as_string(hide_password=True)
     cause = getattr(err, "orig", None) or err  # the driver's own message, if any
     first = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+    if first in _DRIVER_REASONS:
+        first = _(_DRIVER_REASONS[first])
     message = (_("cannot upgrade the database %(url)s: %(reason)s") if upgrading
                else _("cannot open the database %(url)s: %(reason)s"))
     return InputError(message % {"url": shown, "reason": first}, path="db")

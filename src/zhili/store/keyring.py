@@ -17,6 +17,7 @@ from contextlib import AbstractContextManager
 from sqlalchemy import Connection, Engine, select
 
 from ..errors import InputError
+from ..i18n import _
 from . import base
 from .base import StoredKey
 from .schema import api_keys, sessions
@@ -38,7 +39,7 @@ class SqlKeys:
             taken = conn.execute(select(api_keys.c.id)
                                  .where(api_keys.c.key_hash == key_hash)).first()
             if taken is not None:
-                raise InputError("this key is already stored", path="key_hash")
+                raise InputError(_("this key is already stored"), path="key_hash")
             conn.execute(api_keys.insert().values(
                 id=kid, role=role, subject=subject, key_hash=key_hash,
                 created_at=dt.datetime.now(UTC), expires_at=expires))
@@ -120,7 +121,7 @@ class MemoryKeys:
                         created=dt.datetime.now(UTC), expires=expires)
         with self._lock:
             if key_hash in self._keys:
-                raise InputError("this key is already stored", path="key_hash")
+                raise InputError(_("this key is already stored"), path="key_hash")
             self._keys[key_hash] = key
         return key.id
 

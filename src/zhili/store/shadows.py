@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select
 
 from ..errors import InputError
+from ..i18n import _
 from . import base
 from .codec import dumps
 from .schema import shadows
@@ -40,17 +41,18 @@ class StoredShadow:
 def check_shadow(shadow_id: object, pack: object, candidate: object) -> str:
     """The rules every backend applies before storing a shadow; returns its JSON text."""
     if not isinstance(shadow_id, str) or not SHADOW_ID.match(shadow_id):
-        raise InputError(f"expected a shadow id of letters, digits, '_', '.' or '-' (at most 64, "
-                         f"starting with a letter or digit), got {shadow_id!r}", path="id")
+        raise InputError(_("expected a shadow id of letters, digits, '_', '.' or '-' (at most "
+                           "64, starting with a letter or digit), got %(shadow_id)r")
+                         % {"shadow_id": shadow_id}, path="id")
     base.check_pack(pack)
     if not isinstance(candidate, Mapping) or not candidate:
-        raise InputError("expected the candidate rule set as a mapping", path="candidate")
+        raise InputError(_("expected the candidate rule set as a mapping"), path="candidate")
     return dumps(dict(candidate))
 
 
 def taken(shadow_id: str) -> InputError:
-    return InputError(f"a shadow with the id {shadow_id!r} is already registered; remove it "
-                      "first or choose another id", path="id")
+    return InputError(_("a shadow with the id %(shadow_id)r is already registered; remove it "
+                        "first or choose another id") % {"shadow_id": shadow_id}, path="id")
 
 
 class SqlShadows:

@@ -25,6 +25,7 @@ from ..engine import Decision, Fold, Ledger, Subject, SubjectState
 from ..engine.component import Component
 from ..errors import InputError
 from ..events import Event, LinkObserved, in_time_order
+from ..i18n import _
 from ..rules import Pack, available_packs, load_pack
 from . import summaries
 from .base import AppendResult, EventStore, Head, Summary, unique_in_batch
@@ -337,8 +338,9 @@ class StateService:
         found = self._packs.get(code)
         if found is None:
             if code not in available_packs():
-                raise InputError(f"unknown pack {code!r}; available: "
-                                 f"{', '.join(available_packs())}", path="pack")
+                raise InputError(_("unknown pack %(code)r; available: %(value)s")
+                                 % {"code": code, "value": ', '.join(available_packs())},
+                                 path="pack")
             found = self._packs[code] = load_pack(code)
         return found
 
@@ -355,7 +357,7 @@ class StateService:
     def _ready(self, subject: str) -> WarmPack:
         code = self.pack_of(subject)
         if code is None:
-            raise InputError(f"no subject {subject!r}", path="subject")
+            raise InputError(_("no subject %(subject)r") % {"subject": subject}, path="subject")
         warm = self._warm_pack(self.pack(code))
         warm.resolve([subject])
         return warm
@@ -364,7 +366,7 @@ class StateService:
     def _ledger(warm: WarmPack, subject: str) -> Ledger:
         comp = warm.fold.component_of(subject)
         if comp is None or not comp.events:
-            raise InputError(f"no subject {subject!r} in this history")
+            raise InputError(_("no subject %(subject)r in this history") % {"subject": subject})
         comp.finish()
         return Ledger(warm.pack, warm.fold.components)
 

@@ -22,6 +22,7 @@ from enum import Enum
 
 from ..errors import InputError
 from ..events import Event, InspectionEnabled, InspectionResult, in_time_order
+from ..i18n import _
 from ..timekit import fmt
 
 
@@ -81,7 +82,8 @@ class OrderInspection:
         allowed = ", ".join(sorted(s.value for s in ALLOWED_FROM[action]))
         reason = why or f"it is {self.state.value}; {action} needs one of: {allowed}"
         return InspectionTransitionError(
-            f"order {self.order} of store {self.store}: cannot {action}: {reason}",
+            _("order %(order)s of store %(store)s: cannot %(action)s: %(reason)s")
+            % {"order": self.order, "store": self.store, "action": action, "reason": reason},
             path=f"inspection.{self.order}",
         )
 
@@ -107,7 +109,8 @@ class OrderInspection:
         self._check("record_checks", at)
         for name, value in (("appearance", appearance), ("material", material)):
             if value not in ("pass", "fail"):
-                raise InspectionTransitionError(f"expected pass or fail, got {value!r}",
+                raise InspectionTransitionError(_("expected pass or fail, got %(value)r")
+                                                % {"value": value},
                                                 path=f"inspection.{self.order}.{name}")
         done = replace(self.attempts[-1], checked_at=at, appearance=appearance,
                        material=material)
@@ -170,8 +173,9 @@ class StoreInspections:
         if self.enabled_at is None or at < self.enabled_at:
             since = f" (enabled only at {fmt(self.enabled_at)})" if self.enabled_at else ""
             raise InspectionTransitionError(
-                f"store {self.store} has no warehouse inspection enabled at {fmt(at)}{since}: "
-                f"an inspection result for order {order} is impossible",
+                _("store %(store)s has no warehouse inspection enabled at %(value)s%(since)s: "
+                  "an inspection result for order %(order)s is impossible")
+                % {"store": self.store, "value": fmt(at), "since": since, "order": order},
                 path=f"inspection.{order}",
             )
         updated = self.order(order).inspect(at, appearance, material)
@@ -207,7 +211,8 @@ def run_inspections(events: Iterable[Event], max_attempts: int,
     order. Raises :class:`InspectionTransitionError` on the first impossible step.
     """
     if max_attempts < 1:
-        raise InputError(f"max_attempts must be at least 1, got {max_attempts}")
+        raise InputError(_("max_attempts must be at least 1, got %(max_attempts)s")
+                         % {"max_attempts": max_attempts})
     stores: dict[str, StoreInspections] = {}
     notices: list[CancellationRequired] = []
     for event in in_time_order(events):

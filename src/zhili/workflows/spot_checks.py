@@ -30,6 +30,7 @@ import yaml
 
 from ..errors import InputError
 from ..events import Event, SpotCheckResult, Violation, in_time_order
+from ..i18n import _
 from ..textfiles import read_text
 from ..timekit import DEFAULT_ZONE, local_date
 
@@ -51,15 +52,15 @@ class SupplierCriteria:
         """The criteria a pack states in its ``programmes.yaml`` (each value with provenance)."""
         path = Path(pack_dir) / "programmes.yaml"
         if not path.is_file():
-            raise InputError("this pack has no spot-check programme", file=str(path))
+            raise InputError(_("this pack has no spot-check programme"), file=str(path))
         doc = yaml.safe_load(read_text(path)) or {}
         node = doc.get("spot_check_suppliers")
         if not isinstance(node, Mapping):
-            raise InputError("missing: spot_check_suppliers", file=str(path))
+            raise InputError(_("missing: spot_check_suppliers"), file=str(path))
         for name, spec in node.items():
             if not isinstance(spec, Mapping) or "value" not in spec or not (
                     ("source" in spec and spec.get("quote")) or spec.get("assumption")):
-                raise InputError("expected {value, source, quote} or {value, assumption}",
+                raise InputError(_("expected {value, source, quote} or {value, assumption}"),
                                  file=str(path), path=f"spot_check_suppliers.{name}")
         try:
             return cls.from_mapping({k: v["value"] for k, v in node.items()})
@@ -77,9 +78,10 @@ class SupplierCriteria:
                 suppliers_selected=int(raw["suppliers_selected"]),
             )
         except KeyError as err:
-            raise InputError(f"missing: the supplier criteria need {err.args[0]}") from None
+            raise InputError(_("missing: the supplier criteria need %(value)s")
+                             % {"value": err.args[0]}) from None
         except (TypeError, ValueError, InvalidOperation) as err:
-            raise InputError(f"supplier criteria: {err}") from None
+            raise InputError(_("supplier criteria: %(err)s") % {"err": err}) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +102,11 @@ class Supplier:
                  "own_labs"}
         unknown = sorted(set(raw) - known)
         if unknown:
-            raise InputError(f"unknown field; allowed: {', '.join(sorted(known))}",
+            raise InputError(_("unknown field; allowed: %(value)s")
+                             % {"value": ', '.join(sorted(known))},
                              path=f"{where}.{unknown[0]}")
         if not raw.get("id"):
-            raise InputError("missing: every supplier record needs `id`", path=f"{where}.id")
+            raise InputError(_("missing: every supplier record needs `id`"), path=f"{where}.id")
         sid = str(raw["id"])
         try:
             on = raw.get("registered_on")
@@ -124,7 +127,8 @@ class Supplier:
                 own_labs=labs,
             )
         except (TypeError, ValueError, InvalidOperation) as err:
-            raise InputError(f"supplier {sid}: {err}", path=where) from None
+            raise InputError(_("supplier %(sid)s: %(err)s")
+                             % {"sid": sid, "err": err}, path=where) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,8 +185,9 @@ def choose_suppliers(qualifications: Iterable[Qualification],
     """
     qualified = [q.supplier for q in qualifications if q.qualified]
     if len(qualified) < criteria.suppliers_selected:
-        raise InputError(f"{len(qualified)} supplier(s) qualify; the programme selects "
-                         f"{criteria.suppliers_selected}")
+        raise InputError(_("%(n)s supplier(s) qualify; the programme selects "
+                           "%(suppliers_selected)s")
+                         % {"n": len(qualified), "suppliers_selected": criteria.suppliers_selected})
     qualified.sort(key=lambda s: (-(s.own_labs or 0), -(s.registered_capital or 0),
                                   s.registered_on or dt.date.max, s.id))
     return qualified[: criteria.suppliers_selected]
@@ -208,12 +213,15 @@ class SamplingWeights:
 
     def of(self, listing: Listing) -> float:
         if listing.risk not in self.risk:
-            raise InputError(f"listing {listing.subject}/{listing.item}: unknown risk level "
-                             f"{listing.risk!r}; expected one of: {', '.join(self.risk)}")
+            raise InputError(_("listing %(subject)s/%(item)s: unknown risk level %(risk)r; "
+                               "expected one of: %(value)s")
+                             % {"subject": listing.subject, "item": listing.item,
+                                "risk": listing.risk, "value": ', '.join(self.risk)})
         weight = self.category.get(listing.category, self.other_category) * self.risk[listing.risk]
         if not math.isfinite(weight) or weight < 0:
-            raise InputError(f"listing {listing.subject}/{listing.item}: weight must be a finite "
-                             f"number ≥ 0, got {weight}")
+            raise InputError(_("listing %(subject)s/%(item)s: weight must be a finite number ≥ "
+                               "0, got %(weight)s")
+                             % {"subject": listing.subject, "item": listing.item, "weight": weight})
         return weight
 
 
@@ -241,10 +249,11 @@ def sampling_plan(listings: Iterable[Listing], weights: SamplingWeights,
     are never drawn. Suppliers take the purchases in turn.
     """
     if purchases < 0:
-        raise InputError(f"the number of purchases must be ≥ 0, got {purchases}")
+        raise InputError(_("the number of purchases must be ≥ 0, got %(purchases)s")
+                         % {"purchases": purchases})
     names = [s if isinstance(s, str) else s.id for s in suppliers]
     if not names:
-        raise InputError("a sampling plan needs at least one supplier")
+        raise InputError(_("a sampling plan needs at least one supplier"))
     unique = {(x.subject, x.item): x for x in listings}
     rng = random.Random(seed)
     keyed = []
@@ -279,8 +288,9 @@ def violations_from_results(results: Iterable[Event],
         if not isinstance(result, SpotCheckResult):
             continue
         if suppliers is not None and result.supplier not in suppliers:
-            raise InputError(f"supplier {result.supplier!r} is not in the programme "
-                             f"({', '.join(sorted(suppliers))})", path=f"events.{result.id}")
+            raise InputError(_("supplier %(supplier)r is not in the programme (%(value)s)")
+                             % {"supplier": result.supplier, "value": ', '.join(sorted(suppliers))},
+                             path=f"events.{result.id}")
         if result.result != "fail" or result.subject is None:
             continue
         vid = violation_id(result.subject, result.item, result.at, tz)
@@ -295,5 +305,6 @@ def violations_from_results(results: Iterable[Event],
 def parse_listing(raw: Mapping[str, Any], where: str = "listings") -> Listing:
     missing = [k for k in ("subject", "item", "category", "risk") if raw.get(k) in (None, "")]
     if missing:
-        raise InputError(f"missing: a listing needs `{missing[0]}`", path=f"{where}.{missing[0]}")
+        raise InputError(_("missing: a listing needs `%(value)s`")
+                         % {"value": missing[0]}, path=f"{where}.{missing[0]}")
     return Listing(str(raw["subject"]), str(raw["item"]), str(raw["category"]), str(raw["risk"]))

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import InputError
+from ...i18n import _
 from ...sheets import EXCEL_SUFFIXES, open_text, read_sheet
-from ...textfiles import json_lines
+from ...textfiles import json_lines, os_reason
 from .context import SOURCES
 
 CHANNELS = ("title", "detail", "live", "chat", "video")
@@ -73,10 +74,12 @@ def _field(row: dict[str, Any], name: str, file: str, line: int, required: bool)
     value = row.get(name)
     if value is None or value == "":
         if required:
-            raise InputError(f"missing `{name}`", file=file, path=f"line {line}: {name}")
+            raise InputError(_("missing `%(name)s`")
+                             % {"name": name}, file=file, path=f"line {line}: {name}")
         return None
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise InputError(f"expected text, got {value!r}", file=file, path=f"line {line}: {name}")
+        raise InputError(_("expected text, got %(value)r")
+                         % {"value": value}, file=file, path=f"line {line}: {name}")
     return str(value)
 
 
@@ -84,7 +87,8 @@ def _choice(row: dict[str, Any], name: str, choices: tuple[str, ...], file: str,
             line: int) -> str | None:
     value = _field(row, name, file, line, False)
     if value is not None and value not in choices:
-        raise InputError(f"expected one of {', '.join(choices)}, got {value!r}", file=file,
+        raise InputError(_("expected one of %(value)s, got %(value2)r")
+                         % {"value": ', '.join(choices), "value2": value}, file=file,
                          path=f"line {line}: {name}")
     return value
 
@@ -117,7 +121,7 @@ def _txt_chunks(fh: Any, size: int) -> Iterator[Chunk]:
 def _jsonl_records(fh: Any, file: str) -> Iterator[TextRecord]:
     for n, row in json_lines(fh, file):
         if not isinstance(row, dict):
-            raise InputError("expected a JSON object", file=file, path=f"line {n}")
+            raise InputError(_("expected a JSON object"), file=file, path=f"line {n}")
         yield _record(row, file, n)
 
 
@@ -126,8 +130,8 @@ def _csv_records(fh: Any, file: str) -> Iterator[TextRecord]:
     reader.fieldnames = [_ALIAS.get(h.strip(), h.strip()) for h in reader.fieldnames or ()]
     missing = {"id", "text"} - set(reader.fieldnames)
     if missing:
-        raise InputError(f"the header needs columns id and text; missing "
-                         f"{', '.join(sorted(missing))}", file=file, path="line 1")
+        raise InputError(_("the header needs columns id and text; missing %(value)s")
+                         % {"value": ', '.join(sorted(missing))}, file=file, path="line 1")
     for row in reader:
         yield _record(row, file, reader.line_num)
 
@@ -138,8 +142,8 @@ def _excel_records(path: Path) -> Iterator[TextRecord]:
     table = table.rename_columns([_ALIAS.get(h, h) for h in table.column_names])
     missing = {"id", "text"} - set(table.column_names)
     if missing:
-        raise InputError(f"the header needs columns id and text; missing "
-                         f"{', '.join(sorted(missing))}", file=str(path))
+        raise InputError(_("the header needs columns id and text; missing %(value)s")
+                         % {"value": ', '.join(sorted(missing))}, file=str(path))
     for n, row in enumerate(table.to_pylist(), start=2):  # row 1 is the header
         yield _record(row, str(path), n)
 
@@ -151,7 +155,7 @@ def read_chunks(path: str | Path, size: int = CHUNK) -> Iterator[Chunk]:
     file = str(p)
     suffix = p.suffix.lower()
     if suffix not in (".txt", ".csv", ".jsonl", *EXCEL_SUFFIXES):
-        raise InputError("expected a .txt, .csv, .xlsx or .jsonl file", file=file)
+        raise InputError(_("expected a .txt, .csv, .xlsx or .jsonl file"), file=file)
     if suffix in EXCEL_SUFFIXES:
         excel = _excel_records(p)
         while batch := list(itertools.islice(excel, size)):
@@ -160,7 +164,8 @@ def read_chunks(path: str | Path, size: int = CHUNK) -> Iterator[Chunk]:
     try:
         fh = open_text(p) if p.is_file() else p.open(encoding="utf-8")
     except OSError as err:
-        raise InputError(f"cannot read: {err.strerror}", file=file) from None
+        raise InputError(_("cannot read the file: %(reason)s")
+                         % {"reason": os_reason(err)}, file=file) from None
     with fh:
         try:
             if suffix == ".txt":
@@ -170,7 +175,8 @@ def read_chunks(path: str | Path, size: int = CHUNK) -> Iterator[Chunk]:
             while batch := list(itertools.islice(records, size)):
                 yield Chunk.of(batch)
         except UnicodeDecodeError as err:
-            raise InputError(f"not UTF-8 text ({err.reason})", file=file) from None
+            raise InputError(_("not UTF-8 text (%(reason)s)")
+                             % {"reason": err.reason}, file=file) from None
 
 
 def read_texts(path: str | Path) -> Iterator[TextRecord]:

@@ -21,7 +21,9 @@ from typing import Any
 import yaml
 
 from ...errors import InputError
+from ...i18n import _
 from ...sources import Source, parse_sources
+from ...textfiles import os_reason
 from .context import RULES
 from .normalize import squeeze, squeeze_many
 
@@ -162,25 +164,27 @@ def provenance(spec: Mapping[str, Any], sources: Mapping[str, Source], *,
     if "source" in spec:
         ref = spec["source"]
         if ref not in sources:
-            raise InputError(f"unknown source {ref!r}; declare it under `sources`", file=file,
+            raise InputError(_("unknown source %(ref)r; declare it under `sources`")
+                             % {"ref": ref}, file=file,
                              path=f"{path}.source")
         if not isinstance(spec.get("quote"), str) or not spec["quote"].strip():
-            raise InputError("a `source` needs the `quote` it comes from", file=file,
+            raise InputError(_("a `source` needs the `quote` it comes from"), file=file,
                              path=f"{path}.quote")
         return f"{sources[ref].cite()}: 「{spec['quote'].strip()}」"
     if isinstance(spec.get("assumption"), str) and spec["assumption"].strip():
         return f"{ASSUMED}{' '.join(spec['assumption'].split())}"
-    raise InputError("missing provenance: give `source` and `quote`, or `assumption`",
+    raise InputError(_("missing provenance: give `source` and `quote`, or `assumption`"),
                      file=file, path=path)
 
 
 def _strings(value: Any, *, file: str, path: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not value:
-        raise InputError("expected a non-empty list of strings", file=file, path=path)
+        raise InputError(_("expected a non-empty list of strings"), file=file, path=path)
     out = []
     for i, item in enumerate(value):
         if not isinstance(item, str | int) or not squeeze(str(item)):
-            raise InputError(f"expected a word or phrase with letters or digits, got {item!r}",
+            raise InputError(_("expected a word or phrase with letters or digits, got %(item)r")
+                             % {"item": item},
                              file=file, path=f"{path}[{i}]")
         out.append(str(item))
     return tuple(out)
@@ -193,23 +197,25 @@ def _composed(spec: Mapping[str, Any], key: str, *, file: str, path: str) -> tup
     if "compose" in spec:
         parts = spec["compose"]
         if not isinstance(parts, list) or len(parts) < 2:
-            raise InputError("expected a list of at least two word lists", file=file,
+            raise InputError(_("expected a list of at least two word lists"), file=file,
                              path=f"{path}.compose")
         lists = [_strings(part, file=file, path=f"{path}.compose[{i}]")
                  for i, part in enumerate(parts)]
         words += ["".join(combo) for combo in itertools.product(*lists)]
     if not words:
-        raise InputError(f"expected `{key}` or `compose`", file=file, path=path)
+        raise InputError(_("expected `%(key)s` or `compose`") % {"key": key}, file=file, path=path)
     return tuple(words)
 
 
 def _mapping(value: Any, allowed: Iterable[str], *, file: str, path: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise InputError(f"expected a mapping, got {value!r}", file=file, path=path)
+        raise InputError(_("expected a mapping, got %(value)r")
+                         % {"value": value}, file=file, path=path)
     unknown = set(value) - set(allowed)
     if unknown:
-        raise InputError(f"unknown field {sorted(unknown)[0]!r}; allowed: "
-                         f"{', '.join(sorted(allowed))}", file=file, path=path)
+        raise InputError(_("unknown field %(value)r; allowed: %(value2)s")
+                         % {"value": sorted(unknown)[0], "value2": ', '.join(sorted(allowed))},
+                         file=file, path=path)
     return value
 
 
@@ -227,8 +233,9 @@ def _group(spec: Any, i: int, sources: Mapping[str, Source], file: str,
                            "expand", "pinyin", *_PROV), file=file, path=p)
     finding = spec.get("finding")
     if finding not in FINDINGS or finding == "required_label_missing":
-        raise InputError(f"expected a finding, one of: {', '.join(FINDINGS[:-1])}; got "
-                         f"{finding!r}", file=file, path=f"{p}.finding")
+        raise InputError(_("expected a finding, one of: %(value)s; got %(finding)r")
+                         % {"value": ', '.join(FINDINGS[:-1]), "finding": finding},
+                         file=file, path=f"{p}.finding")
     group = str(spec.get("id") or f"{path}[{i}]")
     prov = provenance(spec, sources, file=file, path=p)
     cats = _categories(spec.get("categories"), file=file, path=f"{p}.categories")
@@ -248,7 +255,7 @@ def _phrases(spec: Any, i: int, sources: Mapping[str, Source], file: str,
     cats = _categories(spec.get("categories"), file=file, path=f"{p}.categories")
     option = spec.get("option")
     if option is not None and not isinstance(option, str):
-        raise InputError("expected an option name", file=file, path=f"{p}.option")
+        raise InputError(_("expected an option name"), file=file, path=f"{p}.option")
     group = str(spec.get("id") or p)
     return [Phrase(s, group, prov, cats, option)
             for s in _composed(spec, "phrases", file=file, path=p)]
@@ -260,7 +267,7 @@ def parse_lexicon(doc: Any, *, file: str) -> Lexicon:
                          "required_labels", "detectors", "context"), file=file, path="(top)")
     for key in ("lexicon", "version", "groups"):
         if key not in top:
-            raise InputError(f"missing `{key}`", file=file, path=key)
+            raise InputError(_("missing `%(key)s`") % {"key": key}, file=file, path=key)
     sources = parse_sources(top.get("sources") or {}, _failing(file))
     variants = {str(ch): _strings(v, file=file, path=f"variants.{ch}")
                 for ch, v in _mapping(top.get("variants", {}), top.get("variants", {}) or (),
@@ -268,7 +275,7 @@ def parse_lexicon(doc: Any, *, file: str) -> Lexicon:
     terms: list[Term] = []
     expandable, pinyin = set(), set()
     if not isinstance(top["groups"], list):
-        raise InputError("expected a list of term groups", file=file, path="groups")
+        raise InputError(_("expected a list of term groups"), file=file, path="groups")
     for i, spec in enumerate(top["groups"]):
         group, group_terms, expand, with_pinyin = _group(spec, i, sources, file)
         terms.extend(group_terms)
@@ -283,7 +290,7 @@ def parse_lexicon(doc: Any, *, file: str) -> Lexicon:
         p = f"required_labels[{i}]"
         spec = _mapping(spec, ("category", "label", "alternatives", *_PROV), file=file, path=p)
         if not spec.get("category") or not spec.get("label"):
-            raise InputError("a required label needs `category` and `label`", file=file, path=p)
+            raise InputError(_("a required label needs `category` and `label`"), file=file, path=p)
         alternatives = (_strings(spec["alternatives"], file=file, path=f"{p}.alternatives")
                         if "alternatives" in spec else ())
         labels.append(RequiredLabel(str(spec["category"]), str(spec["label"]),
@@ -303,7 +310,7 @@ def _settings(top: Mapping[str, Any], key: str, names: Sequence[str],
     prov: dict[str, str] = {}
     for name, spec in _mapping(top.get(key, {}), names, file=file, path=key).items():
         if not isinstance(spec, Mapping):
-            raise InputError("expected a mapping", file=file, path=f"{key}.{name}")
+            raise InputError(_("expected a mapping"), file=file, path=f"{key}.{name}")
         prov[name] = provenance(spec, sources, file=file, path=f"{key}.{name}")
         settings[name] = {k: v for k, v in spec.items() if k not in _PROV}
     return settings, prov
@@ -346,7 +353,7 @@ def _list(value: Any, file: str, path: str) -> Sequence[Any]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        raise InputError("expected a list", file=file, path=path)
+        raise InputError(_("expected a list"), file=file, path=path)
     return value
 
 
@@ -359,10 +366,12 @@ def _read_yaml(path: Path) -> Any:
         with path.open(encoding="utf-8") as fh:
             return yaml.load(fh, Loader=_LOADER)
     except OSError as err:
-        raise InputError(f"cannot read: {err.strerror}", file=str(path)) from None
+        raise InputError(_("cannot read the file: %(reason)s")
+                         % {"reason": os_reason(err)}, file=str(path)) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        raise InputError(f"not valid YAML: {getattr(err, 'problem', err)}", file=str(path),
+        raise InputError(_("not valid YAML: %(value)s")
+                         % {"value": getattr(err, 'problem', err)}, file=str(path),
                          path=f"line {mark.line + 1}" if mark else None) from None
 
 

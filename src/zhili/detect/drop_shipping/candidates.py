@@ -18,6 +18,7 @@ from typing import Any
 import pyarrow as pa
 
 from ...errors import InputError
+from ...i18n import _
 from ...rules import Pack, load_pack
 from ...timekit import DEFAULT_ZONE, local_date
 from . import signals as sig
@@ -44,12 +45,13 @@ class DetectorSettings:
             settings = cls(int(raw["window_days"]), int(raw["min_orders"]),
                            float(raw["min_share"]), str(raw["home_marketplace"]))
         except KeyError as err:
-            raise InputError(f"missing drop-shipping setting {err.args[0]}") from None
+            raise InputError(_("missing drop-shipping setting %(value)s")
+                             % {"value": err.args[0]}) from None
         except (TypeError, ValueError) as err:
-            raise InputError(f"drop-shipping settings: {err}") from None
+            raise InputError(_("drop-shipping settings: %(err)s") % {"err": err}) from None
         if settings.window_days < 1 or settings.min_orders < 1 or not 0 <= settings.min_share <= 1:
-            raise InputError("drop-shipping settings: window_days and min_orders must be ≥ 1 "
-                             "and min_share within [0, 1]")
+            raise InputError(_("drop-shipping settings: window_days and min_orders must be ≥ 1 "
+                               "and min_share within [0, 1]"))
         return settings
 
 
@@ -147,7 +149,7 @@ def assess(orders: pa.Table, purchases: pa.Table, parcels: pa.Table | None,
     from .tables import load_parcels
 
     if as_of.tzinfo is None:
-        raise InputError("as_of must carry a time zone")
+        raise InputError(_("as_of must carry a time zone"))
     con = con or ibis.duckdb.connect()
     window = sig.Window(as_of - dt.timedelta(days=settings.window_days), as_of)
     o = order_table(con, orders)

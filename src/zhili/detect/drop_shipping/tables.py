@@ -22,6 +22,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ...errors import InputError
+from ...i18n import _
 from ...timekit import DEFAULT_ZONE, parse_instant
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
@@ -89,11 +90,13 @@ def _convert(kind: str, columns: tuple[Column, ...], key: str, rows: list[Any], 
     for i, row in enumerate(rows):
         place = f"row {i + 1}" if where == "row" else f"{where}[{i}]"
         if not isinstance(row, Mapping):
-            raise InputError(f"expected a {kind} mapping, got {row!r}", file=file, path=place)
+            raise InputError(_("expected a %(kind)s mapping, got %(row)r")
+                             % {"kind": kind, "row": row}, file=file, path=place)
         for name in row:
             if name not in by_name:
                 allowed = ", ".join(c.name for c in columns)
-                raise InputError(f"unknown {kind} column; expected: {allowed}", file=file,
+                raise InputError(_("unknown %(kind)s column; expected: %(allowed)s")
+                                 % {"kind": kind, "allowed": allowed}, file=file,
                                  path=f"{place}, column {name}")
         for col in columns:
             try:
@@ -103,14 +106,16 @@ def _convert(kind: str, columns: tuple[Column, ...], key: str, rows: list[Any], 
                                  path=f"{place}, column {col.name}") from None
         ident = out[key][-1]
         if ident in seen:
-            raise InputError(f"duplicate {key} {ident!r}", file=file, path=f"{place}, column {key}")
+            raise InputError(_("duplicate %(key)s %(ident)r")
+                             % {"key": key, "ident": ident},
+                             file=file, path=f"{place}, column {key}")
         seen.add(ident)
     return pa.table({c.name: pa.array(out[c.name], type=c.type) for c in columns})
 
 
 def _read_file(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
-        raise InputError("no such file", file=str(path))
+        raise InputError(_("no such file"), file=str(path))
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
@@ -121,16 +126,17 @@ def _read_file(path: Path) -> list[dict[str, Any]]:
         elif suffix in (".parquet", ".pq"):
             table = pq.read_table(path)
         else:
-            raise InputError("expected a table ending in .csv or .parquet", file=str(path))
+            raise InputError(_("expected a table ending in .csv or .parquet"), file=str(path))
     except (pa.ArrowException, OSError) as err:
-        raise InputError(f"not a readable table ({err})", file=str(path)) from None
+        raise InputError(_("not a readable table (%(err)s)")
+                         % {"err": err}, file=str(path)) from None
     return table.to_pylist()
 
 
 def _cell(col: Column, value: Any, tz: str) -> Any:
     if value is None or value == "":
         if col.required:
-            raise InputError("missing value (this column may not be empty)")
+            raise InputError(_("missing value (this column may not be empty)"))
         return 1 if col.name == "quantity" else None
     if col.type == TIMESTAMP:
         return parse_instant(value, tz).astimezone(dt.UTC)
@@ -138,10 +144,11 @@ def _cell(col: Column, value: Any, tz: str) -> Any:
         try:
             number = int(str(value).strip())
         except ValueError:
-            raise InputError(f"expected a whole number ≥ 1, got {value!r}") from None
+            raise InputError(_("expected a whole number ≥ 1, got %(value)r")
+                             % {"value": value}) from None
         if isinstance(value, bool) or number < 1:
-            raise InputError(f"expected a whole number ≥ 1, got {value!r}")
+            raise InputError(_("expected a whole number ≥ 1, got %(value)r") % {"value": value})
         return number
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise InputError(f"expected text, got {value!r}")
+        raise InputError(_("expected text, got %(value)r") % {"value": value})
     return str(value)

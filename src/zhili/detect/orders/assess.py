@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from ...errors import InputError
 from ...events import Event, ExemptionDeclared, Violation, in_time_order
+from ...i18n import _
 from ...timekit import parse_instant
 from . import backends
 from .driver import SanctionBook, ScopeState, run_assessments
@@ -98,7 +99,7 @@ def aggregate(orders: OrdersInput, *, tz: str, until: dt.datetime, clock: DayClo
     if (agg.column("flags").to_numpy() & BAD).any():
         # Only a file read by the backend can get here: let the loader name the row.
         load_orders(orders, tz=tz)
-        raise InputError("the order table has rows the loader refuses", file=str(orders))
+        raise InputError(_("the order table has rows the loader refuses"), file=str(orders))
     return Aggregate(agg, names)
 
 

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ...errors import InputError, ZhiliError
+from ...i18n import _
 from .columns import ORDER_COLUMNS
 
 ENGINES = ("duckdb", "spark")
@@ -34,7 +35,8 @@ def connect(engine: str) -> Any:
         return con
     if engine == "spark":
         return ibis.pyspark.connect(spark_session("zhili-orders"))
-    raise InputError(f"unknown engine {engine!r}; expected one of: {', '.join(ENGINES)}")
+    raise InputError(_("unknown engine %(engine)r; expected one of: %(value)s")
+                     % {"engine": engine, "value": ', '.join(ENGINES)})
 
 
 def spark_session(name: str) -> Any:
@@ -43,7 +45,7 @@ def spark_session(name: str) -> Any:
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        raise ZhiliError("--engine spark needs pyspark: pip install 'zhili[spark]'") from None
+        raise ZhiliError(_("--engine spark needs pyspark: pip install 'zhili[spark]'")) from None
     builder = SparkSession.builder.appName(name).config("spark.sql.session.timeZone", "UTC")
     if "PYSPARK_GATEWAY_PORT" not in os.environ:  # not started by spark-submit: run locally
         builder = (builder.master("local[*]").config("spark.ui.enabled", "false")
@@ -72,8 +74,9 @@ def check_parquet_schema(path: Path) -> None:
     try:
         schema = pq.read_schema(path)
     except (pa.ArrowException, OSError) as err:
-        raise InputError(f"not a readable Parquet file ({err})", file=str(path)) from None
+        raise InputError(_("not a readable Parquet file (%(err)s)")
+                         % {"err": err}, file=str(path)) from None
     for col in ORDER_COLUMNS:
         if col.name not in schema.names and not col.optional:
-            raise InputError("missing column (required by the order table)", file=str(path),
+            raise InputError(_("missing column (required by the order table)"), file=str(path),
                              path=f"column {col.name}")

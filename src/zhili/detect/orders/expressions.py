@@ -18,6 +18,7 @@ import pyarrow as pa
 from ibis import _
 
 from ...events import ExemptionDeclared
+from ...i18n import gettext
 from ...timekit import zone
 
 SECONDS_PER_DAY = 86_400
@@ -45,8 +46,8 @@ class DayClock:
         if len(offsets) != 1:
             from ...errors import InputError
 
-            raise InputError(f"time zone {tz} has daylight saving; order assessment needs a "
-                             "zone with a fixed UTC offset")
+            raise InputError(gettext("time zone %(tz)s has daylight saving; order assessment "
+                                     "needs a zone with a fixed UTC offset") % {"tz": tz})
         offset = offsets.pop()
         assert offset is not None
         return cls(int(offset.total_seconds()), tz)

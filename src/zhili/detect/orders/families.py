@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ...errors import PackError
+from ...i18n import _
 from .expressions import IN_LINE, IN_SHIP_FROM, IN_STORE, LEAVES_SHIP_FROM, NAME_COLUMNS
 from .series import Counts, Threshold, streak_hits, window_series
 from .thresholds import Thresholds
@@ -69,7 +70,8 @@ def effective_day(th: Thresholds, rule: str) -> int | None:
     try:
         day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
     except ValueError:
-        raise PackError(f"expected a date such as 2022-07-28, got {value!r}", file=th.file,
+        raise PackError(_("expected a date such as 2022-07-28, got %(value)r")
+                        % {"value": value}, file=th.file,
                         path=f"detectors.{rule}.effective") from None
     return (day - dt.date(1970, 1, 1)).days
 

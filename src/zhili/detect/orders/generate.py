@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from ...errors import InputError
+from ...i18n import _
 
 COUNTRIES = ("ES", "FR", "DE", "PL", "US")
 
@@ -103,10 +104,10 @@ def generate_orders(out: str | Path, *, stores: int, days: int, seed: int,
     """Write ``orders`` synthetic orders (default: 40 per store per day) to ``out``
     (``.parquet`` or ``.csv``); returns the number of rows written."""
     if stores < 1 or days < 1:
-        raise InputError("expected at least one store and one day")
+        raise InputError(_("expected at least one store and one day"))
     path = Path(out)
     if path.suffix.lower() not in (".parquet", ".csv"):
-        raise InputError("expected an output file ending in .parquet or .csv", file=str(path))
+        raise InputError(_("expected an output file ending in .parquet or .csv"), file=str(path))
     total = orders if orders is not None else 40 * stores * days
     fmt = "PARQUET, COMPRESSION zstd" if path.suffix.lower() == ".parquet" else "CSV, HEADER"
     con = duckdb.connect()

@@ -22,6 +22,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from ...errors import InputError
+from ...i18n import _
 from .columns import Column
 
 
@@ -42,21 +43,22 @@ def load_column_map(path: str | Path, known: Sequence[str]) -> ColumnMap:
     file = str(path)
     doc = read_yaml(Path(path))
     if not isinstance(doc, Mapping) or not set(doc) <= {"columns", "ignore"}:
-        raise InputError("expected a mapping with `columns` (your header: column) and "
-                         "optionally `ignore` (a list of headers, or \"*\")", file=file)
+        raise InputError(_("expected a mapping with `columns` (your header: column) and "
+                           "optionally `ignore` (a list of headers, or \"*\")"), file=file)
     names = doc.get("columns") or {}
     if not isinstance(names, Mapping):
-        raise InputError("expected a mapping of your header to a column", file=file,
+        raise InputError(_("expected a mapping of your header to a column"), file=file,
                          path="columns")
     for header, column in names.items():
         if column not in known:
-            raise InputError(f"unknown column {column!r}; expected one of: {', '.join(known)}",
+            raise InputError(_("unknown column %(column)r; expected one of: %(value)s")
+                             % {"column": column, "value": ', '.join(known)},
                              file=file, path=f"columns.{header}")
     ignore = doc.get("ignore") or []
     if ignore == "*":
         return ColumnMap({str(h): str(c) for h, c in names.items()}, ignore_rest=True, file=file)
     if not isinstance(ignore, list) or not all(isinstance(h, str | int) for h in ignore):
-        raise InputError("expected a list of headers, or \"*\" for every unmapped one",
+        raise InputError(_("expected a list of headers, or \"*\" for every unmapped one"),
                          file=file, path="ignore")
     return ColumnMap({str(h): str(c) for h, c in names.items()},
                      frozenset(str(h) for h in ignore), file=file)

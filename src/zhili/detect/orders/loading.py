@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ...errors import InputError
+from ...i18n import _
 from ...sheets import PARQUET_SUFFIXES, header_names, read_sheet
 from ...timekit import DATE_FORMATS, DEFAULT_ZONE, parse_instant
 from .columns import AMOUNT, ORDER_COLUMNS, TIMESTAMP, Column
@@ -142,7 +143,7 @@ def _cell(col: Column, value: Any, tz: str) -> Any:
     if col.type == AMOUNT:
         return _amount(value)
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise InputError(f"expected text, got {value!r}")
+        raise InputError(_("expected text, got %(value)r") % {"value": value})
     return str(value)
 
 
@@ -151,18 +152,19 @@ def _bool(value: Any) -> bool:
         return value
     if isinstance(value, str) and value.strip().lower() in TRUE_WORDS + FALSE_WORDS:
         return value.strip().lower() in TRUE_WORDS
-    raise InputError(f"expected true or false (是/否), got {value!r}")
+    raise InputError(_("expected true or false (是/否), got %(value)r") % {"value": value})
 
 
 def _amount(value: Any) -> Decimal:
     if isinstance(value, bool):
-        raise InputError(f"expected an amount, got {value!r}")
+        raise InputError(_("expected an amount, got %(value)r") % {"value": value})
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
-        raise InputError(f"expected an amount such as 12.50, got {value!r}") from None
+        raise InputError(_("expected an amount such as 12.50, got %(value)r")
+                         % {"value": value}) from None
     if not amount.is_finite() or amount < 0:
-        raise InputError(f"expected a non-negative amount, got {value!r}")
+        raise InputError(_("expected a non-negative amount, got %(value)r") % {"value": value})
     return amount.quantize(Decimal("0.01"))
 
 

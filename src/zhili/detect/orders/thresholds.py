@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...errors import PackError
+from ...i18n import _
 from ...rules import Pack, Param, load_pack
 
 
@@ -26,8 +27,8 @@ class Thresholds:
         try:
             return self.params[name]
         except KeyError:
-            raise PackError(f"pack {self.pack} has no detector parameter {name!r} "
-                            f"(detectors.{name})", file=self.file) from None
+            raise PackError(_("pack %(pack)s has no detector parameter detectors.%(name)s")
+                            % {"pack": self.pack, "name": name}, file=self.file) from None
 
     def value(self, name: str) -> Any:
         return self.param(name).value
