@@ -18,6 +18,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
+from .i18n import _
+
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 KEYS = ("title", "date", "publisher")
 
@@ -37,29 +39,29 @@ def parse_sources(node: Any, fail: Callable[[str, str], Exception],
     """A ``sources:`` mapping, validated: every entry a title, a date of publication, and
     optionally the publisher; errors come from ``fail(path, message)``."""
     if not isinstance(node, Mapping):
-        raise fail(path, "expected a mapping of source keys to {title, date}")
+        raise fail(path, _("expected a mapping of source keys to {title, date}"))
     sources = {}
     for ref, spec in node.items():
         where = f"{path}.{ref}"
         if not isinstance(spec, Mapping):
-            raise fail(where, "expected {title, date}")
+            raise fail(where, _("expected {title, date}"))
         for key in spec:
             if key not in KEYS:
-                hint = (" (name the document by its title and date, not by a file)"
-                        if key == "file" else "")
-                raise fail(f"{where}.{key}", f"unknown key; expected one of: "
-                                             f"{', '.join(KEYS)}{hint}")
+                message = _("unknown key; expected one of: %(value)s") % {"value": ", ".join(KEYS)}
+                if key == "file":
+                    message += _(" (name the document by its title and date, not by a file)")
+                raise fail(f"{where}.{key}", message)
         title = spec.get("title")
         if not isinstance(title, str) or not title.strip():
-            raise fail(f"{where}.title", "expected the document's title")
+            raise fail(f"{where}.title", _("expected the document's title"))
         date = spec.get("date")
         if isinstance(date, dt.date):  # YAML reads 2026-03-24 as a date
             date = date.isoformat()
         elif isinstance(date, int):
             date = str(date)
         if not isinstance(date, str) or not _DATE.match(date):
-            raise fail(f"{where}.date", f"expected the publication date as YYYY, YYYY-MM or "
-                                        f"YYYY-MM-DD, got {date!r}")
+            raise fail(f"{where}.date", _("expected the publication date as YYYY, YYYY-MM or "
+                                          "YYYY-MM-DD, got %(date)r") % {"date": date})
         publisher = spec.get("publisher")
         sources[str(ref)] = Source(title.strip(), date,
                                    str(publisher).strip() if publisher else None)

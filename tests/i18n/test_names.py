@@ -54,6 +54,7 @@ def _pack_with_names(tmp_path: Path, names: object) -> Path:
     return folder / "pack.yaml"
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize(("names", "path", "message"), [
     ({"rules": {"drop_shipping": {"zh": "Drop shipping", "en": "Drop shipping"}}},
      "names.rules.drop_shipping.zh", "expected the Chinese name"),
@@ -73,6 +74,7 @@ def test_the_pack_loader_refuses_bad_names(tmp_path, names, path, message):
     assert message in str(err.value)
 
 
+@pytest.mark.usefixtures("english")
 def test_the_registry_refuses_a_name_no_requirement_uses():
     from zhili.documents.registry import REGISTRY_FILE
 

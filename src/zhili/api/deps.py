@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..errors import InputError
+from ..i18n import _
 from ..timekit import parse_as_of, parse_instant
 from .auth import Principal, authenticate
 from .limits import MAX_SHORT_TEXT, MAX_SUBJECT_CHARS
@@ -82,5 +83,5 @@ def required_as_of(value: str, response: Response, name: str = "as_of",
                    where: str = "body") -> dt.datetime:
     found = as_of_param(value, response, name, where)
     if found is None:
-        raise invalid(where, name, "expected a date-time such as 2026-03-02 10:00, got nothing")
+        raise invalid(where, name, _("expected a date-time such as 2026-03-02 10:00, got nothing"))
     return found

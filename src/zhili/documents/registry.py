@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError
+from ..i18n import _
 from ..rules.names import Name, lookup, parse_section
 from ..sources import Source, parse_sources
 
@@ -115,28 +116,30 @@ def _provenance(node: Mapping[str, Any], sources: Mapping[str, Source],
     ref = node.get("source")
     if ref is None:
         if not assumptions:
-            raise _fail(path, "no provenance: give `source` and `quote`, or `assumption`")
+            raise _fail(path, _("no provenance: give `source` and `quote`, or `assumption`"))
         return Provenance(assumptions=assumptions)
     if ref not in sources or not str(node.get("quote", "")).strip():
-        raise _fail(path, f"`source` must be one of {', '.join(sources)} with its `quote`")
+        raise _fail(path, _("`source` must be one of %(value)s with its `quote`")
+                          % {"value": ', '.join(sources)})
     return Provenance(sources[ref], str(node["quote"]).strip(), assumptions)
 
 
 def _requirement(pack: str, node: Any, sources: Mapping[str, Source],
                  path: str) -> Requirement:
     if not isinstance(node, Mapping) or not node.get("doc_type"):
-        raise _fail(path, "expected a mapping with `doc_type`")
+        raise _fail(path, _("expected a mapping with `doc_type`"))
     cats = node.get("categories")
     if cats != "any" and not (isinstance(cats, list) and cats):
-        raise _fail(f"{path}.categories", "expected `any` or a list of categories")
+        raise _fail(f"{path}.categories", _("expected `any` or a list of categories"))
     per = node.get("per", "subject")
     if per not in ("subject", "batch"):
-        raise _fail(f"{path}.per", "expected subject or batch")
+        raise _fail(f"{path}.per", _("expected subject or batch"))
     consequences = dict(node.get("consequences") or {})
     for failure in consequences:
         if failure not in FAILURES:
             raise _fail(f"{path}.consequences.{failure}",
-                        f"unknown failure; expected one of: {', '.join(FAILURES)}")
+                        _("unknown failure; expected one of: %(value)s")
+                        % {"value": ', '.join(FAILURES)})
     return Requirement(
         pack=pack, doc_type=str(node["doc_type"]),
         categories=None if cats == "any" else frozenset(str(c) for c in cats), per=per,
@@ -160,16 +163,17 @@ def parse_registry(doc: Mapping[str, Any]) -> Registry:
             else:
                 standing.append(req)
         requirements[str(pack)] = tuple(standing)
-    for (pack, part), _ in parts.items():
+    for (pack, part), _where in parts.items():
         if not any(part in r.parts for r in requirements[pack]):
-            raise _fail(f"packs.{pack}", f"{part} is part_of a document that does not list it")
+            raise _fail(f"packs.{pack}",
+                        _("%(part)s is part_of a document that does not list it") % {"part": part})
     registry = Registry(int(notice["months"]),
                         _provenance(notice, sources, "notice_before_expiry"), requirements,
                         parts, parse_section(doc.get("names"), NAME_KINDS, _fail))
     used = registry.used_codes()
     for kind, entries in registry.names.items():
         for code in sorted(set(entries) - used[kind]):
-            raise _fail(f"names.{kind}.{code}", "no requirement uses this code")
+            raise _fail(f"names.{kind}.{code}", _("no requirement uses this code"))
     return registry
 
 

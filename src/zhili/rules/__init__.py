@@ -182,11 +182,11 @@ def _check_references(b: Builder, pack: Pack) -> None:
     for name in ([pack.bands.score] if pack.bands else []) + \
             ([pack.recovery.score] if pack.recovery else []) + [lad.score for lad in pack.ladders]:
         if name not in pack.scores:
-            raise b.fail("scores", f"score {name!r} is used but not defined")
+            raise b.fail("scores", _("score %(name)r is used but not defined") % {"name": name})
     for code, rule in pack.rules.items():
         for score, _points in rule.consequences.deduct:
             if score not in pack.scores:
-                raise b.fail(f"rules.{code}.deduct.{score}", "no such score in this pack")
+                raise b.fail(f"rules.{code}.deduct.{score}", _("no such score in this pack"))
 
 
 def parse_param_assignment(text: str) -> tuple[str, Any]:

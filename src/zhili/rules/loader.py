@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import PackError
+from ..i18n import _
 from ..sources import Source
 from .model import (
     Consequences,
@@ -42,15 +43,16 @@ class Builder:
     def mapping(self, node: Any, path: str, allowed: tuple[str, ...] = (),
                 required: tuple[str, ...] = ()) -> Mapping[str, Any]:
         if not isinstance(node, Mapping):
-            raise self.fail(path, f"expected a mapping, got {type(node).__name__}")
+            raise self.fail(path, _("expected a mapping, got %(name)s")
+                                  % {"name": type(node).__name__})
         if allowed:
             for key in node:
                 if key not in allowed and key not in PROVENANCE_KEYS:
-                    raise self.fail(f"{path}.{key}", f"unknown key; expected one of: "
-                                                     f"{', '.join(allowed)}")
+                    raise self.fail(f"{path}.{key}", _("unknown key; expected one of: %(value)s")
+                                                     % {"value": ', '.join(allowed)})
         for key in required:
             if key not in node:
-                raise self.fail(f"{path}.{key}", "missing required key")
+                raise self.fail(f"{path}.{key}", _("missing required key"))
         return node
 
     def prov(self, node: Any, path: str, inherited: Provenance | None) -> Provenance | None:
@@ -59,15 +61,17 @@ class Builder:
         if "assumption" in node:
             text = node["assumption"]
             if not isinstance(text, str) or not text.strip():
-                raise self.fail(f"{path}.assumption", "expected the assumption and why, as text")
+                raise self.fail(f"{path}.assumption", _("expected the assumption and why, as "
+                                                        "text"))
             return Provenance(assumption=text.strip())
         ref = node.get("source")
         quote = node.get("quote")
         if ref not in self.sources:
-            raise self.fail(f"{path}.source", f"expected one of the pack's sources "
-                                              f"({', '.join(self.sources)}), got {ref!r}")
+            raise self.fail(f"{path}.source", _("expected one of the pack's sources "
+                                                "(%(value)s), got %(ref)r")
+                                              % {"value": ', '.join(self.sources), "ref": ref})
         if not isinstance(quote, str) or not quote.strip():
-            raise self.fail(f"{path}.quote", "a `source` needs the `quote` it comes from")
+            raise self.fail(f"{path}.quote", _("a `source` needs the `quote` it comes from"))
         source = self.sources[ref]
         return Provenance(ref=ref, title=source.title, date=source.date, quote=quote.strip())
 
@@ -77,12 +81,12 @@ class Builder:
             node, inherited = self.revisions.pop(path), None
         provenance = self.prov(node, path, inherited)
         if provenance is None:
-            raise self.fail(path, "no provenance: give `source` and `quote`, or `assumption`")
+            raise self.fail(path, _("no provenance: give `source` and `quote`, or `assumption`"))
         starts, values = parse_values(node, path, self.tz, self.file)
         for v in values:
             if isinstance(v, bool) and kind is not bool or not isinstance(v, kind):
-                raise self.fail(path, f"expected {getattr(kind, '__name__', 'a number')}, "
-                                      f"got {v!r}")
+                raise self.fail(path, _("expected %(value)s, got %(v)r")
+                                      % {"value": getattr(kind, '__name__', 'a number'), "v": v})
         if path in self.overrides:
             value = self.overrides.pop(path)
             p = make_param(path, [None], [value], Provenance(override=True))
@@ -101,7 +105,7 @@ class Builder:
         if node is None:
             return ()
         if not isinstance(node, list) or not all(isinstance(x, str) for x in node):
-            raise self.fail(path, "expected a list of names")
+            raise self.fail(path, _("expected a list of names"))
         return tuple(node)
 
     # -- consequences -----------------------------------------------------------------------
@@ -119,8 +123,8 @@ class Builder:
             timings = [k for k in ("days", "permanent", "band_bound", "while_below", "until")
                        if spec.get(k)]
             if len(timings) != 1:
-                raise self.fail(p, "expected exactly one of days, permanent, band_bound, "
-                                   "while_below, until")
+                raise self.fail(p, _("expected exactly one of days, permanent, band_bound, "
+                                     "while_below, until"))
             detail = {k: self.param(v, f"{p}.detail.{k}", prov, (int, float, str))
                       for k, v in self.mapping(spec.get("detail", {}), f"{p}.detail").items()
                       if k not in PROVENANCE_KEYS}
@@ -140,16 +144,17 @@ class Builder:
         for account, spec in self.mapping(node, path).items():
             p = f"{path}.{account}"
             if account not in ACCOUNTS:
-                raise self.fail(p, f"unknown account; expected one of: {', '.join(ACCOUNTS)}")
+                raise self.fail(p, _("unknown account; expected one of: %(value)s")
+                                   % {"value": ', '.join(ACCOUNTS)})
             self.mapping(spec, p, ("amount", "amount_ratio", "days", "until", "scope",
                                    "over_days", "without_amount"))
             if not (spec.get("days") or spec.get("until")):
-                raise self.fail(p, "a hold needs `days` or `until`")
+                raise self.fail(p, _("a hold needs `days` or `until`"))
             without = spec.get("without_amount", "error")
             if without not in ("error", "hold_all"):
-                raise self.fail(f"{p}.without_amount", "expected error or hold_all")
+                raise self.fail(f"{p}.without_amount", _("expected error or hold_all"))
             if ("over_days" in spec or "without_amount" in spec) and "amount_ratio" not in spec:
-                raise self.fail(p, "`over_days` and `without_amount` go with `amount_ratio`")
+                raise self.fail(p, _("`over_days` and `without_amount` go with `amount_ratio`"))
             prov = self.prov(spec, p, inherited)
             out.append(HoldSpec(
                 account=account, amount=self.opt_param(spec, "amount", p, prov),

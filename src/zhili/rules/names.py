@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..i18n import current_language
+from ..i18n import _, current_language
 
 if TYPE_CHECKING:
     from .loader import Builder
@@ -56,23 +56,24 @@ def parse_section(node: Any, kinds: tuple[str, ...],
     if node is None:
         return {}
     if not isinstance(node, Mapping):
-        raise fail("names", f"expected a mapping of {', '.join(kinds)}")
+        raise fail("names", _("expected a mapping of %(value)s") % {"value": ', '.join(kinds)})
     names: dict[str, dict[str, Name]] = {}
     for kind, entries in node.items():
         if kind not in kinds:
-            raise fail(f"names.{kind}", f"unknown kind; expected one of: {', '.join(kinds)}")
+            raise fail(f"names.{kind}", _("unknown kind; expected one of: %(value)s")
+                                        % {"value": ', '.join(kinds)})
         if not isinstance(entries, Mapping):
-            raise fail(f"names.{kind}", "expected a mapping of code to {zh, en}")
+            raise fail(f"names.{kind}", _("expected a mapping of code to {zh, en}"))
         names[kind] = {}
         for code, spec in entries.items():
             path = f"names.{kind}.{code}"
             if not isinstance(spec, Mapping) or set(spec) != {"zh", "en"}:
-                raise fail(path, "expected {zh: Chinese name, en: English name}")
+                raise fail(path, _("expected {zh: Chinese name, en: English name}"))
             zh, en = spec["zh"], spec["en"]
             if not isinstance(zh, str) or not _HAN.search(zh):
-                raise fail(f"{path}.zh", f"expected the Chinese name, got {zh!r}")
+                raise fail(f"{path}.zh", _("expected the Chinese name, got %(zh)r") % {"zh": zh})
             if not isinstance(en, str) or not en.strip():
-                raise fail(f"{path}.en", f"expected the English name, got {en!r}")
+                raise fail(f"{path}.en", _("expected the English name, got %(en)r") % {"en": en})
             names[kind][str(code)] = Name(str(code), zh.strip(), en.strip())
     return names
 
@@ -122,7 +123,8 @@ def check_known(b: Builder, pack: Pack) -> None:
     for kind, entries in pack.names.items():
         for code in entries:
             if kind in ("rules", "scores", "bands", "steps") and code not in used[kind]:
-                raise b.fail(f"names.{kind}.{code}", f"no such {kind[:-1]} in this pack")
+                raise b.fail(f"names.{kind}.{code}", _("no such %(value)s in this pack")
+                                                     % {"value": kind[:-1]})
 
 
 def missing(pack: Pack) -> list[str]:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..events import EVENT_TYPES
+from ..i18n import _
 from .loader import CONSEQUENCE_KEYS, PROVENANCE_KEYS, Builder
 from .model import (
     Appeals,
@@ -40,9 +41,9 @@ def scores(b: Builder, node: Any) -> dict[str, ScoreDef]:
         direction = spec.get("direction", "down")
         reset = spec.get("reset", "natural_year")
         if direction not in ("down", "up"):
-            raise b.fail(f"{p}.direction", "expected down or up")
+            raise b.fail(f"{p}.direction", _("expected down or up"))
         if reset not in ("natural_year", "never"):
-            raise b.fail(f"{p}.reset", "expected natural_year or never")
+            raise b.fail(f"{p}.reset", _("expected natural_year or never"))
         out[name] = ScoreDef(name, b.param(spec["start"], f"{p}.start", prov),
                              b.opt_param(spec, "floor", p, prov), direction, reset)
     return out
@@ -55,7 +56,7 @@ def bands(b: Builder, node: Any) -> Bands | None:
     prov = b.prov(node, "bands", None)
     fee_mode = b.param(node["fee_mode"], "bands.fee_mode", prov, str)
     if fee_mode.value not in ("cumulative", "per_entry"):
-        raise b.fail("bands.fee_mode", "expected cumulative or per_entry")
+        raise b.fail("bands.fee_mode", _("expected cumulative or per_entry"))
     levels = []
     for name, spec in b.mapping(node["levels"], "bands.levels").items():
         p = f"bands.levels.{name}"
@@ -67,7 +68,7 @@ def bands(b: Builder, node: Any) -> Bands | None:
                            lp or Provenance()))
     uptos = [lv.upto.value for lv in levels]
     if uptos != sorted(uptos, reverse=True):
-        raise b.fail("bands.levels", "levels must go from shallowest (highest upto) to deepest")
+        raise b.fail("bands.levels", _("levels must go from shallowest (highest upto) to deepest"))
     return Bands(node["score"], fee_mode, tuple(levels))
 
 
@@ -95,7 +96,7 @@ def ladders(b: Builder, node: Any) -> tuple[Ladder, ...]:
             sprov = b.prov(step, sp, prov)
             applies = step.get("applies", "while_inside")
             if applies not in ("while_inside", "each_deduction"):
-                raise b.fail(f"{sp}.applies", "expected while_inside or each_deduction")
+                raise b.fail(f"{sp}.applies", _("expected while_inside or each_deduction"))
             steps.append(LadderStep(sname, b.opt_param(step, "below", sp, sprov),
                                     b.opt_param(step, "at_least", sp, sprov),
                                     b.sanctions(step.get("sanctions"), f"{sp}.sanctions", sprov),
@@ -165,7 +166,7 @@ def rule(b: Builder, code: str, spec: Any) -> Rule:
               ("meaning",))
     prov = b.prov(spec, p, None)
     if prov is None:
-        raise b.fail(p, "a rule needs `source` and `quote`, or `assumption`")
+        raise b.fail(p, _("a rule needs `source` and `quote`, or `assumption`"))
     flags = {}
     for flag, fspec in b.mapping(spec.get("flags", {}), f"{p}.flags").items():
         fp = f"{p}.flags.{flag}"
@@ -181,7 +182,7 @@ def rule(b: Builder, code: str, spec: Any) -> Rule:
                                             "tiers"), ("window", "tiers"))
         rprov = b.prov(r, rp, prov)
         if r["window"] not in ("natural_year", "all_time", "rolling"):
-            raise b.fail(f"{rp}.window", "expected natural_year, all_time or rolling")
+            raise b.fail(f"{rp}.window", _("expected natural_year, all_time or rolling"))
         tiers = []
         for i, t in enumerate(r["tiers"]):
             tp = f"{rp}.tiers[{i}]"
@@ -205,12 +206,13 @@ def determinations(b: Builder, node: Any, rules: Mapping[str, Rule]) -> tuple[De
         p = f"determinations[{i}]"
         b.mapping(spec, p, ("event", "when", "rule", "id", "scope"), ("event", "rule"))
         if spec["event"] not in EVENT_TYPES:
-            raise b.fail(f"{p}.event", f"unknown event type {spec['event']!r}")
+            raise b.fail(f"{p}.event", _("unknown event type %(event)r")
+                                       % {"event": spec['event']})
         if spec["rule"] not in rules:
-            raise b.fail(f"{p}.rule", f"no rule {spec['rule']!r} in this pack")
+            raise b.fail(f"{p}.rule", _("no rule %(rule)r in this pack") % {"rule": spec['rule']})
         id_from = spec.get("id", "event")
         if id_from not in ("event", "derived"):
-            raise b.fail(f"{p}.id", "expected event or derived")
+            raise b.fail(f"{p}.id", _("expected event or derived"))
         out.append(Determination(spec["event"], dict(spec.get("when", {})), spec["rule"],
                                  id_from, spec.get("scope")))
     return tuple(out)
@@ -223,14 +225,15 @@ def content(b: Builder, node: Any, rules: Mapping[str, Rule]):
 
     def known(code: Any, path: str) -> str | None:
         if code is not None and code not in rules:
-            raise b.fail(path, f"no rule {code!r} in this pack")
+            raise b.fail(path, _("no rule %(code)r in this pack") % {"code": code})
         return code
 
     out = {}
     for finding, spec in b.mapping(node.get("findings", {}), "content.findings").items():
         p = f"content.findings.{finding}"
         if finding not in FINDINGS:
-            raise b.fail(p, f"unknown finding; expected one of: {', '.join(FINDINGS)}")
+            raise b.fail(p, _("unknown finding; expected one of: %(value)s")
+                            % {"value": ', '.join(FINDINGS)})
         spec = {"rule": None} if spec is None else spec
         b.mapping(spec, p, ("rule", "categories", "channels"))
         cats = {c: known(r, f"{p}.categories.{c}")
