@@ -110,6 +110,7 @@ def test_column_map_errors_name_the_entry(tmp_path):
         load_column_map(mapping, [c.name for c in ORDER_COLUMNS])
 
 
+@pytest.mark.usefixtures("english")
 def test_two_headers_for_one_column_is_an_error(tmp_path):
     path = tmp_path / "orders.csv"
     rows = [r + [r[0]] for r in CHINESE]

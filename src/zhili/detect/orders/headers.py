@@ -81,10 +81,12 @@ def to_columns(table: pa.Table, spec: Sequence[Column], cmap: ColumnMap | None,
         if name is None:
             if header in cmap.ignore or cmap.ignore_rest or header in cmap.names:
                 continue            # ignored, or mapped to a column of another table
-            raise error(f"unknown column; expected one of: {', '.join(sorted(own))} (or a "
-                        f"Chinese header of docs/orders.md, or map it with --columns)", header)
+            raise error(_("unknown column; expected one of: %(value)s (or a Chinese header of "
+                          "docs/orders.md, or map it with --columns)")
+                        % {"value": ', '.join(sorted(own))}, header)
         if name in source:
-            raise error(f"columns {source[name]!r} and {header!r} both give {name}", header)
+            raise error(_("columns %(value)r and %(header)r both give %(name)s")
+                        % {"value": source[name], "header": header, "name": name}, header)
         source[name] = header
         keep.append(header)
         names.append(name)

@@ -111,7 +111,7 @@ def _rows_to_table(rows: list[Mapping[str, Any]], where: _Where, tz: str,
     columns: dict[str, list[Any]] = {}
     for i, row in enumerate(rows):
         if not isinstance(row, Mapping):
-            raise where.error(f"expected an order mapping, got {row!r}", i, None)
+            raise where.error(_("expected an order mapping, got %(row)r") % {"row": row}, i, None)
         for key in row:
             if key not in by_name:
                 raise where.error(_unknown_message(spec), i, str(key))
@@ -181,9 +181,10 @@ def _validate(raw: pa.Table, where: _Where, tz: str, spec: tuple[Column, ...]) -
     for col in spec:
         if col.name not in raw.column_names:
             if not col.optional:
-                known = f"; headers taken for it: {', '.join(col.aliases)}" if col.aliases else ""
-                raise where.error(f"missing column (required{known}; map another header to it "
-                                  f"with --columns)", None, col.name)
+                known = (_("; headers taken for it: %(aliases)s")
+                         % {"aliases": ", ".join(col.aliases)} if col.aliases else "")
+                raise where.error(_("missing column (required%(known)s; map another header to "
+                                    "it with --columns)") % {"known": known}, None, col.name)
             out[col.name] = pa.array([col.default] * raw.num_rows, type=col.type)
             continue
         values = _convert(raw.column(col.name).combine_chunks(), col, where, tz)
@@ -191,13 +192,14 @@ def _validate(raw: pa.Table, where: _Where, tz: str, spec: tuple[Column, ...]) -
             negative = pc.fill_null(pc.less(values, pa.scalar(0, AMOUNT)), False)
             if pc.any(negative).as_py():
                 row = _first(negative)
-                raise where.error(f"expected a non-negative amount, got {values[row].as_py()}",
+                raise where.error(_("expected a non-negative amount, got %(value)s")
+                                  % {"value": values[row].as_py()},
                                   row, col.name)
         if col.optional and col.default is not None:
             values = pc.fill_null(values, pa.scalar(col.default, type=col.type))
         if not col.nullable and values.null_count:
             row = _first(pc.is_null(values))
-            raise where.error("missing value (this column may not be empty)", row, col.name)
+            raise where.error(_("missing value (this column may not be empty)"), row, col.name)
         out[col.name] = values
     schema = pa.schema([pa.field(c.name, c.type, nullable=c.nullable) for c in spec])
     return pa.table(out, schema=schema)
@@ -217,8 +219,8 @@ def _convert(values: pa.Array, col: Column, where: _Where, tz: str) -> pa.Array:
             bad = pc.and_(pc.is_valid(values), pc.invert(pc.fill_null(known, False)))
             if pc.any(bad).as_py():
                 row = _first(bad)
-                raise where.error(f"expected true or false (是/否), got "
-                                  f"{values[row].as_py()!r}", row, col.name)
+                raise where.error(_("expected true or false (是/否), got %(value)r")
+                                  % {"value": values[row].as_py()}, row, col.name)
             return pc.is_in(lowered, value_set=pa.array(TRUE_WORDS))
         if col.type == AMOUNT:
             return _to_amount(values, col, where)
@@ -226,7 +228,8 @@ def _convert(values: pa.Array, col: Column, where: _Where, tz: str) -> pa.Array:
     try:
         cast = values.cast(col.type)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        raise where.error(f"expected {col.type}, got a column of {values.type}",
+        raise where.error(_("expected %(type)s, got a column of %(type2)s")
+                          % {"type": col.type, "type2": values.type},
                           None, col.name) from None
     return cast
 
@@ -237,7 +240,8 @@ def _to_timestamp(values: pa.Array, col: Column, where: _Where, tz: str) -> pa.A
             values = pc.assume_timezone(values, timezone=tz)
         return values.cast(TIMESTAMP)
     if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
-        raise where.error(f"expected timestamps, got a column of {values.type}", None, col.name)
+        raise where.error(_("expected timestamps, got a column of %(type)s")
+                          % {"type": values.type}, None, col.name)
     text = pc.utf8_trim_whitespace(values)
     parsed = pa.nulls(len(values), type=pa.timestamp("us"))
     for fmt in _FAST_FORMATS:
@@ -267,7 +271,7 @@ def _to_amount(values: pa.Array, col: Column, where: _Where) -> pa.Array:
                     _amount(cell)
                 except InputError as err:
                     raise where.error(err.message, row, col.name) from None
-        raise where.error("expected amounts with at most 2 decimals", None, col.name) from None
+        raise where.error(_("expected amounts with at most 2 decimals"), None, col.name) from None
     return amounts
 
 
@@ -277,7 +281,8 @@ def check_unique(table: pa.Table, column: str, where: _Where) -> None:
         seen: set[str] = set()
         for row, oid in enumerate(ids.to_pylist()):
             if oid in seen:
-                raise where.error(f"duplicate {column} {oid!r}", row, column)
+                raise where.error(_("duplicate %(column)s %(oid)r")
+                                  % {"column": column, "oid": oid}, row, column)
             seen.add(oid)
 
 
@@ -285,7 +290,8 @@ def check_not_before(table: pa.Table, later: str, earlier: str, where: _Where) -
     early = pc.fill_null(pc.less(table.column(later), table.column(earlier)), False)
     if pc.any(early).as_py():
         row = _first(early.combine_chunks())
-        raise where.error(f"{later} is before {earlier}", row, later)
+        raise where.error(_("%(later)s is before %(earlier)s")
+                          % {"later": later, "earlier": earlier}, row, later)
 
 
 def _check_rows(table: pa.Table, where: _Where) -> None:
